@@ -1,0 +1,2 @@
+/** JMH benchmarks; results and the machine they ran on go in docs/benchmarks.md. */
+package org.countersign.bench;
