@@ -1,7 +1,58 @@
 package org.countersign.cli;
 
-public final class Main {
+import org.countersign.server.config.Setting;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The {@code countersign} executable: one entry point for the server, operator tools and clients. */
+@Command(name = "countersign", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Countersign authentication server: out-of-band server authentication (ITU-T X.1280), "
+                + "remote and local biometric authentication (ITU-T X.1279, ISO/IEC 27553).",
+        subcommands = {ServeCommand.class, AuditCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("countersign");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree, with {@code serve}'s options generated from the one settings table. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        addSettingOptions(cl.getSubcommands().get("serve").getCommandSpec(), true);
+        addSettingOptions(cl.getSubcommands().get("audit").getSubcommands().get("verify").getCommandSpec(), false);
+        addSettingOptions(cl.getSubcommands().get("keys").getSubcommands().get("rotate").getCommandSpec(), false);
+        return cl;
+    }
+
+    static void addSettingOptions(CommandLine.Model.CommandSpec spec, boolean all) {
+        for (Setting s : Setting.ALL) {
+            if (!all && !StoreAccess.STORE_SETTINGS.contains(s.key())) {
+                continue;
+            }
+            OptionSpec.Builder b = OptionSpec.builder(s.flag())
+                    .description(s.description() + " [env " + s.environmentVariable()
+                            + (s.defaultValue().isEmpty() ? "" : ", default " + s.defaultValue()) + "]");
+            if (s.isSwitch()) {
+                b.arity("0..1").type(String.class).fallbackValue("true").paramLabel("true|false");
+            } else {
+                b.type(String.class).paramLabel("<" + s.key() + ">");
+            }
+            spec.addOption(b.build());
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"countersign " + org.countersign.server.Countersign.VERSION};
+        }
     }
 }

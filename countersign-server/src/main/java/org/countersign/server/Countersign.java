@@ -1,0 +1,213 @@
+package org.countersign.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.countersign.core.keys.EnvMasterKeyProvider;
+import org.countersign.core.keys.FileMasterKeyProvider;
+import org.countersign.core.keys.KeyService;
+import org.countersign.core.keys.MasterKeyProvider;
+import org.countersign.core.password.Argon2idHasher;
+import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.CheckpointKeys;
+import org.countersign.server.auth.Authenticator;
+import org.countersign.server.config.ServerConfig;
+import org.countersign.server.http.ApiServer;
+import org.countersign.server.http.Body;
+import org.countersign.server.http.Json;
+import org.countersign.server.keys.JdbcDataKeyStore;
+import org.countersign.server.ops.OpsRoutes;
+import org.countersign.server.store.Jdbc;
+import org.countersign.server.store.Store;
+import org.countersign.server.tenant.AdminRoutes;
+import org.countersign.server.tenant.JdbcTenantRepository;
+import org.countersign.server.tenant.TenantService;
+import org.countersign.server.tls.ClientCertificates;
+import org.countersign.server.tls.TlsMaterial;
+import org.countersign.server.users.UserRepository;
+import org.countersign.server.users.UserRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Countersign node: store, keys, audit log, TLS identity and the HTTP API, assembled in start-up
+ * order. {@link #start} is what {@code countersign serve} and the integration tests call.
+ */
+public final class Countersign implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Countersign.class);
+    public static final String VERSION = Optional.ofNullable(Countersign.class.getPackage().getImplementationVersion())
+            .orElse("dev");
+
+    private final ServerConfig config;
+    private final Store store;
+    private final AuditLog audit;
+    private final ApiServer http;
+    private final TlsMaterial tls;
+    private final KeyService keys;
+    private final Optional<TenantService.IssuedKey> bootstrapAdminKey;
+    private final String baseUrl;
+
+    private Countersign(ServerConfig config, Store store, AuditLog audit, ApiServer http, TlsMaterial tls, KeyService keys,
+            Optional<TenantService.IssuedKey> bootstrapAdminKey, String baseUrl) {
+        this.config = config;
+        this.store = store;
+        this.audit = audit;
+        this.http = http;
+        this.tls = tls;
+        this.keys = keys;
+        this.bootstrapAdminKey = bootstrapAdminKey;
+        this.baseUrl = baseUrl;
+    }
+
+    public static Countersign start(ServerConfig config, Clock clock, PrintStream console) throws IOException {
+        long t0 = System.nanoTime();
+        Path dataDir = config.dataDir().toAbsolutePath().normalize();
+        createPrivateDirectory(dataDir);
+        MasterKeyProvider masterKeys = masterKeys(dataDir);
+        SecureRandom random = new SecureRandom();
+
+        Store store = config.databaseUrl()
+                .map(url -> Store.external(url, config.databaseUser(), config.databasePassword(), config.databasePoolSize()))
+                .orElseGet(() -> Store.embedded(dataDir, config.databasePoolSize()));
+        try {
+            Jdbc jdbc = new Jdbc(store.dataSource());
+            KeyService keys = new KeyService(masterKeys, new JdbcDataKeyStore(jdbc), random, clock);
+            TlsMaterial tls = TlsMaterial.loadOrCreate(dataDir, masterKeys, config.tlsCertificate(), config.tlsPrivateKey(),
+                    config.extraHostNames());
+            AuditLog audit = new AuditLog(store.dataSource(), CheckpointKeys.loadOrCreate(dataDir, masterKeys),
+                    config.auditCheckpointEvery(), clock);
+
+            ObjectMapper mapper = Json.strictMapper();
+            Body body = new Body(mapper);
+            Argon2idHasher hasher = new Argon2idHasher();
+            JdbcTenantRepository tenantRepo = new JdbcTenantRepository(jdbc);
+            Authenticator authenticator = new Authenticator(tenantRepo, hasher, clock);
+            TenantService tenants = new TenantService(tenantRepo, hasher, authenticator, audit, random, clock);
+            Optional<TenantService.IssuedKey> adminKey = tenants.bootstrapAdminKey();
+
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(meters);
+            new JvmGcMetrics().bindTo(meters);
+            new JvmThreadMetrics().bindTo(meters);
+            new ProcessorMetrics().bindTo(meters);
+
+            List<ApiServer.Routes> routes = new ArrayList<>();
+            routes.add(new OpsRoutes(store, meters, VERSION));
+            routes.add(new AdminRoutes(tenants, new ClientCertificates(tls.certificateAuthority(), tenantRepo, audit, clock),
+                    audit, body));
+            routes.add(new UserRoutes(new UserRepository(jdbc), audit, body, clock));
+
+            if (config.insecureHttp()) {
+                LOG.warn("serving plain HTTP because --insecure-http is set: only do this behind a TLS-terminating proxy");
+            }
+            ApiServer http = new ApiServer(new ApiServer.Settings(config.host(), config.port(),
+                    config.insecureHttp() ? Optional.empty() : Optional.of(tls.sslContextFactory()),
+                    config.maxRequestBytes(), config.tenantRatePerSecond(), config.ipRatePerSecond()),
+                    mapper, authenticator, audit, meters, routes).start();
+            String baseUrl = config.publicUrl().orElse((config.insecureHttp() ? "http" : "https") + "://localhost:" + http.port());
+            audit.record(null, "system", "server.start", "node", "success", "startup",
+                    java.util.Map.of("version", VERSION, "store", store.isEmbedded() ? "embedded" : "external"));
+            Countersign node = new Countersign(config, store, audit, http, tls, keys, adminKey, baseUrl);
+            node.printBanner(console, dataDir, (System.nanoTime() - t0) / 1_000_000);
+            return node;
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private void printBanner(PrintStream out, Path dataDir, long millis) {
+        out.println();
+        out.println("Countersign " + VERSION + " is serving " + baseUrl + "  (started in " + millis + " ms)");
+        out.println("  store:        " + (store.isEmbedded() ? "embedded PostgreSQL in " + dataDir.resolve("postgres")
+                : "external PostgreSQL " + store.jdbcUrl()));
+        if (!config.insecureHttp()) {
+            out.println("  TLS CA:       " + tls.caCertificatePath() + (tls.generatedNow() ? "  (generated now)" : ""));
+            out.println("  CA SHA-256:   " + tls.caFingerprint());
+            out.println("  try:          curl --cacert " + tls.caCertificatePath() + " " + baseUrl + "/health");
+        }
+        out.println("  health:       " + baseUrl + "/health");
+        out.println("  metrics:      " + baseUrl + "/metrics");
+        out.println("  API document: " + baseUrl + "/openapi.json   (readable at " + baseUrl + "/docs/api)");
+        bootstrapAdminKey.ifPresent(k -> {
+            out.println();
+            out.println("  Admin API key (shown only now; only its hash is stored):");
+            out.println("    " + k.token());
+        });
+        out.println();
+        out.flush();
+    }
+
+    private static MasterKeyProvider masterKeys(Path dataDir) {
+        String env = System.getenv("COUNTERSIGN_MASTER_KEY");
+        if (env != null && !env.isBlank()) {
+            return EnvMasterKeyProvider.fromEnvironment(System.getenv());
+        }
+        return FileMasterKeyProvider.openOrCreate(dataDir);
+    }
+
+    static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir);
+            try {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException ignored) {
+                // non-POSIX file systems: nothing to tighten
+            }
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Path caCertificatePath() {
+        return tls.caCertificatePath();
+    }
+
+    /** The admin key created at this start, present only on the first start of a new store. */
+    public Optional<String> bootstrapAdminToken() {
+        return bootstrapAdminKey.map(TenantService.IssuedKey::token);
+    }
+
+    public List<String> endpoints() {
+        return http.endpoints();
+    }
+
+    public AuditLog auditLog() {
+        return audit;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public KeyService keyService() {
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        audit.close();
+        store.close();
+    }
+}

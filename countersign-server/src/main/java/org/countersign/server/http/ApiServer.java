@@ -1,0 +1,274 @@
+package org.countersign.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.countersign.server.audit.AuditLog;
+import org.countersign.server.auth.Authenticator;
+import org.countersign.server.auth.Principal;
+import org.countersign.server.store.StoreException;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP shell around the services: one Javalin app whose pipeline gives every request an id, applies the
+ * per-IP and per-tenant rate limits, authenticates and authorises (A-G1, A-G2), turns every failure into an
+ * RFC 9457 problem body, audits refused requests (A-G4) and times everything for /metrics.
+ */
+public final class ApiServer {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    /** Route registrations from the feature modules. */
+    @FunctionalInterface
+    public interface Routes extends Consumer<JavalinConfig> {}
+
+    public record Settings(String host, int port, Optional<SslContextFactory.Server> tls, long maxRequestBytes,
+            int tenantRatePerSecond, int ipRatePerSecond) {}
+
+    private final Javalin app;
+
+    public ApiServer(Settings settings, ObjectMapper mapper, Authenticator authenticator, AuditLog audit,
+            MeterRegistry meters, List<Routes> routes) {
+        RateLimiter perIp = new RateLimiter(settings.ipRatePerSecond());
+        RateLimiter perTenant = new RateLimiter(settings.tenantRatePerSecond());
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(mapper, false));
+            config.http.maxRequestSize = settings.maxRequestBytes();
+            config.http.defaultContentType = "application/json";
+            config.router.ignoreTrailingSlashes = true;
+            config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
+            config.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, settings));
+
+            config.routes.before(ctx -> {
+                String id = Requests.newRequestId(ctx.header("X-Request-Id"));
+                ctx.attribute(Requests.REQUEST_ID, id);
+                ctx.attribute(Requests.STARTED, System.nanoTime());
+                ctx.header("X-Request-Id", id);
+                ctx.header("Cache-Control", "no-store");
+                ctx.header("X-Content-Type-Options", "nosniff");
+                if (settings.tls().isPresent()) {
+                    ctx.header("Strict-Transport-Security", "max-age=31536000");
+                }
+                MDC.put("requestId", id);
+                long wait = perIp.secondsToWait(ctx.ip());
+                if (wait > 0) {
+                    ctx.header("Retry-After", Long.toString(wait));
+                    throw new ApiException(ProblemType.RATE_LIMITED, "too many requests from this address",
+                            Map.of("retryAfterSeconds", wait));
+                }
+                long declared = ctx.req().getContentLengthLong();
+                if (declared > settings.maxRequestBytes()) {
+                    throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE,
+                            "request body exceeds " + settings.maxRequestBytes() + " bytes");
+                }
+            });
+            config.routes.beforeMatched(ctx -> authorise(ctx, authenticator, perTenant));
+            config.routes.after(ctx -> finish(ctx, audit, meters));
+
+            config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.type(), e.getMessage(), e.extensions()));
+            config.routes.exception(ContentTooLargeResponse.class, (e, ctx) -> problem(ctx, ProblemType.PAYLOAD_TOO_LARGE,
+                    "request body exceeds " + settings.maxRequestBytes() + " bytes", Map.of()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, byStatus(e.getStatus()),
+                    null, Map.of()));
+            config.routes.exception(StoreException.class, (e, ctx) -> {
+                LOG.error("store failure", e);
+                problem(ctx, ProblemType.SERVICE_UNAVAILABLE, "the store did not answer; retry later", Map.of());
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unhandled error", e);
+                problem(ctx, ProblemType.INTERNAL, null, Map.of());
+            });
+            config.routes.error(404, ctx -> {
+                if (!isProblem(ctx)) {
+                    problem(ctx, ProblemType.NOT_FOUND, "no such resource: " + ctx.method() + " " + ctx.path(), Map.of());
+                }
+            });
+            config.routes.error(405, ctx -> {
+                if (!isProblem(ctx)) {
+                    problem(ctx, ProblemType.METHOD_NOT_ALLOWED, null, Map.of());
+                }
+            });
+            for (Routes r : routes) {
+                r.accept(config);
+            }
+        });
+    }
+
+    public ApiServer start() {
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Every HTTP route as "METHOD path" (e.g. {@code GET /v1/users/{userId}}), for the API-document check. */
+    public List<String> endpoints() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(pe -> pe.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> e.method.name() + " " + e.path)
+                .sorted()
+                .toList();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    private static Connector connector(Server server, HttpConfiguration httpConfig, Settings settings) {
+        httpConfig.setSendServerVersion(false);
+        httpConfig.setRequestHeaderSize(16 * 1024);
+        ServerConnector connector;
+        if (settings.tls().isPresent()) {
+            SecureRequestCustomizer src = new SecureRequestCustomizer();
+            src.setSniHostCheck(false); // the certificate covers localhost and the IP literals; clients may use either
+            httpConfig.addCustomizer(src);
+            connector = new ServerConnector(server,
+                    new SslConnectionFactory(settings.tls().get(), "http/1.1"),
+                    new HttpConnectionFactory(httpConfig));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+        }
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(60_000);
+        return connector;
+    }
+
+    private static void authorise(Context ctx, Authenticator authenticator, RateLimiter perTenant) {
+        var roles = ctx.routeRoles();
+        if (roles.isEmpty() || roles.contains(Access.PUBLIC)) {
+            return;
+        }
+        Authenticator.Result result = null;
+        X509Certificate[] certs = (X509Certificate[]) ctx.req().getAttribute("jakarta.servlet.request.X509Certificate");
+        if (certs != null && certs.length > 0 && ctx.header("Authorization") == null) {
+            result = authenticator.authenticateCertificate(fingerprint(certs[0]));
+        }
+        if (result == null) {
+            result = authenticator.authenticateBearer(ctx.header("Authorization"));
+        }
+        if (result instanceof Authenticator.Refused refused) {
+            if (refused.failure() == Authenticator.Failure.TENANT_DISABLED) {
+                throw new ApiException(ProblemType.TENANT_DISABLED, "this relying party is disabled");
+            }
+            ctx.header("WWW-Authenticate", "Bearer realm=\"countersign\"");
+            throw new ApiException(ProblemType.UNAUTHENTICATED, switch (refused.failure()) {
+                case MISSING -> "send 'Authorization: Bearer <api key>' or a registered client certificate";
+                case MALFORMED -> "the Authorization header is not a Countersign API key";
+                default -> "the credentials are not valid";
+            });
+        }
+        Principal p = ((Authenticator.Authenticated) result).principal();
+        ctx.attribute(Requests.PRINCIPAL, p);
+        MDC.put("actor", p.actor());
+        boolean allowed = (roles.contains(Access.ADMIN) && p.role() == Principal.Role.ADMIN)
+                || (roles.contains(Access.TENANT) && p.role() == Principal.Role.TENANT);
+        if (!allowed) {
+            throw new ApiException(ProblemType.FORBIDDEN, roles.contains(Access.ADMIN)
+                    ? "this operation needs an admin key" : "this operation needs a relying-party key");
+        }
+        if (p.tenantId().isPresent()) {
+            long wait = perTenant.secondsToWait(p.tenantId().get());
+            if (wait > 0) {
+                ctx.header("Retry-After", Long.toString(wait));
+                throw new ApiException(ProblemType.RATE_LIMITED, "rate limit of this relying party reached",
+                        Map.of("retryAfterSeconds", wait));
+            }
+        }
+    }
+
+    private static void finish(Context ctx, AuditLog audit, MeterRegistry meters) {
+        try {
+            int status = ctx.statusCode();
+            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            // Refused requests are security-relevant (probing, brute force, malformed input): audit them, except
+            // rate-limit refusals, which would let a flood amplify itself into the log.
+            if (status >= 400 && status < 500 && status != 429) {
+                Map<String, String> details = new LinkedHashMap<>();
+                details.put("status", Integer.toString(status));
+                details.put("ip", ctx.ip());
+                details.put("path", truncate(ctx.path(), 200));
+                Principal p = ctx.attribute(Requests.PRINCIPAL);
+                audit.record(p == null ? null : p.tenantId().orElse(null), Requests.actor(ctx),
+                        ctx.method() + " " + route, truncate(ctx.path(), 200), "refused:" + problemSlug(ctx),
+                        Requests.requestId(ctx), details);
+            }
+            Long started = ctx.attribute(Requests.STARTED);
+            if (started != null) {
+                Timer.builder("countersign.http.requests").tag("method", ctx.method().name()).tag("route", route)
+                        .tag("status", Integer.toString(status)).register(meters)
+                        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("request bookkeeping failed", e);
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private static String problemSlug(Context ctx) {
+        String slug = ctx.attribute("cs.problem");
+        return slug == null ? Integer.toString(ctx.statusCode()) : slug;
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static boolean isProblem(Context ctx) {
+        String ct = ctx.res().getContentType();
+        return ct != null && ct.startsWith(Problem.CONTENT_TYPE);
+    }
+
+    static ProblemType byStatus(int status) {
+        for (ProblemType t : ProblemType.values()) {
+            if (t.status() == status && t != ProblemType.VALIDATION_FAILED) {
+                return t;
+            }
+        }
+        return status >= 500 ? ProblemType.INTERNAL : ProblemType.MALFORMED_JSON;
+    }
+
+    static void problem(Context ctx, ProblemType type, String detail, Map<String, Object> extensions) {
+        ctx.attribute("cs.problem", type.slug());
+        ctx.status(type.status());
+        ctx.contentType(Problem.CONTENT_TYPE);
+        ctx.json(Problem.body(type, detail, ctx.path().length() > 200 ? null : ctx.path(), Requests.requestId(ctx), extensions));
+        ctx.contentType(Problem.CONTENT_TYPE);
+    }
+
+    private static String fingerprint(X509Certificate cert) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+        } catch (Exception e) {
+            return "invalid";
+        }
+    }
+}

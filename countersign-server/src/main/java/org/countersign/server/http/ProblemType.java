@@ -1,0 +1,49 @@
+package org.countersign.server.http;
+
+/**
+ * Every kind of error the API answers with, as an RFC 9457 problem {@code type}. The URIs are identifiers that
+ * never change once published; {@code docs/api.md} explains each.
+ */
+public enum ProblemType {
+    MALFORMED_JSON(400, "malformed-json", "Request body is not valid JSON for this operation"),
+    VALIDATION_FAILED(400, "validation-failed", "A field is missing or has an invalid value"),
+    UNAUTHENTICATED(401, "unauthenticated", "Missing or invalid credentials"),
+    FORBIDDEN(403, "forbidden", "The credentials are valid but not allowed to do this"),
+    TENANT_DISABLED(403, "tenant-disabled", "The relying party is disabled"),
+    NOT_FOUND(404, "not-found", "No such resource"),
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this resource"),
+    CONFLICT(409, "conflict", "The request conflicts with the current state"),
+    PAYLOAD_TOO_LARGE(413, "payload-too-large", "Request body too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Content type must be application/json"),
+    RATE_LIMITED(429, "rate-limited", "Too many requests"),
+    SERVICE_UNAVAILABLE(503, "service-unavailable", "A dependency is unavailable; retry later"),
+    INTERNAL(500, "internal-error", "Internal error; the request id identifies it in the server log");
+
+    public static final String BASE = "https://countersign.dev/problems/";
+
+    private final int status;
+    private final String slug;
+    private final String title;
+
+    ProblemType(int status, String slug, String title) {
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String uri() {
+        return BASE + slug;
+    }
+}

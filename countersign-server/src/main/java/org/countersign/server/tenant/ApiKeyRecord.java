@@ -1,0 +1,14 @@
+package org.countersign.server.tenant;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** A stored API key: only the Argon2id hash of its secret is kept. {@code tenantId} is empty for admin keys. */
+public record ApiKeyRecord(String id, Optional<String> tenantId, Role role, String secretHash, String label,
+        Instant createdAt, Optional<Instant> revokedAt) {
+    public enum Role { ADMIN, TENANT }
+
+    public boolean revoked() {
+        return revokedAt.isPresent();
+    }
+}

@@ -1,0 +1,129 @@
+package org.countersign.server.tenant;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.countersign.core.password.Argon2idHasher;
+import org.countersign.server.audit.AuditLog;
+import org.countersign.server.auth.ApiKeyToken;
+import org.countersign.server.auth.Authenticator;
+import org.countersign.server.http.ApiException;
+
+/** Relying-party administration (A-G1): create, list, disable tenants; issue and revoke their credentials. */
+public final class TenantService {
+    private final TenantRepository repo;
+    private final Argon2idHasher hasher;
+    private final Authenticator authenticator;
+    private final AuditLog audit;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    /** A key as shown once at creation; the secret is never stored or shown again. */
+    public record IssuedKey(String keyId, String token) {}
+
+    public TenantService(TenantRepository repo, Argon2idHasher hasher, Authenticator authenticator, AuditLog audit,
+            SecureRandom random, Clock clock) {
+        this.repo = repo;
+        this.hasher = hasher;
+        this.authenticator = authenticator;
+        this.audit = audit;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    public record Created(Tenant tenant, IssuedKey apiKey) {}
+
+    public Created create(String id, String displayName, List<String> allowedOrigins, String actor, String requestId) {
+        for (String origin : allowedOrigins) {
+            checkOrigin(origin);
+        }
+        Tenant t = new Tenant(id, displayName, allowedOrigins, Tenant.Status.ACTIVE, clock.instant());
+        if (!repo.insert(t)) {
+            throw ApiException.conflict("relying party '" + id + "' already exists");
+        }
+        IssuedKey key = issueKey(Optional.of(id), ApiKeyRecord.Role.TENANT, "initial");
+        audit.record(id, actor, "tenant.create", id, "success", requestId, Map.of("keyId", key.keyId()));
+        return new Created(t, key);
+    }
+
+    public List<Tenant> list() {
+        return repo.list();
+    }
+
+    public Tenant get(String id) {
+        return repo.find(id).orElseThrow(() -> ApiException.notFound("relying party"));
+    }
+
+    public Tenant setStatus(String id, Tenant.Status status, String actor, String requestId) {
+        if (!repo.setStatus(id, status)) {
+            throw ApiException.notFound("relying party");
+        }
+        authenticator.invalidate(id);
+        audit.record(id, actor, status == Tenant.Status.DISABLED ? "tenant.disable" : "tenant.enable", id, "success",
+                requestId, Map.of());
+        return get(id);
+    }
+
+    public IssuedKey addKey(String tenantId, String label, String actor, String requestId) {
+        get(tenantId);
+        IssuedKey key = issueKey(Optional.of(tenantId), ApiKeyRecord.Role.TENANT, label);
+        audit.record(tenantId, actor, "apikey.create", key.keyId(), "success", requestId, Map.of());
+        return key;
+    }
+
+    public List<ApiKeyRecord> keys(String tenantId) {
+        get(tenantId);
+        return repo.keysOf(tenantId);
+    }
+
+    public void revokeKey(String tenantId, String keyId, String actor, String requestId) {
+        if (!repo.revokeKey(keyId, Optional.of(tenantId), clock.instant())) {
+            throw ApiException.notFound("active API key");
+        }
+        authenticator.invalidate(keyId);
+        audit.record(tenantId, actor, "apikey.revoke", keyId, "success", requestId, Map.of());
+    }
+
+    /** Creates the first admin key when none exists; empty when one already does. */
+    public Optional<IssuedKey> bootstrapAdminKey() {
+        if (repo.anyActiveAdminKey()) {
+            return Optional.empty();
+        }
+        IssuedKey key = issueKey(Optional.empty(), ApiKeyRecord.Role.ADMIN, "bootstrap");
+        audit.record(null, "system", "adminkey.bootstrap", key.keyId(), "success", "startup", Map.of());
+        return Optional.of(key);
+    }
+
+    /** A fresh admin key (CLI: {@code countersign admin-key}); the old ones stay valid until revoked. */
+    public IssuedKey newAdminKey(String actor) {
+        IssuedKey key = issueKey(Optional.empty(), ApiKeyRecord.Role.ADMIN, "cli");
+        audit.record(null, actor, "adminkey.create", key.keyId(), "success", "cli", Map.of());
+        return key;
+    }
+
+    private IssuedKey issueKey(Optional<String> tenantId, ApiKeyRecord.Role role, String label) {
+        ApiKeyToken token = ApiKeyToken.generate(random);
+        String hash = hasher.hash(token.secret());
+        repo.insertKey(new ApiKeyRecord(token.keyId(), tenantId, role, hash, label, clock.instant(), Optional.empty()));
+        return new IssuedKey(token.keyId(), token.reveal());
+    }
+
+    /** Web origins as browsers send them: scheme, host, optional port, nothing else. */
+    static void checkOrigin(String origin) {
+        try {
+            URI u = new URI(origin);
+            boolean ok = ("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null
+                    && (u.getPath() == null || u.getPath().isEmpty()) && u.getQuery() == null && u.getFragment() == null
+                    && u.getUserInfo() == null;
+            if (ok) {
+                return;
+            }
+        } catch (Exception ignored) {
+            // reported below
+        }
+        throw ApiException.invalid("allowedOrigins: '" + origin + "' is not an origin like https://bank.example:443");
+    }
+}
