@@ -24,17 +24,24 @@ import org.countersign.core.keys.KeyServiceException.Reason;
 public final class SealedFiles {
     static final String HEADER = "countersign-sealed-file v1 ";
     private static final ByteArray DOMAIN = ByteArray.ofUtf8("countersign/sealed-file/v1");
+    /** Thread-safe and stateless for callers; only used for nonces. */
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private SealedFiles() {
     }
 
     public static void write(Path file, SecretBytes content, MasterKeyProvider mk, String purpose) {
+        write(file, content, mk, purpose, RANDOM);
+    }
+
+    /** As {@link #write(Path, SecretBytes, MasterKeyProvider, String)} with the nonce drawn from {@code random}. */
+    public static void write(Path file, SecretBytes content, MasterKeyProvider mk, String purpose,
+                             SecureRandom random) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(purpose, "purpose");
         MasterKey key = mk.current();
-        SealedBlob blob = Aead.seal(key.id(), key.key(), aad(purpose, key.id()), content, RANDOM);
+        SealedBlob blob = Aead.seal(key.id(), key.key(), aad(purpose, key.id()), content, random);
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);

@@ -28,7 +28,7 @@ public final class Argon2idHasher {
     static final int HASH_LENGTH = 32;
 
     // Bounds for parameters parsed from stored strings.
-    private static final int MAX_MEMORY_KIB = 1 << 20; // 1 GiB
+    private static final int MAX_MEMORY_KIB = 1 << 18; // 256 MiB
     private static final int MAX_ITERATIONS = 64;
     private static final int MAX_PARALLELISM = 16;
     private static final Pattern PHC = Pattern.compile(

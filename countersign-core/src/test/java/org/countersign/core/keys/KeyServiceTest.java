@@ -166,6 +166,31 @@ class KeyServiceTest {
         assertReason(() -> service(mk).open(blob, AD), Reason.AUTHENTICATION_FAILED);
     }
 
+    @Test
+    void concurrentFirstUseCreatesOneDataKeyPerPurpose() throws Exception {
+        KeyService ks = service(envKey());
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<SealedBlob>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < threads * 4; i++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return ks.seal("totp", AD, secret("v"));
+            }));
+        }
+        start.countDown();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (java.util.concurrent.Future<SealedBlob> f : results) {
+            SealedBlob b = f.get();
+            ids.add(b.keyId());
+            assertThat(ks.open(b, AD)).isEqualTo(secret("v"));
+        }
+        pool.shutdown();
+        assertThat(ids).hasSize(1);
+        assertThat(store.all()).hasSize(1);
+    }
+
     static ByteArray flip(ByteArray in, int index) {
         byte[] b = in.toByteArray();
         b[index] ^= 0x01;
