@@ -102,18 +102,30 @@ class HostileInputTest {
         for (HttpRequest req : requests) {
             inFlight.acquire();
             all.add(server.http.sendAsync(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                    .whenComplete((r, err) -> {
+                    .handle((r, err) -> {
                         inFlight.release();
-                        if (err != null) {
-                            failures.add(req.method() + " " + req.uri() + " -> " + err);
-                            return;
+                        if (err != null && String.valueOf(err.getMessage()).contains("received no bytes")) {
+                            // The client reused a connection the server had just closed after refusing a malformed
+                            // request; the JDK client retries only GETs by itself. Send once more on a new one.
+                            try {
+                                r = server.http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                                err = null;
+                            } catch (Exception retryFailure) {
+                                err = retryFailure;
+                            }
                         }
-                        check(req, r, failures, createdUsers);
+                        if (err != null) {
+                            failures.add(req.method() + " " + abbreviate(req.uri().toString()) + " "
+                                    + req.headers().map() + " -> " + err);
+                        } else {
+                            check(req, r, failures, createdUsers);
+                        }
+                        return null;
                     }));
         }
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
 
-        assertThat(failures).as("requests that broke a rule").isEmpty();
+        assertThat(failures).as("requests that broke a rule (%d)", failures.size()).isEmpty();
         assertThat(requests.size()).isGreaterThanOrEqualTo(6 * BODIES_PER_ENDPOINT);
         // 'bank' may have been left disabled by a fuzzed disable; re-enable to count its users
         server.post("/v1/admin/tenants/bank/enable", server.adminToken, "");
@@ -197,7 +209,7 @@ class HostileInputTest {
                     return b;
                 }
                 case 1: { // a hostile value in every field
-                    return valid.replaceAll(":\"[^\"]*\"", ":" + SNIPPETS[rnd.nextInt(SNIPPETS.length)])
+                    return valid.replaceAll(":\"[^\"]*\"", java.util.regex.Matcher.quoteReplacement(":" + SNIPPETS[rnd.nextInt(SNIPPETS.length)]))
                             .getBytes(StandardCharsets.UTF_8);
                 }
                 case 2: { // structural noise: unknown fields, duplicates, trailing garbage

@@ -118,7 +118,8 @@ public final class AuditLog implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException | SQLException e) {
+            } catch (Exception | LinkageError e) {
+                // The writer must outlive any failing batch: its callers fail, later events still get written.
                 LOG.error("audit batch of {} events failed: {}", batch.size(), e.toString());
                 for (Pending p : batch) {
                     p.done().completeExceptionally(e);

@@ -60,7 +60,10 @@ public final class ApiServer {
             config.http.maxRequestSize = settings.maxRequestBytes();
             config.http.defaultContentType = "application/json";
             config.router.ignoreTrailingSlashes = true;
-            config.jetty.modifyServer(server -> server.setStopTimeout(2_000));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(2_000);
+                server.setErrorHandler(new ProblemErrorHandler());
+            });
             config.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, settings));
 
             config.routes.before(ctx -> {
