@@ -65,18 +65,33 @@ final class FaceData {
         return out;
     }
 
-    /** Equal error rate and its threshold by sweeping all observed scores (higher score = positive class). */
+    /**
+     * Equal error rate by sweeping every observed score as threshold (higher score = positive class; a sample is
+     * accepted when its score is at least the threshold). Returns {EER, threshold}.
+     */
     static double[] eer(double[] positives, double[] negatives) {
+        double[] pos = positives.clone();
+        double[] neg = negatives.clone();
+        java.util.Arrays.sort(pos);
+        java.util.Arrays.sort(neg);
+        double[] candidates = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(pos),
+                java.util.Arrays.stream(neg)).sorted().distinct().toArray();
         double bestGap = Double.MAX_VALUE;
         double bestEer = 1;
         double bestT = 0;
-        double[] candidates = Stream.of(positives, negatives).flatMapToDouble(java.util.Arrays::stream)
-                .sorted().toArray();
+        int p = 0; // positives below t
+        int n = 0; // negatives below t
         for (double t : candidates) {
-            double fnr = java.util.Arrays.stream(positives).filter(s -> s < t).count() / (double) positives.length;
-            double fpr = java.util.Arrays.stream(negatives).filter(s -> s >= t).count() / (double) negatives.length;
+            while (p < pos.length && pos[p] < t) {
+                p++;
+            }
+            while (n < neg.length && neg[n] < t) {
+                n++;
+            }
+            double fnr = p / (double) pos.length;
+            double fpr = (neg.length - n) / (double) neg.length;
             double gap = Math.abs(fnr - fpr);
-            if (gap < bestGap || (gap == bestGap && (fnr + fpr) / 2 < bestEer)) {
+            if (gap < bestGap) {
                 bestGap = gap;
                 bestEer = (fnr + fpr) / 2;
                 bestT = t;
