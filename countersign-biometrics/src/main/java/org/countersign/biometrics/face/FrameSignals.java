@@ -44,7 +44,7 @@ public record FrameSignals(
         Objects.requireNonNull(template, "template");
     }
 
-    /** The higher of the two eye-closed probabilities' minimum: both eyes closed, as in a blink. */
+    /** How sure the model is that both eyes are closed, as in a blink: the lower of the two probabilities. */
     public double bothEyesClosed() {
         return Math.min(rightEyeClosed, leftEyeClosed);
     }

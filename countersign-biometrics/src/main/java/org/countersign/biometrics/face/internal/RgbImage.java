@@ -2,6 +2,7 @@ package org.countersign.biometrics.face.internal;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.awt.color.ColorSpace;
 import java.util.Objects;
@@ -29,6 +30,17 @@ public final class RgbImage {
         ColorModel cm = image.getColorModel();
         if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
             return fromGreyRaster(image.getRaster(), cm.getComponentSize(0), w, h);
+        }
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && image.getRaster().getDataBuffer() instanceof DataBufferByte bytes
+                && image.getRaster().getParent() == null && bytes.getNumBanks() == 1) {
+            // Decoded JPEGs land here; reading the bytes directly avoids the per-pixel colour-model path.
+            byte[] b = bytes.getData();
+            int[] px = new int[w * h];
+            for (int i = 0, j = 0; i < px.length; i++, j += 3) {
+                px[i] = ((b[j + 2] & 0xFF) << 16) | ((b[j + 1] & 0xFF) << 8) | (b[j] & 0xFF);
+            }
+            return new RgbImage(w, h, px);
         }
         int[] px = image.getRGB(0, 0, w, h, null, 0, w);
         for (int i = 0; i < px.length; i++) {
