@@ -171,15 +171,16 @@ public final class FaceAnalyzer implements AutoCloseable {
         return new Detection(largest, networks.landmarks(image, largest), comparable);
     }
 
-    private static RgbImage toRgb(BufferedImage image) throws BiometricException {
+    private static RgbImage toRgb(BufferedImage image) {
         Objects.requireNonNull(image, "image");
         return RgbImage.of(image);
     }
 
     private record Detection(FaceBox box, Landmarks landmarks, int faceCount) {}
 
-    String packId() {
-        return pack.id();
+    /** The model pack this analyzer runs. */
+    public FaceModelPack pack() {
+        return pack;
     }
 
     @Override

@@ -49,6 +49,48 @@ class FaceSignalsTest {
         assertThat(eer[0]).isLessThanOrEqualTo(0.05);
     }
 
+    /**
+     * One person's real clip (10 fps): frames inside the annotated long eye closure (5.8–8.15 s) against frames
+     * well away from every annotated blink. Eye-state probability and the per-person eye aspect ratio both
+     * separate them.
+     */
+    @Test
+    void A_S2_blink_clipFramesInsideTheAnnotatedClosureReadAsClosed() throws Exception {
+        double[][] events = {{0.45, 0.6}, {1.75, 1.85}, {3.45, 3.6}, {4.65, 4.8}, {5.8, 8.15}};
+        List<Path> frames = FaceData.images("liveness/clips/blink_frontal_male1");
+        List<Double> closedProb = new ArrayList<>();
+        List<Double> openProb = new ArrayList<>();
+        List<Double> closedEar = new ArrayList<>();
+        List<Double> openEar = new ArrayList<>();
+        for (int k = 0; k < frames.size(); k++) {
+            double t = Integer.parseInt(frames.get(k).getFileName().toString().replace(".png", "")) / 10.0;
+            boolean inClosure = t >= 6.0 && t <= 7.95;
+            boolean farFromEvents = true;
+            for (double[] e : events) {
+                if (t > e[0] - 0.25 && t < e[1] + 0.25) {
+                    farFromEvents = false;
+                }
+            }
+            if (!inClosure && !farFromEvents) {
+                continue;
+            }
+            FrameSignals f = cheap(FaceData.read(frames.get(k)));
+            double ear = (f.leftEyeAspect() + f.rightEyeAspect()) / 2;
+            (inClosure ? closedProb : openProb).add(f.bothEyesClosed());
+            (inClosure ? closedEar : openEar).add(ear);
+        }
+        double[] pc = closedProb.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] po = openProb.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] eer = FaceData.eer(pc, po);
+        double[] earEer = FaceData.eer(openEar.stream().mapToDouble(Double::doubleValue).toArray(),
+                closedEar.stream().mapToDouble(Double::doubleValue).toArray());
+        System.out.printf("blink clip: %d closed frames, %d open frames; eye-state EER %.3f, EAR EER %.3f;"
+                + " EAR closed %s open %s%n", pc.length, po.length, eer[0], earEer[0], closedEar, openEar);
+        assertThat(pc.length).isGreaterThan(10);
+        assertThat(po.length).isGreaterThan(10);
+        assertThat(eer[0]).isLessThanOrEqualTo(0.1);
+    }
+
     /** Both-eyes-closed probability per image; images without a detectable face are left out (counted). */
     private double[] eyeScores(String folder) throws BiometricException {
         List<Double> scores = new ArrayList<>();
