@@ -1,7 +1,10 @@
 package org.countersign.biometrics;
 
 import org.countersign.biometrics.api.BiometricEngine;
+import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.api.PresentationAttackDetector;
+import org.countersign.biometrics.face.FaceEngine;
+import org.countersign.biometrics.face.FacePad;
 
 /** Entry point: opens the default engines. Callers own (and close) what they open. */
 public final class BiometricEngines {
@@ -11,12 +14,21 @@ public final class BiometricEngines {
 
     /** The default face engine with the bundled model pack. */
     public static BiometricEngine face() {
-        throw new UnsupportedOperationException("face engine not available yet");
+        try {
+            return FaceEngine.open();
+        } catch (BiometricException e) {
+            // Only a missing or broken bundled model pack gets here: a deployment fault, not a sample problem.
+            throw new IllegalStateException("face engine cannot start: " + e.getMessage(), e);
+        }
     }
 
     /** The default presentation-attack detector (face). */
     public static PresentationAttackDetector presentationAttackDetector() {
-        throw new UnsupportedOperationException("presentation-attack detector not available yet");
+        try {
+            return FacePad.open();
+        } catch (BiometricException e) {
+            throw new IllegalStateException("presentation-attack detector cannot start: " + e.getMessage(), e);
+        }
     }
 
     // ---- fingerprint (owned by the fingerprint engine) -----------------------------------------

@@ -1,0 +1,112 @@
+package org.countersign.biometrics.face.internal;
+
+/**
+ * Resamples a region of an {@link RgbImage} into a small planar float buffer, the shape the models take.
+ *
+ * <p>Up-scaling and mild down-scaling use bilinear interpolation; strong down-scaling averages a grid of bilinear
+ * taps so that large photos do not alias into the 320×240 detector input. Pixels outside the image take a fixed
+ * fill level, which is how tight crops get their margin.
+ */
+public final class Sampler {
+    private Sampler() {}
+
+    /** Channel orders a model may expect. */
+    public enum Order { RGB, BGR, GREY }
+
+    /**
+     * Samples the axis-aligned source rectangle (x0, y0, w, h) into {@code outW × outH} pixels.
+     *
+     * @return planar values 0–255: three planes for RGB/BGR, one for GREY
+     */
+    public static float[] crop(RgbImage src, double x0, double y0, double w, double h, int outW, int outH,
+                               Order order, int fill) {
+        double sx = w / outW;
+        double sy = h / outH;
+        int taps = (int) Math.min(4, Math.max(1, Math.ceil(Math.max(sx, sy) - 0.25)));
+        int planes = order == Order.GREY ? 1 : 3;
+        float[] out = new float[planes * outW * outH];
+        int plane = outW * outH;
+        float[] rgb = new float[3];
+        for (int j = 0; j < outH; j++) {
+            for (int i = 0; i < outW; i++) {
+                float r = 0, g = 0, b = 0;
+                for (int ty = 0; ty < taps; ty++) {
+                    double y = y0 + (j + (ty + 0.5) / taps) * sy - 0.5;
+                    for (int tx = 0; tx < taps; tx++) {
+                        double x = x0 + (i + (tx + 0.5) / taps) * sx - 0.5;
+                        bilinear(src, x, y, fill, rgb);
+                        r += rgb[0];
+                        g += rgb[1];
+                        b += rgb[2];
+                    }
+                }
+                float n = taps * taps;
+                store(out, j * outW + i, plane, order, r / n, g / n, b / n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Samples through an affine map from output to source coordinates:
+     * {@code xs = m[0]·u + m[1]·v + m[2]}, {@code ys = m[3]·u + m[4]·v + m[5]}.
+     */
+    public static float[] warp(RgbImage src, double[] m, int outW, int outH, Order order, int fill) {
+        int planes = order == Order.GREY ? 1 : 3;
+        float[] out = new float[planes * outW * outH];
+        int plane = outW * outH;
+        float[] rgb = new float[3];
+        for (int v = 0; v < outH; v++) {
+            for (int u = 0; u < outW; u++) {
+                double x = m[0] * u + m[1] * v + m[2];
+                double y = m[3] * u + m[4] * v + m[5];
+                bilinear(src, x, y, fill, rgb);
+                store(out, v * outW + u, plane, order, rgb[0], rgb[1], rgb[2]);
+            }
+        }
+        return out;
+    }
+
+    private static void store(float[] out, int idx, int plane, Order order, float r, float g, float b) {
+        switch (order) {
+            case RGB -> {
+                out[idx] = r;
+                out[plane + idx] = g;
+                out[2 * plane + idx] = b;
+            }
+            case BGR -> {
+                out[idx] = b;
+                out[plane + idx] = g;
+                out[2 * plane + idx] = r;
+            }
+            case GREY -> out[idx] = 0.299f * r + 0.587f * g + 0.114f * b;
+        }
+    }
+
+    private static void bilinear(RgbImage src, double x, double y, int fill, float[] rgb) {
+        int x0 = (int) Math.floor(x);
+        int y0 = (int) Math.floor(y);
+        float fx = (float) (x - x0);
+        float fy = (float) (y - y0);
+        rgb[0] = rgb[1] = rgb[2] = 0;
+        accumulate(src, x0, y0, (1 - fx) * (1 - fy), fill, rgb);
+        accumulate(src, x0 + 1, y0, fx * (1 - fy), fill, rgb);
+        accumulate(src, x0, y0 + 1, (1 - fx) * fy, fill, rgb);
+        accumulate(src, x0 + 1, y0 + 1, fx * fy, fill, rgb);
+    }
+
+    private static void accumulate(RgbImage src, int x, int y, float weight, int fill, float[] rgb) {
+        if (weight == 0f) {
+            return;
+        }
+        int p = (x < 0 || y < 0 || x >= src.width() || y >= src.height()) ? fill : src.rgb(x, y);
+        rgb[0] += weight * ((p >> 16) & 0xFF);
+        rgb[1] += weight * ((p >> 8) & 0xFF);
+        rgb[2] += weight * (p & 0xFF);
+    }
+
+    /** Packs a grey level as a fill colour. */
+    public static int greyFill(int level) {
+        return (level << 16) | (level << 8) | level;
+    }
+}
