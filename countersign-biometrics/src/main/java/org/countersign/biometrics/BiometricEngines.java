@@ -2,6 +2,7 @@ package org.countersign.biometrics;
 
 import org.countersign.biometrics.api.BiometricEngine;
 import org.countersign.biometrics.api.PresentationAttackDetector;
+import org.countersign.biometrics.fingerprint.FingerprintEngine;
 
 /** Entry point: opens the default engines. Callers own (and close) what they open. */
 public final class BiometricEngines {
@@ -23,6 +24,6 @@ public final class BiometricEngines {
 
     /** The fingerprint engine for images scanned at {@code dpi}. */
     public static BiometricEngine fingerprint(double dpi) {
-        throw new UnsupportedOperationException("fingerprint engine not available yet");
+        return new FingerprintEngine(dpi);
     }
 }
