@@ -18,6 +18,7 @@ import org.countersign.biometrics.eval.ProgressListener;
 import org.countersign.biometrics.eval.Reports;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.core.bytes.ByteArray;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,6 +72,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--no-progress", description = "Do not draw the progress bar on standard error.")
     boolean noProgress;
+
+    /** Standalone entry point until {@code Main} registers this subcommand. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EvaluateCommand()).execute(args));
+    }
 
     @Override
     public Integer call() {
