@@ -4,9 +4,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.api.ReasonCode;
 import org.countersign.core.bytes.ByteArray;
@@ -19,7 +21,7 @@ final class ImageDecoder {
     private final ImageLimits limits;
 
     ImageDecoder(ImageLimits limits) {
-        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** 8-bit grey pixels, row-major, one byte per pixel. */
@@ -53,9 +55,10 @@ final class ImageDecoder {
             throw new BiometricException(ReasonCode.IMAGE_TOO_LARGE,
                     "encoded image has " + encoded.length() + " bytes, limit " + limits.maxEncodedBytes());
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded.toByteArray()))) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
+        // Memory cache: untrusted bytes never go to ImageIO's temporary files.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded.toByteArray()))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
                 throw new BiometricException(ReasonCode.IMAGE_UNREADABLE, "not a supported image format");
             }
             ImageReader reader = readers.next();

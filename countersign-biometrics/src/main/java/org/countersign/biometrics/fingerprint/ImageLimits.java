@@ -9,6 +9,10 @@ public record ImageLimits(long maxEncodedBytes, long maxPixels, int minSide) {
         if (maxEncodedBytes <= 0 || maxPixels <= 0 || minSide <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
+        if (maxPixels > 100_000_000L || maxEncodedBytes > Integer.MAX_VALUE) {
+            // Keeps every pixel buffer addressable by an int index.
+            throw new IllegalArgumentException("limits too large for an in-memory image");
+        }
     }
 
     /**
