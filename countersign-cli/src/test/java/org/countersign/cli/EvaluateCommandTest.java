@@ -49,4 +49,21 @@ class EvaluateCommandTest {
         assertThat(exit).isEqualTo(EvaluateCommand.USAGE);
         assertThat(stderr.toString()).contains("not cancelable");
     }
+
+    @Test
+    void faceWithoutUsableEngineOrDataFailsWithAClearMessage() throws Exception {
+        // Before the face engine is merged this is exit 3 ("not available"); afterwards an empty folder is exit 1.
+        Path empty = Files.createDirectories(out.resolve("empty"));
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        CommandLine cli = new CommandLine(new EvaluateCommand());
+        cli.setOut(new PrintWriter(stdout));
+        cli.setErr(new PrintWriter(stderr));
+
+        int exit = cli.execute("face", "--data", empty.toString(), "--out", out.resolve("face").toString());
+
+        assertThat(exit).isIn(EvaluateCommand.FAILED, EvaluateCommand.UNAVAILABLE);
+        assertThat(stderr.toString()).startsWith("error: ");
+        assertThat(stdout.toString()).doesNotContain("summary");
+    }
 }

@@ -110,7 +110,9 @@ public final class Evaluator {
                 engine.templateFormat(), engine.modality() == Modality.FINGERPRINT ? options.dpi() : null,
                 samples.size(), subjects.size(), templates.size(), extraction.failures(), scores.genuineCount(),
                 scores.impostorCount(), curve.equalErrorRate(), atFmr, calibration, Summary.of(scores.genuine()),
-                Summary.of(scores.impostor()), multi, protection, notes, scores.genuine(), scores.impostor());
+                Summary.of(scores.impostor()), multi, protection, notes,
+                curve.points().stream().map(p -> new Reports.CurvePoint(p.threshold(), p.fmr(), p.fnmr())).toList(),
+                scores.genuine(), scores.impostor());
 
         DetPlot plot = DetPlot.forVerification("DET, " + modality + ", " + report.dataset(),
                 scores.impostorCount(), scores.genuineCount());
@@ -145,7 +147,10 @@ public final class Evaluator {
                 data.getFileName() == null ? data.toString() : data.getFileName().toString(),
                 metrics.bonaFideCount(), metrics.attackCount(), result.failures(), at, eer, metrics.atApcer(0.05),
                 metrics.atApcer(0.10), Summary.of(result.bonaFideScores()), Summary.of(result.attackScores()),
-                List.of("attack score >= threshold means 'attack'; APCER over one attack species (printed photo)"));
+                List.of("attack score >= threshold means 'attack'; APCER over one attack species (printed photo)"),
+                metrics.points().stream().map(p -> new Reports.PadCurvePoint(p.threshold(), p.apcer(), p.bpcer()))
+                        .toList(),
+                result.bonaFideScores(), result.attackScores());
         DetPlot plot = new DetPlot("DET, presentation attacks, " + report.dataset(),
                 "Attack presentation classification error rate (APCER)",
                 "Bona fide classification error rate (BPCER)",

@@ -49,6 +49,11 @@ public final class PadMetrics {
         return best;
     }
 
+    /** APCER and BPCER at every threshold where either changes, thresholds ascending. */
+    public java.util.List<PadOperatingPoint> points() {
+        return curve.points().stream().map(p -> new PadOperatingPoint(p.threshold(), p.fnmr(), p.fmr())).toList();
+    }
+
     /** Points for a DET plot: x = APCER, y = BPCER. */
     public java.util.List<double[]> detPoints() {
         return curve.points().stream().map(p -> new double[] {p.fnmr(), p.fmr()}).toList();

@@ -22,6 +22,12 @@ public final class Reports {
         }
     }
 
+    /** One point of the FMR/FNMR curve: accept when score >= threshold. */
+    public record CurvePoint(double threshold, double fmr, double fnmr) {}
+
+    /** One point of the PAD error curve. */
+    public record PadCurvePoint(double threshold, double apcer, double bpcer) {}
+
     /** Measured FMR/FNMR at the threshold the engine's calibration proposes for {@code targetFmr}. */
     public record CalibrationCheck(double targetFmr, double threshold, double measuredFmr, double measuredFnmr) {}
 
@@ -39,10 +45,11 @@ public final class Reports {
             int impostorComparisons, EqualErrorRate eer, List<OperatingPoint> fnmrAtFmr,
             List<CalibrationCheck> calibration, Summary genuine, Summary impostor,
             MultiImpressionReport multiImpression, ProtectionReport protection, List<String> notes,
-            double[] genuineScores, double[] impostorScores) {}
+            List<CurvePoint> curve, double[] genuineScores, double[] impostorScores) {}
 
     public record PadReport(String modality, String dataset, int bonaFide, int attack,
             List<ExtractionFailure> failures, PadMetrics.PadOperatingPoint atThreshold, EqualErrorRate eer,
             PadMetrics.PadOperatingPoint bpcerAtApcer5, PadMetrics.PadOperatingPoint bpcerAtApcer10,
-            Summary bonaFideScores, Summary attackScores, List<String> notes) {}
+            Summary bonaFideScores, Summary attackScores, List<String> notes, List<PadCurvePoint> curve,
+            double[] bonaFideScoreList, double[] attackScoreList) {}
 }
