@@ -13,6 +13,7 @@ import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.api.Modality;
 import org.countersign.biometrics.api.ReasonCode;
 import org.countersign.biometrics.api.Template;
+import org.countersign.biometrics.protect.ReferenceProtectionLevel;
 import org.countersign.core.bytes.ByteArray;
 
 /**
@@ -25,12 +26,16 @@ import org.countersign.core.bytes.ByteArray;
  *
  * <p>Templates carry the library version in their format ({@value #FORMAT}) because SourceAFIS promises no
  * template compatibility across versions: after an upgrade, stored templates must be re-extracted.
+ *
+ * <p>Immutable and safe to share between threads; {@link PreparedProbe} is not.
  */
 public final class FingerprintEngine implements BiometricEngine {
     /** Template format produced and accepted by this engine. */
     public static final String FORMAT = "fingerprint/sourceafis-3.18.1";
     /** Fewer minutiae than this cannot give a reliable score (a smudge, a fingertip edge, an empty scan). */
     public static final int DEFAULT_MIN_MINUTIAE = 8;
+    /** Minutiae templates are stored as they are (sealed only): not cancelable (ISO/IEC 27553-1 Table C.2). */
+    public static final ReferenceProtectionLevel PROTECTION_LEVEL = ReferenceProtectionLevel.NONE;
 
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
 

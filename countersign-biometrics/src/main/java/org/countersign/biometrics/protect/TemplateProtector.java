@@ -27,6 +27,8 @@ import org.countersign.core.bytes.ByteArray;
 public final class TemplateProtector {
     /** Scheme identifier; changes whenever the transform's output would change. */
     public static final String SCHEME = "biohash-orthosign-v1";
+    /** What references made by this class reach (ISO/IEC 27553-1 Table C.2). */
+    public static final ReferenceProtectionLevel PROTECTION_LEVEL = ReferenceProtectionLevel.RENEWABLE;
 
     private final ProtectionParameters parameters;
 
