@@ -5,6 +5,7 @@ import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.api.PresentationAttackDetector;
 import org.countersign.biometrics.face.FaceEngine;
 import org.countersign.biometrics.face.FacePad;
+import org.countersign.biometrics.fingerprint.FingerprintEngine;
 
 /** Entry point: opens the default engines. Callers own (and close) what they open. */
 public final class BiometricEngines {
@@ -35,6 +36,6 @@ public final class BiometricEngines {
 
     /** The fingerprint engine for images scanned at {@code dpi}. */
     public static BiometricEngine fingerprint(double dpi) {
-        throw new UnsupportedOperationException("fingerprint engine not available yet");
+        return new FingerprintEngine(dpi);
     }
 }
