@@ -22,19 +22,14 @@ final class Text {
         if (!allowEmpty && value.isEmpty()) {
             throw new OffsetFormatException(field + " is empty");
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            // Format characters include bidi overrides, which could make shown text differ from what is hashed.
-            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-                throw new OffsetFormatException(field + " has a control or format character");
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
-                    throw new OffsetFormatException(field + " has an unpaired surrogate");
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                throw new OffsetFormatException(field + " has an unpaired surrogate");
+        int[] cps = value.codePoints().toArray();
+        for (int cp : cps) {
+            int type = Character.getType(cp);
+            // Format characters include bidi overrides, which could make shown text differ from what is hashed;
+            // a lone surrogate cannot be encoded as UTF-8.
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.PRIVATE_USE) {
+                throw new OffsetFormatException(field + " has a control, format, private-use or lone surrogate character");
             }
         }
         if (!Normalizer.isNormalized(value, Normalizer.Form.NFC)) {

@@ -61,6 +61,38 @@ public record OcraSuite(
                 throw new OtpFormatException("OCRA time step must be positive");
             }
         });
+        // The text is hashed into every response (RFC 6287 §5.1) while the fields drive the computation: they must
+        // describe the same suite, and only one spelling is allowed so equal suites give equal codes.
+        if (!text.equals(canonicalText(algorithm, digits, counter, questionFormat, questionLength, pinHash, sessionLength, timeStep))) {
+            throw new OtpFormatException("suite text does not match its fields, or is not in canonical form: " + text);
+        }
+    }
+
+    private static String canonicalText(OtpAlgorithm algorithm, int digits, boolean counter, QuestionFormat format,
+            int questionLength, Optional<OtpAlgorithm> pinHash, int sessionLength, Optional<Duration> timeStep) {
+        StringBuilder sb = new StringBuilder("OCRA-1:HOTP-").append(algorithm.suiteToken()).append('-').append(digits).append(':');
+        if (counter) {
+            sb.append("C-");
+        }
+        sb.append('Q').append(format == QuestionFormat.ALPHANUMERIC ? 'A' : format == QuestionFormat.NUMERIC ? 'N' : 'H')
+                .append(String.format("%02d", questionLength));
+        pinHash.ifPresent(h -> sb.append("-P").append(h.suiteToken()));
+        if (sessionLength > 0) {
+            sb.append("-S").append(String.format("%03d", sessionLength));
+        }
+        timeStep.ifPresent(t -> {
+            long secs = t.toSeconds();
+            if (secs < 60) {
+                sb.append("-T").append(secs).append('S');
+            } else if (secs < 3600 && secs % 60 == 0) {
+                sb.append("-T").append(secs / 60).append('M');
+            } else if (secs % 3600 == 0) {
+                sb.append("-T").append(secs / 3600).append('H');
+            } else {
+                sb.append("-T?");
+            }
+        });
+        return sb.toString();
     }
 
     /** Parses and validates a suite string; throws {@link OtpFormatException} for anything RFC 6287 §6 lacks. */

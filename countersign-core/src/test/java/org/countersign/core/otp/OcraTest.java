@@ -82,9 +82,22 @@ class OcraTest {
         "OCRA-1:HOTP-SHA1-11:QN08", "OCRA-1:HOTP-SHA1-6:QN03", "OCRA-1:HOTP-SHA1-6:QN65", "OCRA-1:HOTP-SHA1-6:C",
         "OCRA-1:HOTP-SHA1-6:QX08", "OCRA-1:HOTP-SHA1-6:QN08-T60M", "OCRA-1:HOTP-SHA1-6:QN08-T0H",
         "OCRA-1:HOTP-SHA1-6:QN08-S000", "OCRA-1:HOTP-SHA1-6:QN08-T1M-PSHA1", "OCRA-1:HOTP-SHA1-6:QN08-C",
-        "OCRA-1:HOTP-SHA1-6:QN08:", "OCRA-1:HOTP-SHA1-6:QN08-", "ocra-1:hotp-sha1-6:qn08"})
+        "OCRA-1:HOTP-SHA1-6:QN08:", "OCRA-1:HOTP-SHA1-6:QN08-", "ocra-1:hotp-sha1-6:qn08",
+        "OCRA-1:HOTP-SHA1-06:QN08", "OCRA-1:HOTP-SHA1-6:QN08-T01M", "OCRA-1:HOTP-SHA1-6:QN08-S64"})
     void RFC6287_6_rejectsMalformedSuites(String text) {
         assertThatThrownBy(() -> OcraSuite.parse(text)).isInstanceOf(OtpFormatException.class);
+    }
+
+    @Test
+    void RFC6287_5_1_suiteTextAndFieldsCannotDisagree() {
+        OcraSuite real = OcraSuite.parse("OCRA-1:HOTP-SHA1-6:QN08");
+        assertThatThrownBy(() -> new OcraSuite(real.text(), OtpAlgorithm.SHA512, real.digits(), real.counter(),
+                real.questionFormat(), real.questionLength(), real.pinHash(), real.sessionLength(), real.timeStep()))
+                .isInstanceOf(OtpFormatException.class);
+        assertThat(new OcraSuite(real.text(), real.algorithm(), real.digits(), real.counter(), real.questionFormat(),
+                real.questionLength(), real.pinHash(), real.sessionLength(), real.timeStep())).isEqualTo(real);
+        assertThat(OcraSuite.parse("OCRA-1:HOTP-SHA256-8:C-QH64-PSHA512-S128-T2H").toString())
+                .isEqualTo("OCRA-1:HOTP-SHA256-8:C-QH64-PSHA512-S128-T2H");
     }
 
     @Test
