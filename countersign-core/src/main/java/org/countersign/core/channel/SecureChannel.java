@@ -79,6 +79,9 @@ public final class SecureChannel {
     public synchronized SealedMessage seal(int messageType, ByteArray serverNonce, ByteArray plaintext) throws ChannelException {
         Objects.requireNonNull(serverNonce, "serverNonce");
         Objects.requireNonNull(plaintext, "plaintext");
+        if (messageType < 0 || messageType > 0xffff || serverNonce.length() > 64) {
+            throw new IllegalArgumentException("messageType must be a u16 and serverNonce at most 64 bytes");
+        }
         if (lastSent == Long.MAX_VALUE) {
             throw new ChannelException(ChannelException.Reason.CHANNEL_EXHAUSTED, "no sequence numbers left");
         }
