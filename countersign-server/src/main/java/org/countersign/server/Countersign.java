@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.countersign.core.keys.EnvMasterKeyProvider;
 import org.countersign.core.keys.FileMasterKeyProvider;
 import org.countersign.core.keys.KeyService;
@@ -60,9 +61,11 @@ public final class Countersign implements AutoCloseable {
     private final KeyService keys;
     private final Optional<TenantService.IssuedKey> bootstrapAdminKey;
     private final String baseUrl;
+    private final List<AutoCloseable> closeables;
 
     private Countersign(ServerConfig config, Store store, AuditLog audit, ApiServer http, TlsMaterial tls, KeyService keys,
-            Optional<TenantService.IssuedKey> bootstrapAdminKey, String baseUrl) {
+            Optional<TenantService.IssuedKey> bootstrapAdminKey, String baseUrl, List<AutoCloseable> closeables) {
+        this.closeables = closeables;
         this.config = config;
         this.store = store;
         this.audit = audit;
@@ -105,11 +108,26 @@ public final class Countersign implements AutoCloseable {
             new JvmThreadMetrics().bindTo(meters);
             new ProcessorMetrics().bindTo(meters);
 
+            UserRepository users = new UserRepository(jdbc);
+            AtomicReference<String> boundUrl = new AtomicReference<>();
+            ServerContext ctx = new ServerContext(config, store, jdbc, keys, audit, mapper, body, tenantRepo, users, meters,
+                    random, clock, boundUrl::get);
+            List<AutoCloseable> closeables = new ArrayList<>();
             List<ApiServer.Routes> routes = new ArrayList<>();
             routes.add(new OpsRoutes(store, meters, VERSION));
             routes.add(new AdminRoutes(tenants, new ClientCertificates(tls.certificateAuthority(), tenantRepo, audit, clock),
                     audit, body));
-            routes.add(new UserRoutes(new UserRepository(jdbc), audit, body, clock));
+            routes.add(new UserRoutes(users, audit, body, clock));
+
+            // ---- feature modules: each standard's module registers its routes below its own marker ----
+
+            // [oob] out-of-band server authentication, ITU-T X.1280 (issue 3)
+
+            // [local] local-mode biometric authentication, ISO/IEC 27553-1 (issue 6)
+
+            // [remote] remote biometric authentication, ITU-T X.1279 / ISO/IEC 27553-2 (issue 5)
+
+            // ---- end of feature modules ----
 
             if (config.insecureHttp()) {
                 LOG.warn("serving plain HTTP because --insecure-http is set: only do this behind a TLS-terminating proxy");
@@ -119,9 +137,10 @@ public final class Countersign implements AutoCloseable {
                     config.maxRequestBytes(), config.tenantRatePerSecond(), config.ipRatePerSecond()),
                     mapper, authenticator, audit, meters, routes).start();
             String baseUrl = config.publicUrl().orElse((config.insecureHttp() ? "http" : "https") + "://localhost:" + http.port());
+            boundUrl.set(baseUrl);
             audit.record(null, "system", "server.start", "node", "success", "startup",
                     java.util.Map.of("version", VERSION, "store", store.isEmbedded() ? "embedded" : "external"));
-            Countersign node = new Countersign(config, store, audit, http, tls, keys, adminKey, baseUrl);
+            Countersign node = new Countersign(config, store, audit, http, tls, keys, adminKey, baseUrl, closeables);
             node.printBanner(console, dataDir, (System.nanoTime() - t0) / 1_000_000);
             return node;
         } catch (IOException | RuntimeException e) {
@@ -207,6 +226,13 @@ public final class Countersign implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("module did not close cleanly: {}", e.toString());
+            }
+        }
         audit.close();
         store.close();
     }

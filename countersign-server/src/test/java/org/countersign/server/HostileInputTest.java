@@ -155,6 +155,9 @@ class HostileInputTest {
         if (r.statusCode() == 201 && req.uri().getPath().equals("/v1/users")) {
             createdUsers.incrementAndGet();
         }
+        if (r.statusCode() == 204 && req.method().equals("DELETE") && req.uri().getPath().startsWith("/v1/users/")) {
+            createdUsers.decrementAndGet(); // a well-formed delete of an existing user is a legitimate change
+        }
     }
 
     private static String abbreviate(String s) {
