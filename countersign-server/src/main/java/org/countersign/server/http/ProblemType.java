@@ -17,6 +17,17 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Content type must be application/json"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
     SERVICE_UNAVAILABLE(503, "service-unavailable", "A dependency is unavailable; retry later"),
+
+    // ---- feature modules add their problem types below their own marker (keep the blank lines) ----
+
+    // [oob] out-of-band server authentication
+
+    // [local] local-mode biometric authentication
+
+    // [remote] remote biometric authentication
+
+    // ---- end of feature modules ----
+
     INTERNAL(500, "internal-error", "Internal error; the request id identifies it in the server log");
 
     public static final String BASE = "https://countersign.dev/problems/";

@@ -6,7 +6,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.countersign.server.http.Access;
 import org.countersign.server.http.ApiServer;
@@ -31,8 +35,8 @@ public final class OpsRoutes implements ApiServer.Routes {
         config.routes.get("/health", this::ready, Access.PUBLIC);
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(meters.scrape()), Access.PUBLIC);
-        config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("openapi.json")),
-                Access.PUBLIC);
+        String document = openApiDocument();
+        config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(document), Access.PUBLIC);
         config.routes.get("/docs/api", ctx -> ctx.contentType("text/html; charset=utf-8").result(resource("web/api-docs.html")),
                 Access.PUBLIC);
     }
@@ -44,6 +48,39 @@ public final class OpsRoutes implements ApiServer.Routes {
         body.put("version", version);
         body.put("checks", Map.of("database", db ? "up" : "down", "store", store.isEmbedded() ? "embedded" : "external"));
         ctx.status(db ? 200 : 503).json(body);
+    }
+
+    /** Feature modules describe their routes in their own fragment files, merged here into one document. */
+    static final List<String> OPENAPI_FRAGMENTS = List.of("openapi/oob.json", "openapi/local.json", "openapi/remote.json");
+
+    static String openApiDocument() {
+        try {
+            ObjectMapper mapper = new ObjectMapper();
+            ObjectNode doc = (ObjectNode) mapper.readTree(resource("openapi.json"));
+            for (String name : OPENAPI_FRAGMENTS) {
+                if (OpsRoutes.class.getClassLoader().getResource(name) == null) {
+                    continue;
+                }
+                JsonNode fragment = mapper.readTree(resource(name));
+                merge(doc, fragment, "paths");
+                merge((ObjectNode) doc.get("components"), fragment.path("components"), "schemas");
+                merge((ObjectNode) doc.get("components"), fragment.path("components"), "responses");
+                if (fragment.has("tags")) {
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) doc.withArray("tags")).addAll(
+                            (com.fasterxml.jackson.databind.node.ArrayNode) fragment.get("tags"));
+                }
+            }
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(doc);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot assemble the OpenAPI document", e);
+        }
+    }
+
+    private static void merge(ObjectNode target, JsonNode fragment, String field) {
+        if (fragment.has(field)) {
+            ObjectNode into = target.with(field);
+            fragment.get(field).fields().forEachRemaining(e -> into.set(e.getKey(), e.getValue()));
+        }
     }
 
     static String resource(String name) {
