@@ -19,10 +19,16 @@ admin=$(grep -o 'cs_[0-9a-f]\{12\}_[A-Za-z0-9_-]\{43\}' serve.log | head -1)
 key=$(curl -fs --cacert countersign-data/tls/ca.pem -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
   -d '{"id":"bench","displayName":"Bench"}' "https://localhost:$port/v1/admin/tenants" | sed 's/.*"apiKey":"\([^"]*\)".*/\1/')
 cat > post.lua <<'LUA'
+-- every wrk thread gets its own id so that user ids never repeat across threads
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 local n = 0
 request = function()
   n = n + 1
-  local body = '{"userId":"u-' .. n .. '-' .. math.random(1, 2000000000) .. '"}'
+  local body = '{"userId":"u-' .. tid .. '-' .. n .. '"}'
   return wrk.format("POST", "/v1/users", {["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. os.getenv("CS_KEY")}, body)
 end
@@ -32,4 +38,7 @@ echo "== authenticated no-op: GET /v1/ping"
 wrk -t2 -c"$conns" -d"${secs}s" --latency -H "Authorization: Bearer $key" "https://localhost:$port/v1/ping"
 echo "== audited write: POST /v1/users (row insert + hash-chained audit event, both committed before the answer)"
 CS_KEY="$key" wrk -t2 -c"$conns" -d"${secs}s" --latency -s post.lua "https://localhost:$port"
+echo "== group commit of the audit log (from /metrics)"
+curl -fs --cacert countersign-data/tls/ca.pem "https://localhost:$port/metrics" | grep -E '^countersign_audit_[a-z_]+(\{quantile|_count|_sum)' || true
+echo "== audit chain after the run"
 curl -fs --cacert countersign-data/tls/ca.pem -H "Authorization: Bearer $admin" "https://localhost:$port/v1/admin/audit/verify"; echo
