@@ -122,6 +122,7 @@ public final class Countersign implements AutoCloseable {
             // ---- feature modules: each standard's module registers its routes below its own marker ----
 
             // [oob] out-of-band server authentication, ITU-T X.1280 (issue 3)
+            routes.add(org.countersign.server.oob.OutOfBandModule.create(ctx, closeables));
 
             // [local] local-mode biometric authentication, ISO/IEC 27553-1 (issue 6)
 

@@ -59,6 +59,17 @@ public final class TestServer implements AutoCloseable {
         return start(cfg, dir, db);
     }
 
+    /** As {@link #onPostgres(UnaryOperator)}, with a clock the test controls (expiry and lockout windows). */
+    public static TestServer onPostgres(UnaryOperator<ServerConfig> tweak, Clock clock) throws Exception {
+        String db = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+        Store.createDatabaseIfMissing(PG_ADMIN_URL, PG_USER, "", db);
+        String url = PG_ADMIN_URL.substring(0, PG_ADMIN_URL.lastIndexOf('/') + 1) + db;
+        Path dir = Files.createTempDirectory("countersign-test");
+        ServerConfig cfg = tweak.apply(ServerConfig.defaults().withDataDir(dir).withPort(0).withDatabase(url, PG_USER, ""));
+        Countersign node = Countersign.start(cfg, clock, new PrintStream(OutputStream.nullOutputStream()));
+        return new TestServer(node, dir, db, client(node.caCertificatePath()));
+    }
+
     public static TestServer embedded(UnaryOperator<ServerConfig> tweak) throws Exception {
         Path dir = Files.createTempDirectory("countersign-test");
         ServerConfig cfg = tweak.apply(ServerConfig.defaults().withDataDir(dir).withPort(0));

@@ -21,6 +21,21 @@ public enum ProblemType {
     // ---- feature modules add their problem types below their own marker (keep the blank lines) ----
 
     // [oob] out-of-band server authentication
+    OOB_REQUEST_PENDING(409, "oob-request-pending", "Another server authentication request of this user is in progress"),
+    NO_AUTHENTICATOR(409, "no-authenticator", "The user has no active out-of-band authenticator"),
+    ENROLMENT_CODE_INVALID(400, "enrolment-code-invalid", "The enrolment code is wrong, already used or expired"),
+    ENROLMENT_LOCKED(429, "enrolment-locked", "Too many wrong enrolment codes from this address; retry later"),
+    AUTHENTICATOR_SIGNATURE_INVALID(401, "authenticator-signature-invalid",
+            "The authenticator signature is missing, stale, replayed or does not verify"),
+    SIGNATURE_MALFORMED(400, "signature-malformed", "A signature or public key is not a valid P-256 encoding"),
+    AUTHENTICATOR_REVOKED(403, "authenticator-revoked", "The authenticator has been revoked"),
+    AUTHENTICATOR_MISMATCH(403, "authenticator-mismatch", "The authenticator is not registered to this request's user"),
+    REQUEST_EXPIRED(410, "request-expired", "The server authentication request has expired"),
+    REQUEST_ALREADY_DECIDED(409, "request-already-decided", "The server authentication request was already decided"),
+    REQUEST_NOT_PENDING(409, "request-not-pending", "The server authentication request is still queued"),
+    OFFSET_MISMATCH(400, "offset-mismatch", "The offset hash or code does not match the request"),
+    RECOVERY_CODE_INVALID(400, "recovery-code-invalid", "The recovery code is wrong or already used"),
+    RECOVERY_LOCKED(429, "recovery-locked", "Too many wrong recovery codes for this user; retry later"),
 
     // [local] local-mode biometric authentication
 

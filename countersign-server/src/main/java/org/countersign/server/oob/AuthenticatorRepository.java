@@ -1,0 +1,127 @@
+package org.countersign.server.oob;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.server.store.Jdbc;
+
+/** Registered out-of-band authenticators (X.1280 §8.1 step 11). Listing and changes are scoped by tenant and user. */
+final class AuthenticatorRepository {
+
+    enum Status { ACTIVE, REVOKED }
+
+    record Authenticator(String authenticatorId, String tenantId, String userId, String deviceName, ByteArray publicKeySpki,
+            Status status, Instant createdAt, Optional<Instant> lastUsedAt, Optional<Instant> revokedAt) {
+        boolean active() {
+            return status == Status.ACTIVE;
+        }
+    }
+
+    private final Jdbc jdbc;
+
+    AuthenticatorRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(Connection c, Authenticator a) throws SQLException {
+        try (var ps = c.prepareStatement("insert into oob_authenticators (authenticator_id, tenant_id, user_id, device_name,"
+                + " public_key_spki, status, created_at) values (?, ?, ?, ?, ?, 'active', ?)")) {
+            ps.setString(1, a.authenticatorId());
+            ps.setString(2, a.tenantId());
+            ps.setString(3, a.userId());
+            ps.setString(4, a.deviceName());
+            ps.setBytes(5, a.publicKeySpki().toByteArray());
+            ps.setTimestamp(6, Timestamp.from(a.createdAt()));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * By id alone: the authenticator proves itself by signature, and its row then tells the tenant. Ids are 128-bit
+     * random values, so this does not let one tenant's caller reach another tenant's data.
+     */
+    Optional<Authenticator> findById(String authenticatorId) {
+        return jdbc.queryOne("select * from oob_authenticators where authenticator_id = ?",
+                ps -> ps.setString(1, authenticatorId), AuthenticatorRepository::map);
+    }
+
+    Optional<Authenticator> find(String tenantId, String userId, String authenticatorId) {
+        return jdbc.queryOne("select * from oob_authenticators where tenant_id = ? and user_id = ? and authenticator_id = ?",
+                ps -> {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, userId);
+                    ps.setString(3, authenticatorId);
+                }, AuthenticatorRepository::map);
+    }
+
+    List<Authenticator> list(String tenantId, String userId) {
+        return jdbc.query("select * from oob_authenticators where tenant_id = ? and user_id = ? order by created_at, authenticator_id",
+                ps -> {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, userId);
+                }, AuthenticatorRepository::map);
+    }
+
+    int countActive(Connection c, String tenantId, String userId) throws SQLException {
+        return Jdbc.query(c, "select count(*) from oob_authenticators where tenant_id = ? and user_id = ? and status = 'active'",
+                ps -> {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, userId);
+                }, rs -> rs.getInt(1)).get(0);
+    }
+
+    boolean rename(String tenantId, String userId, String authenticatorId, String deviceName) {
+        return jdbc.update("update oob_authenticators set device_name = ? where tenant_id = ? and user_id = ? and authenticator_id = ?",
+                ps -> {
+                    ps.setString(1, deviceName);
+                    ps.setString(2, tenantId);
+                    ps.setString(3, userId);
+                    ps.setString(4, authenticatorId);
+                }) == 1;
+    }
+
+    /** Revokes one authenticator; false if it does not exist or was already revoked. */
+    boolean revoke(String tenantId, String userId, String authenticatorId, Instant now) {
+        return jdbc.update("update oob_authenticators set status = 'revoked', revoked_at = ? where tenant_id = ? and user_id = ?"
+                + " and authenticator_id = ? and status = 'active'", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setString(2, tenantId);
+                    ps.setString(3, userId);
+                    ps.setString(4, authenticatorId);
+                }) == 1;
+    }
+
+    /** Revokes every active authenticator of the user and returns their ids (C-S2 release). */
+    List<String> revokeAll(Connection c, String tenantId, String userId, Instant now) throws SQLException {
+        return Jdbc.query(c, "update oob_authenticators set status = 'revoked', revoked_at = ? where tenant_id = ? and user_id = ?"
+                + " and status = 'active' returning authenticator_id", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setString(2, tenantId);
+                    ps.setString(3, userId);
+                }, rs -> rs.getString(1));
+    }
+
+    void touch(Connection c, String tenantId, String authenticatorId, Instant now) throws SQLException {
+        try (var ps = c.prepareStatement("update oob_authenticators set last_used_at = ? where tenant_id = ? and authenticator_id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, tenantId);
+            ps.setString(3, authenticatorId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Authenticator map(ResultSet rs) throws SQLException {
+        Timestamp last = rs.getTimestamp("last_used_at");
+        Timestamp revoked = rs.getTimestamp("revoked_at");
+        return new Authenticator(rs.getString("authenticator_id"), rs.getString("tenant_id"), rs.getString("user_id"),
+                rs.getString("device_name"), ByteArray.copyOf(rs.getBytes("public_key_spki")),
+                "active".equals(rs.getString("status")) ? Status.ACTIVE : Status.REVOKED,
+                rs.getTimestamp("created_at").toInstant(), Optional.ofNullable(last).map(Timestamp::toInstant),
+                Optional.ofNullable(revoked).map(Timestamp::toInstant));
+    }
+}

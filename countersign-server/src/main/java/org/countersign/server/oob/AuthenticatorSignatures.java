@@ -1,0 +1,130 @@
+package org.countersign.server.oob;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.regex.Pattern;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.sig.EcP256PublicKey;
+import org.countersign.core.sig.SignatureEncoding;
+import org.countersign.core.sig.SignatureFormatException;
+import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
+import org.countersign.server.store.Jdbc;
+
+/**
+ * How an enrolled authenticator proves itself on every call after enrolment: an ECDSA P-256 signature with the
+ * device key registered at §8.1, over a statement naming method, path, authenticator id and time. Freshness is a
+ * ±{@link #SKEW} window and each signature is accepted once (A-G3), remembered in the database so that all nodes
+ * agree.
+ */
+final class AuthenticatorSignatures {
+    static final Duration SKEW = Duration.ofSeconds(60);
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
+
+    private final AuthenticatorRepository authenticators;
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    AuthenticatorSignatures(AuthenticatorRepository authenticators, Jdbc jdbc, Clock clock) {
+        this.authenticators = authenticators;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** The signed text of the contract's "Authenticator signatures" section. */
+    static ByteArray queryStatement(String method, String path, String authenticatorId, long ts) {
+        return ByteArray.copyOf(("countersign-oob-auth-v1\n" + method + "\n" + path + "\n" + authenticatorId + "\n" + ts)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Authenticates a stream or polling call; every refusal is typed and nothing is recorded before all checks pass. */
+    Authenticator verifyQuery(String method, String path, String authenticatorId, String tsText, String sigText) {
+        if (authenticatorId == null || tsText == null || sigText == null) {
+            throw OobException.signatureInvalid("send authenticatorId, ts and sig as query parameters");
+        }
+        long ts;
+        try {
+            ts = Long.parseLong(tsText);
+        } catch (NumberFormatException e) {
+            throw OobException.signatureInvalid("ts must be milliseconds since the epoch");
+        }
+        ByteArray signature = decodeSignature(sigText);
+        Authenticator a = load(authenticatorId);
+        requireFresh(Instant.ofEpochMilli(ts), "ts");
+        requireValid(a, queryStatement(method, path, authenticatorId, ts), signature);
+        requireActive(a);
+        requireFirstUse(a, signature, Instant.ofEpochMilli(ts));
+        return a;
+    }
+
+    Authenticator load(String authenticatorId) {
+        if (!Ids.wellFormed(authenticatorId, "auth")) {
+            throw OobException.signatureInvalid("unknown authenticator");
+        }
+        // Unknown and malformed ids get the same answer, so ids cannot be probed.
+        return authenticators.findById(authenticatorId)
+                .orElseThrow(() -> OobException.signatureInvalid("unknown authenticator"));
+    }
+
+    void requireFresh(Instant signedAt, String field) {
+        Instant now = clock.instant();
+        if (signedAt.isBefore(now.minus(SKEW)) || signedAt.isAfter(now.plus(SKEW))) {
+            throw OobException.signatureInvalid(field + " is more than " + SKEW.toSeconds() + " s away from the verifier's clock");
+        }
+    }
+
+    static void requireValid(Authenticator a, ByteArray statement, ByteArray signature) {
+        try {
+            EcP256PublicKey key = EcP256PublicKey.fromSpki(a.publicKeySpki());
+            if (!key.verify(statement, signature, SignatureEncoding.P1363)) {
+                throw OobException.signatureInvalid("the signature does not verify with this authenticator's key");
+            }
+        } catch (SignatureFormatException e) {
+            throw OobException.signatureMalformed(e.getMessage());
+        }
+    }
+
+    static void requireActive(Authenticator a) {
+        if (!a.active()) {
+            throw OobException.authenticatorRevoked();
+        }
+    }
+
+    /** Records the signature; refuses one seen before. */
+    void requireFirstUse(Authenticator a, ByteArray signature, Instant signedAt) {
+        Instant keepUntil = signedAt.plus(SKEW).plus(SKEW);
+        int inserted = jdbc.update("insert into oob_used_nonces (authenticator_id, signature_hash, expires_at) values (?, ?, ?)"
+                + " on conflict do nothing", ps -> {
+                    ps.setString(1, a.authenticatorId());
+                    ps.setBytes(2, Hashes.sha256(signature).toByteArray());
+                    ps.setTimestamp(3, Timestamp.from(keepUntil));
+                });
+        if (inserted != 1) {
+            throw OobException.signatureInvalid("this signature was already used");
+        }
+    }
+
+    /** A P1363 signature in base64url; anything else is malformed (400), not merely wrong. */
+    static ByteArray decodeSignature(String text) {
+        if (text == null || text.length() > 200 || !BASE64URL.matcher(text).matches()) {
+            throw OobException.signatureMalformed("signature must be base64url without padding");
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw OobException.signatureMalformed("signature must be base64url without padding");
+        }
+        if (raw.length != 64) {
+            throw OobException.signatureMalformed("signature must be 64 bytes (IEEE P1363 r||s), got " + raw.length);
+        }
+        return ByteArray.copyOf(raw);
+    }
+
+    void purge(Instant now) {
+        jdbc.update("delete from oob_used_nonces where expires_at < ?", ps -> ps.setTimestamp(1, Timestamp.from(now)));
+    }
+}

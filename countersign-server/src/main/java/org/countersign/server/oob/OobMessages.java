@@ -1,0 +1,149 @@
+package org.countersign.server.oob;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Optional;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.oob.ApprovalStatement;
+import org.countersign.core.oob.Offset;
+import org.countersign.server.http.Validate;
+
+/** Request bodies of the out-of-band API (docs/oob-api.md). Each record refuses bad values when it is built. */
+public final class OobMessages {
+    private OobMessages() {}
+
+    static final int MAX_DEVICE_NAME = 64;
+    static final int MAX_SPKI_TEXT = 700;
+
+    /** {@code POST /v1/oob/enrolments}. */
+    public record IssueEnrolment(String userId) {
+        public IssueEnrolment {
+            Validate.id("userId", userId);
+        }
+    }
+
+    /** {@code POST /v1/oob/authenticator/enrolments}. */
+    public record CompleteEnrolment(String enrolmentCode, String deviceName, String publicKeySpki) {
+        public CompleteEnrolment {
+            if (enrolmentCode == null || enrolmentCode.isEmpty() || enrolmentCode.length() > 64) {
+                throw new IllegalArgumentException("enrolmentCode is required (12 characters, dashes optional)");
+            }
+            deviceName = Validate.text("deviceName", deviceName, MAX_DEVICE_NAME);
+            if (publicKeySpki == null || publicKeySpki.isEmpty() || publicKeySpki.length() > MAX_SPKI_TEXT) {
+                throw new IllegalArgumentException("publicKeySpki is required (base64url SPKI DER of a P-256 key)");
+            }
+        }
+
+        ByteArray spki() {
+            return base64url("publicKeySpki", publicKeySpki);
+        }
+    }
+
+    /** {@code POST …/rename}. */
+    public record Rename(String deviceName) {
+        public Rename {
+            deviceName = Validate.text("deviceName", deviceName, MAX_DEVICE_NAME);
+        }
+    }
+
+    /**
+     * {@code POST /v1/oob/requests}: the X.1280 §8.3 offset fields as the relying party observed them. Building the
+     * {@link Offset} here validates every field (canonical IP addresses, lengths, printable text).
+     */
+    public record CreateRequest(String userId, String rpServerIp, String rpSessionId, String terminalPublicIp,
+            String terminalPrivateIp, String browser, String browserVersion, String requestTime) {
+        public CreateRequest {
+            Validate.id("userId", userId);
+            if (requestTime != null) {
+                parseTime(requestTime);
+            }
+        }
+
+        Offset offset(Instant now) {
+            Instant t = requestTime == null ? now : parseTime(requestTime);
+            return new Offset(rpServerIp, rpSessionId, terminalPublicIp, Optional.ofNullable(terminalPrivateIp), browser,
+                    browserVersion, userId, t);
+        }
+
+        private static Instant parseTime(String s) {
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("requestTime must be an ISO-8601 UTC time such as 2026-11-23T10:00:00Z");
+            }
+        }
+    }
+
+    /** {@code POST /v1/oob/authenticator/responses}: the signed decision of §8.4/§8.5. */
+    public record Decide(String requestId, String authenticatorId, String decision, String code, String offsetHash,
+            Long signedAt, String signature) {
+        public Decide {
+            if (!Ids.wellFormed(requestId, "req")) {
+                throw new IllegalArgumentException("requestId is not a request id");
+            }
+            if (authenticatorId == null || authenticatorId.length() > 64) {
+                throw new IllegalArgumentException("authenticatorId is required");
+            }
+            decision(decision);
+            if (code == null || !code.matches("[0-9]{6,10}")) {
+                throw new IllegalArgumentException("code must be 6 to 10 digits");
+            }
+            if (offsetHash == null || base64url("offsetHash", offsetHash).length() != 32) {
+                throw new IllegalArgumentException("offsetHash must be 32 bytes in base64url");
+            }
+            if (signedAt == null || signedAt < 0) {
+                throw new IllegalArgumentException("signedAt (milliseconds) is required");
+            }
+            if (signature == null) {
+                throw new IllegalArgumentException("signature is required");
+            }
+        }
+
+        ApprovalStatement statement() {
+            return new ApprovalStatement(requestId, base64url("offsetHash", offsetHash), code, decision(decision),
+                    Instant.ofEpochMilli(signedAt));
+        }
+
+        private static ApprovalStatement.Decision decision(String d) {
+            if (d == null) {
+                throw new IllegalArgumentException("decision must be approve, reject or codes_differ");
+            }
+            return switch (d) {
+                case "approve" -> ApprovalStatement.Decision.APPROVE;
+                case "reject" -> ApprovalStatement.Decision.REJECT;
+                case "codes_differ" -> ApprovalStatement.Decision.CODES_DIFFER;
+                default -> throw new IllegalArgumentException("decision must be approve, reject or codes_differ");
+            };
+        }
+    }
+
+    /** {@code PUT /v1/oob/users/{userId}/password-login}. */
+    public record PasswordLogin(Boolean disabled) {
+        public PasswordLogin {
+            if (disabled == null) {
+                throw new IllegalArgumentException("disabled (true or false) is required");
+            }
+        }
+    }
+
+    /** {@code POST /v1/oob/users/{userId}/recover}. */
+    public record Recover(String recoveryCode) {
+        public Recover {
+            if (recoveryCode == null || recoveryCode.isEmpty() || recoveryCode.length() > 64) {
+                throw new IllegalArgumentException("recoveryCode is required");
+            }
+        }
+    }
+
+    static ByteArray base64url(String field, String text) {
+        if (!text.matches("[A-Za-z0-9_-]*")) {
+            throw new IllegalArgumentException(field + " must be base64url without padding");
+        }
+        try {
+            return ByteArray.copyOf(Base64.getUrlDecoder().decode(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + " must be base64url without padding");
+        }
+    }
+}

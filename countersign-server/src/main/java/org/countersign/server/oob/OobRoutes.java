@@ -1,0 +1,289 @@
+package org.countersign.server.oob;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.countersign.server.http.Access;
+import org.countersign.server.http.ApiException;
+import org.countersign.server.http.ApiServer;
+import org.countersign.server.http.Body;
+import org.countersign.server.http.Requests;
+import org.countersign.server.http.Validate;
+import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
+
+/**
+ * HTTP binding of {@link OutOfBandService} as fixed by docs/oob-api.md. Relying-party routes need the tenant's key;
+ * authenticator routes are public at the HTTP layer and authenticated here by enrolment code or device signature.
+ */
+final class OobRoutes implements ApiServer.Routes {
+    static final String STREAM = "/v1/oob/authenticator/stream";
+    static final String PENDING = "/v1/oob/authenticator/pending";
+    static final int MAX_WAIT_SECONDS = 30;
+
+    private final OutOfBandService service;
+    private final OobEvents events;
+    private final Body body;
+    private final Supplier<String> baseUrl;
+
+    OobRoutes(OutOfBandService service, OobEvents events, Body body, Supplier<String> baseUrl) {
+        this.service = service;
+        this.events = events;
+        this.body = body;
+        this.baseUrl = baseUrl;
+    }
+
+    @Override
+    public void accept(JavalinConfig config) {
+        var r = config.routes;
+        // relying-party server → verifier
+        r.post("/v1/oob/enrolments", guard(this::issueEnrolment), Access.TENANT);
+        r.get("/v1/oob/users/{userId}/authenticators", guard(this::listAuthenticators), Access.TENANT);
+        r.post("/v1/oob/users/{userId}/authenticators/{authenticatorId}/rename", guard(this::rename), Access.TENANT);
+        r.delete("/v1/oob/users/{userId}/authenticators/{authenticatorId}", guard(this::revoke), Access.TENANT);
+        r.post("/v1/oob/requests", guard(this::createRequest), Access.TENANT);
+        r.get("/v1/oob/requests/{requestId}", guard(this::result), Access.TENANT);
+        r.get("/v1/oob/users/{userId}/password-login", guard(this::getPasswordLogin), Access.TENANT);
+        r.put("/v1/oob/users/{userId}/password-login", guard(this::setPasswordLogin), Access.TENANT);
+        r.post("/v1/oob/users/{userId}/release", guard(this::release), Access.TENANT);
+        r.post("/v1/oob/users/{userId}/recover", guard(this::recover), Access.TENANT);
+        r.get("/v1/oob/settings", guard(ctx -> ctx.json(service.settings(Requests.tenant(ctx)))), Access.TENANT);
+        r.put("/v1/oob/settings", guard(this::saveSettings), Access.TENANT);
+        // authenticator → verifier
+        r.post("/v1/oob/authenticator/enrolments", guard(this::completeEnrolment), Access.PUBLIC);
+        r.get(STREAM, guard(this::stream), Access.PUBLIC);
+        r.get(PENDING, guard(this::pending), Access.PUBLIC);
+        r.post("/v1/oob/authenticator/responses", guard(this::decide), Access.PUBLIC);
+        // Open streams never finish by themselves; end them first so the HTTP server can stop gracefully.
+        config.events.serverStopping(events::closeStreams);
+    }
+
+    /** Adds {@code Retry-After} to lockout refusals before the pipeline renders the problem. */
+    private static Handler guard(Handler h) {
+        return ctx -> {
+            try {
+                h.handle(ctx);
+            } catch (OobException e) {
+                e.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", Long.toString(s)));
+                throw e;
+            }
+        };
+    }
+
+    private static OutOfBandService.Caller caller(Context ctx) {
+        return new OutOfBandService.Caller(Requests.actor(ctx), Requests.requestId(ctx), ctx.ip());
+    }
+
+    private static String userId(Context ctx) {
+        try {
+            return Validate.id("userId", ctx.pathParam("userId"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    private void issueEnrolment(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        OobMessages.IssueEnrolment req = body.read(ctx, OobMessages.IssueEnrolment.class);
+        OutOfBandService.EnrolmentIssued issued = service.issueEnrolment(tenant, req.userId(), caller(ctx));
+        String uri = baseUrl.get() + "/authenticator/?enrol=" + issued.canonicalCode() + "&tenant=" + tenant;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enrolmentId", issued.enrolmentId());
+        m.put("userId", issued.userId());
+        m.put("enrolmentCode", issued.enrolmentCode());
+        m.put("enrolmentUri", uri);
+        m.put("qrPngBase64", QrCodes.pngBase64(uri));
+        m.put("expiresAt", issued.expiresAt().toString());
+        ctx.status(201).json(m);
+    }
+
+    private void completeEnrolment(Context ctx) {
+        OobMessages.CompleteEnrolment req = body.read(ctx, OobMessages.CompleteEnrolment.class);
+        ctx.status(201).json(service.completeEnrolment(req, caller(ctx)));
+    }
+
+    private void listAuthenticators(Context ctx) {
+        List<Map<String, Object>> list = service.listAuthenticators(Requests.tenant(ctx), userId(ctx)).stream()
+                .map(OobRoutes::view).toList();
+        ctx.json(Map.of("authenticators", list));
+    }
+
+    private void rename(Context ctx) {
+        OobMessages.Rename req = body.read(ctx, OobMessages.Rename.class);
+        ctx.json(view(service.rename(Requests.tenant(ctx), userId(ctx), ctx.pathParam("authenticatorId"), req.deviceName(),
+                caller(ctx))));
+    }
+
+    private void revoke(Context ctx) {
+        service.revoke(Requests.tenant(ctx), userId(ctx), ctx.pathParam("authenticatorId"), caller(ctx));
+        ctx.status(204);
+    }
+
+    static Map<String, Object> view(Authenticator a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("authenticatorId", a.authenticatorId());
+        m.put("deviceName", a.deviceName());
+        m.put("createdAt", a.createdAt().toString());
+        m.put("lastUsedAt", a.lastUsedAt().map(Object::toString).orElse(null));
+        m.put("status", a.active() ? "active" : "revoked");
+        return m;
+    }
+
+    private void createRequest(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        OobMessages.CreateRequest req = body.read(ctx, OobMessages.CreateRequest.class);
+        OutOfBandService.RequestCreated c;
+        try {
+            c = service.createRequest(tenant, req, caller(ctx));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage()); // offset fields the core refused
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requestId", c.requestId());
+        m.put("status", c.status().wire());
+        c.code().ifPresent(code -> m.put("code", code));
+        m.put("digits", c.digits());
+        m.put("expiresAt", c.expiresAt().toString());
+        m.put("validitySeconds", c.validitySeconds());
+        if (c.status() == RequestRepository.Status.QUEUED) {
+            m.put("queuePosition", c.queuePosition());
+        }
+        c.code().ifPresent(code -> m.put("qrPayload", "countersign-oob:" + c.requestId() + ":" + code));
+        ctx.status(201).json(m);
+    }
+
+    private void result(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        String requestId = ctx.pathParam("requestId");
+        if (!Ids.wellFormed(requestId, "req")) {
+            throw ApiException.notFound("request");
+        }
+        int wait = waitSeconds(ctx.queryParam("waitSeconds"));
+        OutOfBandService.Caller caller = caller(ctx);
+        ctx.future(() -> service.awaitResult(tenant, requestId, wait, caller).thenAccept(ctx::json));
+    }
+
+    static int waitSeconds(String raw) {
+        if (raw == null) {
+            return 0;
+        }
+        try {
+            int v = Integer.parseInt(raw);
+            if (v >= 0 && v <= MAX_WAIT_SECONDS) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // refused below
+        }
+        throw ApiException.invalid("waitSeconds must be a whole number from 0 to " + MAX_WAIT_SECONDS);
+    }
+
+    private void getPasswordLogin(Context ctx) {
+        ctx.json(Map.of("disabled", service.passwordLoginDisabled(Requests.tenant(ctx), userId(ctx))));
+    }
+
+    private void setPasswordLogin(Context ctx) {
+        OobMessages.PasswordLogin req = body.read(ctx, OobMessages.PasswordLogin.class);
+        ctx.json(Map.of("disabled", service.setPasswordLoginDisabled(Requests.tenant(ctx), userId(ctx), req.disabled(), caller(ctx))));
+    }
+
+    private void release(Context ctx) {
+        ctx.json(service.release(Requests.tenant(ctx), userId(ctx), caller(ctx)));
+    }
+
+    private void recover(Context ctx) {
+        OobMessages.Recover req = body.read(ctx, OobMessages.Recover.class);
+        ctx.json(service.recover(Requests.tenant(ctx), userId(ctx), req.recoveryCode(), caller(ctx)));
+    }
+
+    private void saveSettings(Context ctx) {
+        OobSettings s = body.read(ctx, OobSettings.class);
+        ctx.json(service.saveSettings(Requests.tenant(ctx), s, caller(ctx)));
+    }
+
+    private void pending(Context ctx) {
+        Authenticator a = service.authenticateQuery("GET", PENDING, ctx.queryParam("authenticatorId"), ctx.queryParam("ts"),
+                ctx.queryParam("sig"));
+        ctx.json(Map.of("requests", service.pendingFor(a)));
+    }
+
+    private void decide(Context ctx) {
+        OobMessages.Decide req = body.read(ctx, OobMessages.Decide.class);
+        ctx.json(Map.of("status", service.decide(req, caller(ctx)).wire()));
+    }
+
+    /** C-F3 push: a server-sent event stream per authenticator, fed by announcements from every node. */
+    private void stream(Context ctx) throws Exception {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            throw ApiException.invalid("send 'Accept: text/event-stream' to open the stream, or poll " + PENDING);
+        }
+        // Authenticate before the SSE handler commits the 200 response, so refusals are still problem documents.
+        Authenticator a = service.authenticateQuery("GET", STREAM, ctx.queryParam("authenticatorId"), ctx.queryParam("ts"),
+                ctx.queryParam("sig"));
+        new SseHandler(client -> {
+            client.keepAlive();
+            SseStream s = new SseStream(a, client);
+            client.onClose(() -> events.unregister(s));
+            events.register(s);
+            // Requests already pending when the stream opens (a reconnect, or a push that raced the connection).
+            for (Map<String, Object> r : service.pendingFor(a)) {
+                s.send("request", OutOfBandService.Json.write(r));
+            }
+        }).handle(ctx);
+    }
+
+    /** An open SSE connection; sends are serialised because keep-alives and events come from different threads. */
+    private static final class SseStream implements OobEvents.Stream {
+        private final Authenticator a;
+        private final SseClient client;
+
+        SseStream(Authenticator a, SseClient client) {
+            this.a = a;
+            this.client = client;
+        }
+
+        @Override
+        public String tenantId() {
+            return a.tenantId();
+        }
+
+        @Override
+        public String userId() {
+            return a.userId();
+        }
+
+        @Override
+        public String authenticatorId() {
+            return a.authenticatorId();
+        }
+
+        @Override
+        public synchronized boolean send(String event, String data) {
+            if (client.terminated()) {
+                return false;
+            }
+            client.sendEvent(event, data);
+            return !client.terminated();
+        }
+
+        @Override
+        public synchronized boolean comment(String text) {
+            if (client.terminated()) {
+                return false;
+            }
+            client.sendComment(text);
+            return !client.terminated();
+        }
+
+        @Override
+        public synchronized void close() {
+            client.close();
+        }
+    }
+}

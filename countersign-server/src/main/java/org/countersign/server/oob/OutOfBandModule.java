@@ -1,0 +1,48 @@
+package org.countersign.server.oob;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.countersign.server.ServerContext;
+import org.countersign.server.http.ApiServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Assembles the out-of-band module (X.1280) from the node's context; one line in {@code Countersign} calls it. */
+public final class OutOfBandModule {
+    private static final Logger LOG = LoggerFactory.getLogger(OutOfBandModule.class);
+    static final long SWEEP_SECONDS = 5;
+
+    private OutOfBandModule() {}
+
+    /** Builds the service, starts the listener and sweep, and registers their shutdown in {@code closeables}. */
+    public static ApiServer.Routes create(ServerContext ctx, List<AutoCloseable> closeables) {
+        AuthenticatorRepository authenticators = new AuthenticatorRepository(ctx.jdbc());
+        OobEvents events = new OobEvents(ctx.store());
+        ExecutorService waits = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "oob-result");
+            t.setDaemon(true);
+            return t;
+        });
+        OutOfBandService service = new OutOfBandService(ctx.jdbc(), ctx.audit(), ctx.tenants(), ctx.users(), authenticators,
+                new RequestRepository(ctx.jdbc()), new UserStateRepository(ctx.jdbc()), new SettingsRepository(ctx.jdbc()),
+                new EnrolmentCodes(ctx.jdbc(), ctx.random(), ctx.clock()), new RecoveryCodes(ctx.random()),
+                new VerificationKeys(ctx.keys(), ctx.random()), new PasswordRenewal(ctx.random()),
+                new AuthenticatorSignatures(authenticators, ctx.jdbc(), ctx.clock()), events, waits, ctx.random(), ctx.clock());
+        events.start(service::pushToLocalStreams);
+        events.timers().scheduleWithFixedDelay(() -> {
+            try {
+                service.sweep();
+            } catch (RuntimeException e) {
+                LOG.warn("out-of-band sweep failed: {}", e.toString());
+            }
+        }, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        closeables.add(events);
+        closeables.add(() -> {
+            waits.shutdownNow();
+            waits.awaitTermination(2, TimeUnit.SECONDS);
+        });
+        return new OobRoutes(service, events, ctx.body(), ctx.baseUrl());
+    }
+}

@@ -1,0 +1,706 @@
+package org.countersign.server.oob;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.bytes.SecretBytes;
+import org.countersign.core.oob.ApprovalStatement;
+import org.countersign.core.oob.Offset;
+import org.countersign.core.oob.ServerAuthCode;
+import org.countersign.core.sig.EcP256PublicKey;
+import org.countersign.core.sig.SignatureFormatException;
+import org.countersign.server.audit.AuditLog;
+import org.countersign.server.http.ApiException;
+import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
+import org.countersign.server.oob.OobEvents.Event;
+import org.countersign.server.oob.OobEvents.Kind;
+import org.countersign.server.oob.RequestRepository.OobRequest;
+import org.countersign.server.oob.RequestRepository.Status;
+import org.countersign.server.oob.UserStateRepository.UserState;
+import org.countersign.server.store.Jdbc;
+import org.countersign.server.tenant.Tenant;
+import org.countersign.server.tenant.TenantRepository;
+import org.countersign.server.users.UserRepository;
+
+/**
+ * Out-of-band server authentication, ITU-T X.1280 §8 and §9.2, as numbered steps. The relying party (RP) first
+ * makes the user prove who they are its own way; afterwards the user checks the RP before the RP checks the user:
+ * the same code appears on the login page and on the phone only if the page really talks to this verifier about
+ * this very login.
+ *
+ * <p>Every public method takes the tenant (or derives it from an authenticator proven by signature), so no call
+ * reaches another tenant's data (A-G1); every outcome that matters for security is written to the audit chain
+ * (A-G4). Times come from the injected {@link Clock}.
+ */
+public final class OutOfBandService {
+    /** How long a queued request may wait for the front of the queue (C-S4) before it expires unseen. */
+    static final Duration QUEUE_MAX_WAIT = Duration.ofMinutes(5);
+
+    /** Who is calling, for the audit record. */
+    public record Caller(String actor, String requestId, String ip) {}
+
+    private final Jdbc jdbc;
+    private final AuditLog audit;
+    private final TenantRepository tenants;
+    private final UserRepository users;
+    private final AuthenticatorRepository authenticators;
+    private final RequestRepository requests;
+    private final UserStateRepository states;
+    private final SettingsRepository settings;
+    private final EnrolmentCodes enrolmentCodes;
+    private final RecoveryCodes recoveryCodes;
+    private final VerificationKeys keys;
+    private final PasswordRenewal passwords;
+    private final AuthenticatorSignatures signatures;
+    private final OobEvents events;
+    private final Executor waitExecutor;
+    private final java.security.SecureRandom random;
+    private final Clock clock;
+
+    OutOfBandService(Jdbc jdbc, AuditLog audit, TenantRepository tenants, UserRepository users,
+            AuthenticatorRepository authenticators, RequestRepository requests, UserStateRepository states,
+            SettingsRepository settings, EnrolmentCodes enrolmentCodes, RecoveryCodes recoveryCodes, VerificationKeys keys,
+            PasswordRenewal passwords, AuthenticatorSignatures signatures, OobEvents events, Executor waitExecutor,
+            java.security.SecureRandom random, Clock clock) {
+        this.jdbc = jdbc;
+        this.audit = audit;
+        this.tenants = tenants;
+        this.users = users;
+        this.authenticators = authenticators;
+        this.requests = requests;
+        this.states = states;
+        this.settings = settings;
+        this.enrolmentCodes = enrolmentCodes;
+        this.recoveryCodes = recoveryCodes;
+        this.keys = keys;
+        this.passwords = passwords;
+        this.signatures = signatures;
+        this.events = events;
+        this.waitExecutor = waitExecutor;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // §8.1 Authenticator installation and registration (C-F1)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** What §8.1 step 7 hands back to the RP, which passes it to the user by a trusted route (step 8). */
+    public record EnrolmentIssued(String enrolmentId, String userId, String enrolmentCode, String canonicalCode,
+            Instant expiresAt) {}
+
+    /**
+     * §8.1 steps 4–7. Step 5 (authenticating the user) is the RP's own method, done before it calls; the RP's API
+     * key proves the call comes from that RP.
+     */
+    public EnrolmentIssued issueEnrolment(String tenantId, String userId, Caller caller) {
+        Instant now = clock.instant();
+        // Step 6 needs a user record to bind the registration information to; create it on first use.
+        users.insert(new UserRepository.User(tenantId, userId, "", now));
+        OobSettings s = settings.find(tenantId);
+        // Step 6: one-time registration information, kept only as a hash.
+        EnrolmentCodes.Issued issued = enrolmentCodes.issue(tenantId, userId, Duration.ofSeconds(s.enrolmentValiditySeconds()));
+        audit.record(tenantId, caller.actor(), "oob.enrolment.issue", userId, "success", caller.requestId(),
+                Map.of("enrolmentId", issued.enrolmentId()));
+        // Step 7: returned to the RP with the user id; the RP id is the tenant the caller authenticated as.
+        return new EnrolmentIssued(issued.enrolmentId(), userId, issued.displayCode(), issued.code(), issued.expiresAt());
+    }
+
+    /** §8.1 step 12's answer: the verification key and, on the user's first enrolment, the recovery codes. */
+    public record EnrolmentCompleted(String authenticatorId, String tenantId, String tenantName, String userId,
+            String verificationKey, String ocraSuite, int digits, List<String> recoveryCodes) {}
+
+    private record Registered(Authenticator authenticator, SecretBytes verificationKey, List<String> recoveryCodes) {}
+
+    /** §8.1 steps 10–12, called by the authenticator with the registration information the user typed or scanned. */
+    public EnrolmentCompleted completeEnrolment(OobMessages.CompleteEnrolment req, Caller caller) {
+        // Guessing control: an address that sent too many wrong codes is refused before the code is even looked at,
+        // so the right code does not help while it is locked (brute force, D-1).
+        long locked = enrolmentCodes.lockedForSeconds(caller.ip());
+        if (locked > 0) {
+            audit.record(null, caller.actor(), "oob.enrolment.complete", "ip:" + caller.ip(), "refused:enrolment-locked",
+                    caller.requestId(), Map.of("retryAfterSeconds", Long.toString(locked)));
+            throw OobException.enrolmentLocked(locked);
+        }
+        // The device key must be a valid P-256 SPKI before the code is spent on it.
+        EcP256PublicKey deviceKey;
+        try {
+            deviceKey = EcP256PublicKey.fromSpki(req.spki());
+        } catch (SignatureFormatException | IllegalArgumentException e) {
+            throw OobException.signatureMalformed("publicKeySpki: " + e.getMessage());
+        }
+        Instant now = clock.instant();
+        // Step 11: verify the registration information (single use, not expired) and register the authenticator
+        // under the user and RP it was issued for, in one transaction.
+        Optional<Registered> registered = jdbc.inTransaction(c -> {
+            Optional<EnrolmentCodes.Claimed> claimed = enrolmentCodes.claim(c, req.enrolmentCode(), now);
+            if (claimed.isEmpty()) {
+                return Optional.<Registered>empty();
+            }
+            String tenantId = claimed.get().tenantId();
+            String userId = claimed.get().userId();
+            UserState state = states.lockOrCreate(c, tenantId, userId, now);
+            SecretBytes key;
+            List<String> codes = List.of();
+            if (state.verificationKeySealed().isEmpty()) {
+                // First enrolment (or first after a release): a fresh verification key for the user, shared by every
+                // backup authenticator so all show the same code (§8.1 last paragraph), and C-S2 recovery codes.
+                key = keys.newKey();
+                states.setVerificationKey(c, tenantId, userId, keys.sealKey(tenantId, userId, key), now);
+                RecoveryCodes.Generated rc = recoveryCodes.generate(tenantId, userId);
+                states.replaceRecoveryCodes(c, tenantId, userId, rc.hashes());
+                codes = rc.display();
+            } else {
+                key = keys.openKey(tenantId, userId, state.verificationKeySealed().get());
+            }
+            Authenticator a = new Authenticator(Ids.authenticator(random), tenantId, userId, req.deviceName(),
+                    deviceKey.spki(), AuthenticatorRepository.Status.ACTIVE, now, Optional.empty(), Optional.empty());
+            authenticators.insert(c, a);
+            return Optional.of(new Registered(a, key, codes));
+        });
+        if (registered.isEmpty()) {
+            enrolmentCodes.recordFailure(caller.ip());
+            audit.record(null, caller.actor(), "oob.enrolment.complete", "ip:" + caller.ip(), "refused:enrolment-code-invalid",
+                    caller.requestId(), Map.of());
+            throw OobException.enrolmentCodeInvalid();
+        }
+        Registered r = registered.get();
+        Authenticator a = r.authenticator();
+        audit.record(a.tenantId(), "authenticator:" + a.authenticatorId(), "oob.enrolment.complete", a.userId(), "success",
+                caller.requestId(), Map.of("authenticatorId", a.authenticatorId(), "ip", caller.ip()));
+        int digits = settings.find(a.tenantId()).codeDigits();
+        // Step 12: the verification key goes to the authenticator over the TLS channel of this call.
+        return new EnrolmentCompleted(a.authenticatorId(), a.tenantId(), tenantName(a.tenantId()), a.userId(),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(r.verificationKey().revealForCrypto()),
+                ServerAuthCode.suite(digits).toString(), digits, r.recoveryCodes());
+    }
+
+    public List<Authenticator> listAuthenticators(String tenantId, String userId) {
+        requireUser(tenantId, userId);
+        return authenticators.list(tenantId, userId);
+    }
+
+    public Authenticator rename(String tenantId, String userId, String authenticatorId, String deviceName, Caller caller) {
+        if (!authenticators.rename(tenantId, userId, authenticatorId, deviceName)) {
+            throw ApiException.notFound("authenticator");
+        }
+        audit.record(tenantId, caller.actor(), "oob.authenticator.rename", userId, "success", caller.requestId(),
+                Map.of("authenticatorId", authenticatorId));
+        return authenticators.find(tenantId, userId, authenticatorId).orElseThrow();
+    }
+
+    /** Revokes one authenticator; its open streams close on every node. */
+    public void revoke(String tenantId, String userId, String authenticatorId, Caller caller) {
+        Authenticator a = authenticators.find(tenantId, userId, authenticatorId)
+                .orElseThrow(() -> ApiException.notFound("authenticator"));
+        if (!a.active()) {
+            throw ApiException.conflict("the authenticator is already revoked");
+        }
+        jdbc.inTransaction(c -> {
+            states.lock(c, tenantId, userId);
+            if (authenticators.revoke(tenantId, userId, authenticatorId, clock.instant())) {
+                OobEvents.announce(c, new Event(Kind.REVOKED, tenantId, userId, authenticatorId, "revoked"));
+            }
+            return null;
+        });
+        audit.record(tenantId, caller.actor(), "oob.authenticator.revoke", userId, "success", caller.requestId(),
+                Map.of("authenticatorId", authenticatorId));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // §8.2 Server authentication request and §8.3 code generation and presentation (C-F2, C-F3, C-S4)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** §8.3 step 2's answer to the RP. {@code code} is absent while the request waits in the queue. */
+    public record RequestCreated(String requestId, Status status, Optional<String> code, int digits, Instant expiresAt,
+            int validitySeconds, int queuePosition) {}
+
+    private sealed interface Outcome permits Created, Blocked {}
+
+    private record Created(RequestCreated created) implements Outcome {}
+
+    private record Blocked(OobException why) implements Outcome {}
+
+    public RequestCreated createRequest(String tenantId, OobMessages.CreateRequest req, Caller caller) {
+        Instant now = clock.instant();
+        // §8.2 steps 1–3: the user typed the id at the terminal; the RP asks for server authentication information.
+        // §8.3: the offset binds RP server address, RP session, terminal addresses, browser, user id and time.
+        Offset offset = req.offset(now);
+        String userId = req.userId();
+        OobSettings s = settings.find(tenantId);
+        Outcome outcome = jdbc.inTransaction(c -> {
+            // The user's row lock serialises this with every other change to the user's requests, on any node.
+            Optional<UserState> state = states.lock(c, tenantId, userId);
+            if (state.isEmpty() || state.get().verificationKeySealed().isEmpty()
+                    || authenticators.countActive(c, tenantId, userId) == 0) {
+                return new Blocked(OobException.noAuthenticator());
+            }
+            settle(c, tenantId, userId, now, s);
+            // §9.2.4 (C-S4): while a code is shown, a new request is blocked or queued, so a false request from
+            // another terminal (§9.1.5) cannot appear beside the user's own.
+            int ahead = requests.active(c, tenantId, userId).size();
+            if (ahead > 0 && s.policy() == RequestPolicy.BLOCK) {
+                return new Blocked(OobException.requestPending());
+            }
+            // §8.3 step 1: the code is OCRA over the offset hash with the user's verification key.
+            SecretBytes key = keys.openKey(tenantId, userId, state.get().verificationKeySealed().get());
+            ServerAuthCode code = ServerAuthCode.compute(key, offset, s.codeDigits());
+            String requestId = Ids.request(random);
+            Status status = ahead == 0 ? Status.PENDING : Status.QUEUED;
+            Instant expires = status == Status.PENDING ? now.plusSeconds(s.validitySeconds()) : now.plus(QUEUE_MAX_WAIT);
+            requests.insert(c, new OobRequest(requestId, tenantId, userId, offset.encode(), code.offsetHash(),
+                    keys.sealText(tenantId, requestId, VerificationKeys.REQUEST_CODE, code.value()), s.codeDigits(), status,
+                    now, status == Status.PENDING ? Optional.of(now) : Optional.empty(), expires, Optional.empty(),
+                    Optional.empty(), ahead, Optional.empty()));
+            if (status == Status.PENDING) {
+                // §8.3 step 5: the offset goes to the user's authenticators (pushed once this transaction commits).
+                OobEvents.announce(c, new Event(Kind.REQUEST, tenantId, userId, requestId, status.wire()));
+            }
+            return new Created(new RequestCreated(requestId, status,
+                    status == Status.PENDING ? Optional.of(code.value()) : Optional.empty(), s.codeDigits(), expires,
+                    s.validitySeconds(), ahead));
+        });
+        if (outcome instanceof Blocked b) {
+            audit.record(tenantId, caller.actor(), "oob.request.create", userId, "refused:" + b.why().type().slug(),
+                    caller.requestId(), Map.of());
+            throw b.why();
+        }
+        RequestCreated created = ((Created) outcome).created();
+        audit.record(tenantId, caller.actor(), "oob.request.create", userId, "success", caller.requestId(),
+                Map.of("oobRequestId", created.requestId(), "status", created.status().wire(),
+                        "terminalPublicIp", offset.terminalPublicIp()));
+        // §8.3 steps 2–4: the RP shows the code (or its QR form) with the time left on the terminal.
+        return created;
+    }
+
+    /**
+     * Ends overdue requests and moves the queue (C-S4) for one user. Runs under the user's row lock; announces
+     * every change so streams and waiting polls on all nodes learn of it.
+     */
+    private void settle(Connection c, String tenantId, String userId, Instant now, OobSettings s) throws SQLException {
+        boolean shown = false;
+        OobRequest nextQueued = null;
+        for (OobRequest r : requests.active(c, tenantId, userId)) {
+            if (!r.expiresAt().isAfter(now)) {
+                // §8.3: a code is valid only within its window; after that it can no longer be approved.
+                if (requests.finish(c, tenantId, r.requestId(), r.status(), Status.EXPIRED, r.expiresAt(), null, null)) {
+                    OobEvents.announce(c, new Event(Kind.RESOLVED, tenantId, userId, r.requestId(), Status.EXPIRED.wire()));
+                }
+            } else if (r.status() == Status.PENDING) {
+                shown = true;
+            } else if (nextQueued == null) {
+                nextQueued = r;
+            }
+        }
+        if (!shown && nextQueued != null) {
+            // §9.2.4 queue: the next request's code and window start only now, when it reaches the authenticator.
+            requests.promote(c, tenantId, nextQueued.requestId(), now, now.plusSeconds(s.validitySeconds()));
+            OobEvents.announce(c, new Event(Kind.REQUEST, tenantId, userId, nextQueued.requestId(), Status.PENDING.wire()));
+        }
+    }
+
+    private void settle(String tenantId, String userId) {
+        Instant now = clock.instant();
+        OobSettings s = settings.find(tenantId);
+        jdbc.inTransaction(c -> {
+            if (states.lock(c, tenantId, userId).isPresent()) {
+                settle(c, tenantId, userId, now, s);
+            }
+            return null;
+        });
+    }
+
+    /** Periodic sweep so that expiry is announced even when nobody asks (streams learn a code has lapsed). */
+    void sweep() {
+        Instant now = clock.instant();
+        for (String[] tu : requests.usersWithOverdue(now, 500)) {
+            settle(tu[0], tu[1]);
+        }
+        signatures.purge(now);
+        enrolmentCodes.purge(now);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // §8.3 steps 5–7: what the authenticator receives (push and polling)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Authenticates a stream or polling call by its query signature. */
+    public Authenticator authenticateQuery(String method, String path, String authenticatorId, String ts, String sig) {
+        return signatures.verifyQuery(method, path, authenticatorId, ts, sig);
+    }
+
+    /** The contract's request event: the canonical offset, which the authenticator decodes, shows and hashes. */
+    public Map<String, Object> pushView(OobRequest r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requestId", r.requestId());
+        m.put("tenantId", r.tenantId());
+        m.put("tenantName", tenantName(r.tenantId()));
+        m.put("userId", r.userId());
+        m.put("offset", r.offsetBytes().toBase64Url());
+        m.put("digits", r.digits());
+        m.put("expiresAt", r.expiresAt().toString());
+        return m;
+    }
+
+    /** Requests the authenticator's user has pending now (polling fallback, and the first events of a stream). */
+    public List<Map<String, Object>> pendingFor(Authenticator a) {
+        settle(a.tenantId(), a.userId());
+        List<OobRequest> active = jdbc.inConnection(c -> requests.active(c, a.tenantId(), a.userId()));
+        Instant now = clock.instant();
+        return active.stream().filter(r -> r.status() == Status.PENDING && r.expiresAt().isAfter(now))
+                .map(this::pushView).toList();
+    }
+
+    /** A REQUEST announcement heard on this node: push it to the user's streams held here. */
+    void pushToLocalStreams(Event e) {
+        List<OobEvents.Stream> streams = events.streams(e.tenantId(), e.userId());
+        if (streams.isEmpty()) {
+            return;
+        }
+        Optional<OobRequest> r = requests.find(e.tenantId(), e.id());
+        if (r.isEmpty() || r.get().status() != Status.PENDING) {
+            return;
+        }
+        String data = Json.write(pushView(r.get()));
+        for (OobEvents.Stream s : streams) {
+            if (!s.send("request", data)) {
+                events.unregister(s);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // §8.4 Server authentication and §8.5 user authentication (C-F4, C-F5, C-S5)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * The user compared the codes (§8.4 step 1) and chose; the authenticator signed the choice with its device key
+     * (§8.5 step 1, the FIDO-style signature over the offset hash) and sends it (step 2). Step 3, checked here in
+     * order, nothing changed until all pass: the signature verifies with a registered key, the authenticator is
+     * active and belongs to the request's user, the statement is fresh, the request is still pending and in its
+     * window, and offset hash and code are the request's own. The first valid answer wins.
+     */
+    public Status decide(OobMessages.Decide req, Caller caller) {
+        ApprovalStatement statement = req.statement();
+        ByteArray signature = AuthenticatorSignatures.decodeSignature(req.signature());
+        Authenticator a = signatures.load(req.authenticatorId());
+        String actor = "authenticator:" + a.authenticatorId();
+        try {
+            AuthenticatorSignatures.requireValid(a, statement.encode(), signature);
+            AuthenticatorSignatures.requireActive(a);
+            signatures.requireFresh(statement.signedAt(), "signedAt");
+            OobRequest r = requests.find(a.tenantId(), req.requestId())
+                    .orElseThrow(() -> ApiException.notFound("request"));
+            if (!r.userId().equals(a.userId())) {
+                // Another user's phone (same tenant) cannot answer this user's request.
+                throw OobException.authenticatorMismatch();
+            }
+            Instant now = clock.instant();
+            OobSettings s = settings.find(a.tenantId());
+            Status decided = switch (statement.decision()) {
+                case APPROVE -> Status.APPROVED;
+                case REJECT -> Status.REJECTED;
+                case CODES_DIFFER -> Status.CODES_DIFFER;
+            };
+            jdbc.inTransaction(c -> {
+                states.lock(c, a.tenantId(), a.userId());
+                OobRequest current = requests.find(c, a.tenantId(), r.requestId()).orElseThrow();
+                if (current.status() == Status.PENDING && !current.expiresAt().isAfter(now)) {
+                    throw OobException.requestExpired();
+                }
+                switch (current.status()) {
+                    case PENDING -> { }
+                    case QUEUED -> throw OobException.notPending();
+                    case EXPIRED -> throw OobException.requestExpired();
+                    default -> throw OobException.alreadyDecided(current.status().wire());
+                }
+                if (!current.offsetHash().constantTimeEquals(statement.offsetHash())) {
+                    throw OobException.offsetMismatch("offsetHash");
+                }
+                String expected = keys.openText(a.tenantId(), r.requestId(), VerificationKeys.REQUEST_CODE, current.codeSealed());
+                if (!new ServerAuthCode(expected, current.offsetHash()).matches(statement.code())) {
+                    throw OobException.offsetMismatch("code");
+                }
+                // C-S5 (Annex A step 2): after an approved login the password becomes a random complex value, handed
+                // to the RP once with the result.
+                String replacement = decided == Status.APPROVED && s.passwordRenewal()
+                        ? keys.sealText(a.tenantId(), r.requestId(), VerificationKeys.REPLACEMENT_PASSWORD, passwords.next())
+                        : null;
+                if (!requests.finish(c, a.tenantId(), r.requestId(), Status.PENDING, decided, now, a.authenticatorId(), replacement)) {
+                    throw OobException.alreadyDecided("decided");
+                }
+                authenticators.touch(c, a.tenantId(), a.authenticatorId(), now);
+                // §8.5 step 4: the result reaches the RP (its long-poll wakes) and the other devices drop the request.
+                OobEvents.announce(c, new Event(Kind.RESOLVED, a.tenantId(), a.userId(), r.requestId(), decided.wire()));
+                settle(c, a.tenantId(), a.userId(), now, s);
+                return null;
+            });
+            audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "success", caller.requestId(),
+                    Map.of("oobRequestId", r.requestId(), "decision", decided.wire(), "authenticatorId", a.authenticatorId()));
+            return decided;
+        } catch (ApiException e) {
+            audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "refused:" + e.type().slug(),
+                    caller.requestId(), Map.of("oobRequestId", req.requestId(), "authenticatorId", a.authenticatorId()));
+            throw e;
+        }
+    }
+
+    /** §8.5 step 4: the result for the RP; a replacement password (C-S5) is included the first time only. */
+    public Map<String, Object> result(String tenantId, String requestId, Caller caller) {
+        OobRequest r = current(tenantId, requestId);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requestId", r.requestId());
+        m.put("userId", r.userId());
+        m.put("status", r.status().wire());
+        switch (r.status()) {
+            case QUEUED -> m.put("queuePosition", queuePosition(r));
+            case PENDING -> {
+                // A request that came out of the queue shows its code only now (C-S4).
+                m.put("code", keys.openText(tenantId, requestId, VerificationKeys.REQUEST_CODE, r.codeSealed()));
+                m.put("digits", r.digits());
+                m.put("expiresAt", r.expiresAt().toString());
+            }
+            default -> { }
+        }
+        r.decidedAt().ifPresent(t -> m.put("decidedAt", t.toString()));
+        r.authenticatorId().ifPresent(id -> {
+            m.put("authenticatorId", id);
+            authenticators.find(tenantId, r.userId(), id).ifPresent(a -> m.put("deviceName", a.deviceName()));
+        });
+        if (r.status() == Status.APPROVED && r.replacementPasswordSealed().isPresent()) {
+            requests.takeReplacementPassword(tenantId, requestId).ifPresent(sealed -> {
+                m.put("replacementPassword", keys.openText(tenantId, requestId, VerificationKeys.REPLACEMENT_PASSWORD, sealed));
+                audit.record(tenantId, caller.actor(), "oob.password.renew", r.userId(), "success", caller.requestId(),
+                        Map.of("oobRequestId", requestId));
+            });
+        }
+        return m;
+    }
+
+    /**
+     * Long-poll (C-F5): answers at once if the request has ended, otherwise when an announcement about it arrives
+     * from any node or after {@code waitSeconds}. No database connection is held while waiting.
+     */
+    public CompletableFuture<Map<String, Object>> awaitResult(String tenantId, String requestId, int waitSeconds, Caller caller) {
+        if (waitSeconds <= 0 || !current(tenantId, requestId).status().active()) {
+            return CompletableFuture.completedFuture(result(tenantId, requestId, caller));
+        }
+        CompletableFuture<Void> change = events.awaitChange(requestId);
+        // Re-read after registering, so a change between the first read and the registration is not missed.
+        if (!current(tenantId, requestId).status().active()) {
+            events.forget(requestId, change);
+            return CompletableFuture.completedFuture(result(tenantId, requestId, caller));
+        }
+        return change.completeOnTimeout(null, waitSeconds, TimeUnit.SECONDS)
+                .thenApplyAsync(v -> {
+                    events.forget(requestId, change);
+                    return result(tenantId, requestId, caller);
+                }, waitExecutor);
+    }
+
+    /** The request with lazy expiry applied (the sweep may not have run yet). */
+    private OobRequest current(String tenantId, String requestId) {
+        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> ApiException.notFound("request"));
+        if (r.status().active() && !r.expiresAt().isAfter(clock.instant())) {
+            settle(tenantId, r.userId());
+            r = requests.find(tenantId, requestId).orElseThrow();
+        }
+        return r;
+    }
+
+    private int queuePosition(OobRequest r) {
+        List<OobRequest> active = jdbc.inConnection(c -> requests.active(c, r.tenantId(), r.userId()));
+        int position = 0;
+        for (OobRequest other : active) {
+            if (other.requestId().equals(r.requestId())) {
+                return position;
+            }
+            position++;
+        }
+        return position;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // §9.2 controls: password restriction (C-S1), release and recovery (C-S2)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** §9.2.1: is password login turned off for this user. */
+    public boolean passwordLoginDisabled(String tenantId, String userId) {
+        requireUser(tenantId, userId);
+        return states.find(tenantId, userId).map(UserState::passwordLoginDisabled).orElse(false);
+    }
+
+    /**
+     * §9.2.1: the RP may allow only out-of-band login for users with an authenticator. Turning it on for a user
+     * without one would lock them out, so that is refused.
+     */
+    public boolean setPasswordLoginDisabled(String tenantId, String userId, boolean disabled, Caller caller) {
+        requireUser(tenantId, userId);
+        Instant now = clock.instant();
+        boolean ok = jdbc.inTransaction(c -> {
+            if (!disabled && states.lock(c, tenantId, userId).isEmpty()) {
+                return true;
+            }
+            if (disabled && authenticators.countActive(c, tenantId, userId) == 0) {
+                return false;
+            }
+            states.lockOrCreate(c, tenantId, userId, now);
+            states.setPasswordLoginDisabled(c, tenantId, userId, disabled, now);
+            return true;
+        });
+        if (!ok) {
+            throw OobException.noAuthenticator();
+        }
+        audit.record(tenantId, caller.actor(), "oob.password-login.set", userId, "success", caller.requestId(),
+                Map.of("disabled", Boolean.toString(disabled)));
+        return disabled;
+    }
+
+    public record Released(String passwordResetToken, int revokedAuthenticators) {}
+
+    /**
+     * §9.2.2 (C-S2): the RP has confirmed the user's identity another way. Every authenticator is revoked, the
+     * verification key deleted (re-enrolment makes a new one), open requests cancelled and password login enabled
+     * again; the RP gets a one-time token for its own password reset.
+     */
+    public Released release(String tenantId, String userId, Caller caller) {
+        requireUser(tenantId, userId);
+        int revoked = jdbc.inTransaction(c -> releaseLocked(c, tenantId, userId, clock.instant()));
+        audit.record(tenantId, caller.actor(), "oob.release", userId, "success", caller.requestId(),
+                Map.of("revokedAuthenticators", Integer.toString(revoked)));
+        return new Released(resetToken(), revoked);
+    }
+
+    private int releaseLocked(Connection c, String tenantId, String userId, Instant now) throws SQLException {
+        if (states.lock(c, tenantId, userId).isEmpty()) {
+            return 0;
+        }
+        List<String> revoked = authenticators.revokeAll(c, tenantId, userId, now);
+        for (OobRequest r : requests.active(c, tenantId, userId)) {
+            if (requests.finish(c, tenantId, r.requestId(), r.status(), Status.CANCELLED, now, null, null)) {
+                OobEvents.announce(c, new Event(Kind.RESOLVED, tenantId, userId, r.requestId(), Status.CANCELLED.wire()));
+            }
+        }
+        states.setVerificationKey(c, tenantId, userId, null, now);
+        states.replaceRecoveryCodes(c, tenantId, userId, List.of());
+        states.setPasswordLoginDisabled(c, tenantId, userId, false, now);
+        states.setRecoveryFailures(c, tenantId, userId, 0, null, now);
+        for (String id : revoked) {
+            OobEvents.announce(c, new Event(Kind.REVOKED, tenantId, userId, id, "revoked"));
+        }
+        return revoked.size();
+    }
+
+    private sealed interface RecoveryOutcome permits Recovered, WrongCode, Locked {}
+
+    private record Recovered(int revoked) implements RecoveryOutcome {}
+
+    private record WrongCode() implements RecoveryOutcome {}
+
+    private record Locked(long retryAfter) implements RecoveryOutcome {}
+
+    /**
+     * §9.2.2 with a recovery code given at first enrolment instead of the RP's help desk. Each code works once;
+     * {@value RecoveryCodes#MAX_FAILURES} wrong codes within {@link RecoveryCodes#WINDOW} lock recovery for the user.
+     */
+    public Released recover(String tenantId, String userId, String typedCode, Caller caller) {
+        requireUser(tenantId, userId);
+        Instant now = clock.instant();
+        RecoveryOutcome outcome = jdbc.inTransaction(c -> {
+            Optional<UserState> state = states.lock(c, tenantId, userId);
+            if (state.isEmpty()) {
+                return new WrongCode();
+            }
+            UserState st = state.get();
+            boolean windowOpen = st.recoveryWindowStart().map(t -> t.plus(RecoveryCodes.WINDOW).isAfter(now)).orElse(false);
+            if (windowOpen && st.recoveryFailures() >= RecoveryCodes.MAX_FAILURES) {
+                Instant unlock = st.recoveryWindowStart().get().plus(RecoveryCodes.WINDOW);
+                return new Locked(Math.max(1, Duration.between(now, unlock).toSeconds() + 1));
+            }
+            Optional<ByteArray> hash = RecoveryCodes.hashOfTyped(tenantId, userId, typedCode);
+            if (hash.isPresent() && states.useRecoveryCode(c, tenantId, userId, hash.get(), now)) {
+                return new Recovered(releaseLocked(c, tenantId, userId, now));
+            }
+            if (windowOpen) {
+                states.setRecoveryFailures(c, tenantId, userId, st.recoveryFailures() + 1, st.recoveryWindowStart().get(), now);
+            } else {
+                states.setRecoveryFailures(c, tenantId, userId, 1, now, now);
+            }
+            return new WrongCode();
+        });
+        if (outcome instanceof Recovered r) {
+            audit.record(tenantId, caller.actor(), "oob.recover", userId, "success", caller.requestId(),
+                    Map.of("revokedAuthenticators", Integer.toString(r.revoked())));
+            return new Released(resetToken(), r.revoked());
+        }
+        if (outcome instanceof Locked l) {
+            audit.record(tenantId, caller.actor(), "oob.recover", userId, "refused:recovery-locked", caller.requestId(),
+                    Map.of("retryAfterSeconds", Long.toString(l.retryAfter())));
+            throw OobException.recoveryLocked(l.retryAfter());
+        }
+        audit.record(tenantId, caller.actor(), "oob.recover", userId, "refused:recovery-code-invalid", caller.requestId(),
+                Map.of());
+        throw OobException.recoveryCodeInvalid();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Settings
+    // ------------------------------------------------------------------------------------------------------------
+
+    public OobSettings settings(String tenantId) {
+        return settings.find(tenantId);
+    }
+
+    public OobSettings saveSettings(String tenantId, OobSettings s, Caller caller) {
+        settings.save(tenantId, s);
+        audit.record(tenantId, caller.actor(), "oob.settings.update", tenantId, "success", caller.requestId(),
+                Map.of("codeDigits", s.codeDigits().toString(), "validitySeconds", s.validitySeconds().toString(),
+                        "concurrentRequests", s.concurrentRequests(), "passwordRenewal", s.passwordRenewal().toString()));
+        return s;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void requireUser(String tenantId, String userId) {
+        if (users.find(tenantId, userId).isEmpty()) {
+            throw ApiException.notFound("user");
+        }
+    }
+
+    String tenantName(String tenantId) {
+        return tenants.find(tenantId).map(Tenant::displayName).orElse(tenantId);
+    }
+
+    private String resetToken() {
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** JSON for stream events. */
+    static final class Json {
+        private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        private Json() {}
+
+        static String write(Object o) {
+            try {
+                return MAPPER.writeValueAsString(o);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+}

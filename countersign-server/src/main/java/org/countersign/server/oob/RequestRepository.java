@@ -1,0 +1,152 @@
+package org.countersign.server.oob;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.server.store.Jdbc;
+
+/** Server authentication requests (X.1280 §8.2–§8.5), always looked up with the tenant id. */
+final class RequestRepository {
+
+    enum Status {
+        QUEUED, PENDING, APPROVED, REJECTED, CODES_DIFFER, EXPIRED, CANCELLED;
+
+        String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        boolean active() {
+            return this == QUEUED || this == PENDING;
+        }
+
+        static Status ofWire(String s) {
+            return valueOf(s.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    record OobRequest(String requestId, String tenantId, String userId, ByteArray offsetBytes, ByteArray offsetHash,
+            String codeSealed, int digits, Status status, Instant createdAt, Optional<Instant> windowStart,
+            Instant expiresAt, Optional<Instant> decidedAt, Optional<String> authenticatorId, int queuePosition,
+            Optional<String> replacementPasswordSealed) {
+    }
+
+    private static final String COLUMNS = "request_id, tenant_id, user_id, offset_bytes, offset_hash, code_sealed, digits,"
+            + " status, created_at, window_start, expires_at, decided_at, authenticator_id, queue_position, replacement_password";
+
+    private final Jdbc jdbc;
+
+    RequestRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(Connection c, OobRequest r) throws SQLException {
+        try (var ps = c.prepareStatement("insert into oob_requests (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, ?, null)")) {
+            ps.setString(1, r.requestId());
+            ps.setString(2, r.tenantId());
+            ps.setString(3, r.userId());
+            ps.setBytes(4, r.offsetBytes().toByteArray());
+            ps.setBytes(5, r.offsetHash().toByteArray());
+            ps.setString(6, r.codeSealed());
+            ps.setInt(7, r.digits());
+            ps.setString(8, r.status().wire());
+            ps.setTimestamp(9, Timestamp.from(r.createdAt()));
+            ps.setTimestamp(10, r.windowStart().map(Timestamp::from).orElse(null));
+            ps.setTimestamp(11, Timestamp.from(r.expiresAt()));
+            ps.setInt(12, r.queuePosition());
+            ps.executeUpdate();
+        }
+    }
+
+    Optional<OobRequest> find(String tenantId, String requestId) {
+        return jdbc.inConnection(c -> find(c, tenantId, requestId));
+    }
+
+    Optional<OobRequest> find(Connection c, String tenantId, String requestId) throws SQLException {
+        List<OobRequest> rows = Jdbc.query(c, "select " + COLUMNS + " from oob_requests where tenant_id = ? and request_id = ?", ps -> {
+            ps.setString(1, tenantId);
+            ps.setString(2, requestId);
+        }, RequestRepository::map);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Queued and pending requests of one user, oldest first (the front of the C-S4 queue first). */
+    List<OobRequest> active(Connection c, String tenantId, String userId) throws SQLException {
+        return Jdbc.query(c, "select " + COLUMNS + " from oob_requests where tenant_id = ? and user_id = ?"
+                + " and status in ('queued', 'pending') order by created_at, request_id", ps -> {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, userId);
+                }, RequestRepository::map);
+    }
+
+    /** Users with a request whose deadline has passed, for the periodic sweep. */
+    List<String[]> usersWithOverdue(Instant now, int limit) {
+        return jdbc.query("select distinct tenant_id, user_id from oob_requests where status in ('queued', 'pending')"
+                + " and expires_at <= ? limit ?", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setInt(2, limit);
+                }, rs -> new String[] {rs.getString(1), rs.getString(2)});
+    }
+
+    /** Moves an active request to an end state; false if it was no longer in {@code from}. */
+    boolean finish(Connection c, String tenantId, String requestId, Status from, Status to, Instant now,
+            String authenticatorId, String replacementSealed) throws SQLException {
+        try (var ps = c.prepareStatement("update oob_requests set status = ?, decided_at = ?, authenticator_id = ?,"
+                + " replacement_password = ? where tenant_id = ? and request_id = ? and status = ?")) {
+            ps.setString(1, to.wire());
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setString(3, authenticatorId);
+            ps.setString(4, replacementSealed);
+            ps.setString(5, tenantId);
+            ps.setString(6, requestId);
+            ps.setString(7, from.wire());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** A queued request reaches the front (C-S4 queue): its validity window starts now. */
+    void promote(Connection c, String tenantId, String requestId, Instant now, Instant expiresAt) throws SQLException {
+        try (var ps = c.prepareStatement("update oob_requests set status = 'pending', window_start = ?, expires_at = ?"
+                + " where tenant_id = ? and request_id = ? and status = 'queued'")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setTimestamp(2, Timestamp.from(expiresAt));
+            ps.setString(3, tenantId);
+            ps.setString(4, requestId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Hands out the replacement password once (C-S5): read and cleared in one statement. */
+    Optional<String> takeReplacementPassword(String tenantId, String requestId) {
+        return jdbc.inConnection(c -> {
+            List<String> rows = Jdbc.query(c, "update oob_requests r set replacement_password = null from"
+                    + " (select request_id, replacement_password from oob_requests where tenant_id = ? and request_id = ?"
+                    + " and replacement_password is not null for update) old"
+                    + " where r.request_id = old.request_id returning old.replacement_password", ps -> {
+                        ps.setString(1, tenantId);
+                        ps.setString(2, requestId);
+                    }, rs -> rs.getString(1));
+            return rows.isEmpty() ? Optional.<String>empty() : Optional.of(rows.get(0));
+        });
+    }
+
+    private static OobRequest map(ResultSet rs) throws SQLException {
+        return new OobRequest(rs.getString("request_id"), rs.getString("tenant_id"), rs.getString("user_id"),
+                ByteArray.copyOf(rs.getBytes("offset_bytes")), ByteArray.copyOf(rs.getBytes("offset_hash")),
+                rs.getString("code_sealed"), rs.getInt("digits"), Status.ofWire(rs.getString("status")),
+                rs.getTimestamp("created_at").toInstant(), instant(rs, "window_start"),
+                rs.getTimestamp("expires_at").toInstant(), instant(rs, "decided_at"),
+                Optional.ofNullable(rs.getString("authenticator_id")), rs.getInt("queue_position"),
+                Optional.ofNullable(rs.getString("replacement_password")));
+    }
+
+    private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return Optional.ofNullable(t).map(Timestamp::toInstant);
+    }
+}
