@@ -87,6 +87,11 @@ class SampleBankBrowserTest {
         // The verifier's CA is a local one made at its first start; the phone context accepts it.
         phone = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
                 .setViewportSize(420, 900).setIsMobile(true).setHasTouch(true));
+        if (Files.isDirectory(SHOTS)) {
+            try (var old = Files.list(SHOTS)) {
+                old.filter(p -> p.toString().endsWith(".png")).forEach(p -> p.toFile().delete());
+            }
+        }
         Files.createDirectories(SHOTS);
     }
 
@@ -163,8 +168,10 @@ class SampleBankBrowserTest {
 
     /** The newest open request card on the phone, after unlocking it with the PIN. */
     static Locator unlockNewestRequest() {
-        Locator card = phonePage.locator("article.request:not(.closed)").first();
-        assertThat(card).isVisible();
+        Locator open = phonePage.locator("article.request:not(.closed)").first();
+        assertThat(open).isVisible();
+        // Keyed by request id: the card stays the same element after it closes.
+        Locator card = phonePage.locator("article.request[data-request-id=\"" + open.getAttribute("data-request-id") + "\"]");
         card.locator("input.pin").fill(PIN);
         card.getByText("Show code").click();
         assertThat(card.locator(".code-digits")).hasText(java.util.regex.Pattern.compile("^\\d{6,10}$"));
@@ -220,7 +227,7 @@ class SampleBankBrowserTest {
         screenshot(phonePage, "authenticator-code");
         assertThat(phoneCode).as("X.1280 §8.4: both screens show the same code").isEqualTo(terminalCode);
 
-        card.getByText("Approve").click();
+        card.locator("[data-decision=approve]").click();
         assertThat(card.locator(".outcome")).containsText("Approved");
         a.waitForURL("**/account");
         assertThat(a.locator("header")).containsText("Signed in as " + USER);
@@ -240,6 +247,7 @@ class SampleBankBrowserTest {
 
         // A wrong PIN first: refused, with the attempts left (C-S3).
         Locator card = phonePage.locator("article.request:not(.closed)").first();
+        assertThat(card).isVisible();
         card.locator("input.pin").fill("000000");
         card.getByText("Show code").click();
         assertThat(card.locator(".outcome")).containsText("Wrong PIN. 4 attempts left");
@@ -247,7 +255,7 @@ class SampleBankBrowserTest {
 
         card = unlockNewestRequest();
         assertThat(card.locator(".code-digits")).hasText(terminalCode);
-        card.getByText("Reject").click();
+        card.locator("[data-decision=reject]").click();
         assertThat(card.locator(".outcome")).containsText("Rejected");
         assertThat(a.locator("#status")).containsText("Sign-in refused");
         assertThat(a.locator("header")).not().containsText("Signed in as");
@@ -277,7 +285,7 @@ class SampleBankBrowserTest {
         assertThat(shownBrowser.textContent()).doesNotContain(ownBrowser);
         screenshot(phonePage, "authenticator-phishing-browser");
 
-        card.getByText("Codes differ").click();
+        card.locator("[data-decision=codes_differ]").click();
         assertThat(card.locator(".outcome")).containsText("codes differed");
         Locator status = c.locator("#status");
         assertThat(status).containsText("Warning: the codes were reported as different");
