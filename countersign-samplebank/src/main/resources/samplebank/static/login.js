@@ -36,6 +36,10 @@
     status.textContent = text;
     status.className = 'status ' + kind;
     box.classList.add('finished');
+    // The code is void now: no countdown, nothing to cancel.
+    for (const el of [countdown && countdown.parentElement, bar, document.getElementById('cancel')]) {
+      if (el) el.hidden = true;
+    }
     const link = document.createElement('a');
     link.href = '/';
     link.textContent = 'Start again';

@@ -176,6 +176,16 @@ public final class SampleBank implements AutoCloseable {
                 + id + "\" type=\"" + type + "\" " + extra + "></div>";
     }
 
+    /** ISO instants as "2026-11-23 10:31 UTC"; anything unparsable is shown as it came. */
+    static String readableTime(String iso) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                    .withZone(java.time.ZoneOffset.UTC).format(Instant.parse(iso));
+        } catch (RuntimeException e) {
+            return iso;
+        }
+    }
+
     /** An IP literal as the offset wants it: no brackets, no zone id. */
     static String ipLiteral(String address) {
         String a = address == null ? "" : address;
@@ -282,7 +292,7 @@ public final class SampleBank implements AutoCloseable {
                 .append("<p id=\"status\" class=\"status\" role=\"status\" aria-live=\"polite\">Waiting for your "
                         + "authenticator…</p>")
                 .append("<noscript><p><a href=\"/login/check\">I have answered on my authenticator</a></p></noscript>")
-                .append("<form method=\"post\" action=\"/login/cancel\">").append(csrfField(s.csrf))
+                .append("<form method=\"post\" action=\"/login/cancel\" id=\"cancel\">").append(csrfField(s.csrf))
                 .append("<button type=\"submit\">Cancel</button></form></section>");
         render(ctx, "Compare the codes", b.toString(), "login.js");
     }
@@ -467,8 +477,8 @@ public final class SampleBank implements AutoCloseable {
                 String id = a.path("authenticatorId").asText();
                 boolean active = "active".equals(a.path("status").asText());
                 b.append("<tr><td>").append(esc(a.path("deviceName").asText())).append("</td><td>")
-                        .append(esc(a.path("createdAt").asText())).append("</td><td>")
-                        .append(esc(a.path("lastUsedAt").asText("never"))).append("</td><td>")
+                        .append(esc(readableTime(a.path("createdAt").asText()))).append("</td><td>")
+                        .append(esc(a.hasNonNull("lastUsedAt") ? readableTime(a.path("lastUsedAt").asText()) : "never")).append("</td><td>")
                         .append(esc(a.path("status").asText())).append("</td><td>");
                 if (active) {
                     b.append("<form method=\"post\" action=\"/account/authenticators/").append(esc(id)).append("/revoke\">")
@@ -523,16 +533,15 @@ public final class SampleBank implements AutoCloseable {
         StringBuilder b = new StringBuilder("<section class=\"card\" id=\"enrolment\">")
                 .append("<p>On the device you want to use, scan this QR code or open the link. Then choose a device "
                         + "name and a PIN there.</p>");
-        if (e.hasNonNull("qrPngBase64")) {
-            b.append("<figure class=\"qr\"><img id=\"enrol-qr\" width=\"220\" height=\"220\" alt=\"QR code of the "
-                    + "enrolment link\" src=\"data:image/png;base64,").append(esc(e.path("qrPngBase64").asText()))
-                    .append("\"></figure>");
-        }
+        // The verifier's own QR picture when it sends one; otherwise the bank draws the same link.
+        String qr = e.hasNonNull("qrPngBase64") ? e.path("qrPngBase64").asText() : qrPng(uri, 220);
+        b.append("<figure class=\"qr\"><img id=\"enrol-qr\" width=\"220\" height=\"220\" alt=\"QR code of the "
+                + "enrolment link\" src=\"data:image/png;base64,").append(esc(qr)).append("\"></figure>");
         b.append("<p><a id=\"enrol-link\" href=\"").append(esc(uri)).append("\" target=\"_blank\" rel=\"noopener noreferrer\">")
                 .append("Open the authenticator with this enrolment</a></p>")
                 .append("<p>Or type this enrolment code into the authenticator: <strong class=\"enrol-code\" id=\"enrol-code\">")
                 .append(esc(e.path("enrolmentCode").asText())).append("</strong></p>")
-                .append("<p class=\"muted\">It works once and expires at ").append(esc(e.path("expiresAt").asText()))
+                .append("<p class=\"muted\">It works once and expires at ").append(esc(readableTime(e.path("expiresAt").asText())))
                 .append(".</p><p><a href=\"/account\">Back to your account</a></p></section>");
         render(ctx, "Set up an authenticator", b.toString());
     }
