@@ -9,6 +9,7 @@ import org.countersign.core.keys.FileMasterKeyProvider;
 import org.countersign.core.keys.KeyService;
 import org.countersign.core.keys.MasterKey;
 import org.countersign.server.config.ServerConfig;
+import org.countersign.server.keys.DataFolderSecrets;
 import org.countersign.server.keys.JdbcDataKeyStore;
 import org.countersign.server.store.Jdbc;
 import org.countersign.server.store.Store;
@@ -58,8 +59,10 @@ final class KeysCommand implements Runnable {
                 MasterKey previous = masterKeys.current();
                 MasterKey next = masterKeys.rotate();
                 int n = keys.rewrapAll();
+                int files = DataFolderSecrets.resealAll(dataDir, masterKeys);
                 System.out.println("master key rotated: " + previous.id() + " -> " + next.id() + "; re-wrapped " + n
-                        + " data keys. Keep " + previous.id() + " until every node has restarted, then retire it.");
+                        + " data keys and re-sealed " + files + " key files. Keep " + previous.id()
+                        + " until every node has restarted, then retire it.");
                 return 0;
             }
         }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.OptionSpec;
 @Command(name = "countersign", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Countersign authentication server: out-of-band server authentication (ITU-T X.1280), "
                 + "remote and local biometric authentication (ITU-T X.1279, ISO/IEC 27553).",
-        subcommands = {ServeCommand.class, AuditCommand.class, KeysCommand.class, EvaluateCommand.class, SampleBankCommand.class,
+        subcommands = {ServeCommand.class, AuditCommand.class, KeysCommand.class, EvaluateCommand.class,
+                AuthenticatorCommand.class, SampleBankCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -91,8 +91,9 @@ public final class Countersign implements AutoCloseable {
             KeyService keys = new KeyService(masterKeys, new JdbcDataKeyStore(jdbc), random, clock);
             TlsMaterial tls = TlsMaterial.loadOrCreate(dataDir, masterKeys, config.tlsCertificate(), config.tlsPrivateKey(),
                     config.extraHostNames());
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             AuditLog audit = new AuditLog(store.dataSource(), CheckpointKeys.loadOrCreate(dataDir, masterKeys),
-                    config.auditCheckpointEvery(), clock);
+                    config.auditCheckpointEvery(), clock, meters);
 
             ObjectMapper mapper = Json.strictMapper();
             Body body = new Body(mapper);
@@ -102,7 +103,6 @@ public final class Countersign implements AutoCloseable {
             TenantService tenants = new TenantService(tenantRepo, hasher, authenticator, audit, random, clock);
             Optional<TenantService.IssuedKey> adminKey = tenants.bootstrapAdminKey();
 
-            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(meters);
             new JvmGcMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);

@@ -57,11 +57,22 @@ public final class AuditLog implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(16_384);
     private final Thread writer;
     private volatile boolean running = true;
+    private final io.micrometer.core.instrument.DistributionSummary batchSizes;
+    private final io.micrometer.core.instrument.Timer batchTimes;
+    private final io.micrometer.core.instrument.Timer waitTimes;
 
     private record Pending(AuditEvent event, CompletableFuture<Long> done) {}
 
-    public AuditLog(DataSource dataSource, CheckpointSigner signer, int checkpointEvery, Clock clock) {
+    public AuditLog(DataSource dataSource, CheckpointSigner signer, int checkpointEvery, Clock clock,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         this.dataSource = dataSource;
+        // Group-commit health: how many events share a transaction, how long one takes, how long callers wait.
+        this.batchSizes = io.micrometer.core.instrument.DistributionSummary.builder("countersign.audit.batch.events")
+                .publishPercentiles(0.5, 0.99).register(meters);
+        this.batchTimes = io.micrometer.core.instrument.Timer.builder("countersign.audit.batch.duration")
+                .publishPercentiles(0.5, 0.99).register(meters);
+        this.waitTimes = io.micrometer.core.instrument.Timer.builder("countersign.audit.record.wait")
+                .publishPercentiles(0.5, 0.99).register(meters);
         this.signer = signer;
         this.checkpointPublicKey = signer.publicKey();
         this.checkpointEvery = checkpointEvery;
@@ -79,11 +90,14 @@ public final class AuditLog implements AutoCloseable {
      */
     public long record(AuditEvent event) {
         Pending p = new Pending(normalise(event), new CompletableFuture<>());
+        long started = System.nanoTime();
         try {
             if (!running || !queue.offer(p, 5, TimeUnit.SECONDS)) {
                 throw new StoreException("audit log is not accepting events", null);
             }
-            return p.done().get(10, TimeUnit.SECONDS);
+            long seq = p.done().get(10, TimeUnit.SECONDS);
+            waitTimes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            return seq;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while writing the audit log", e);
@@ -114,7 +128,10 @@ public final class AuditLog implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
+                long t0 = System.nanoTime();
                 appendBatch(batch);
+                batchTimes.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                batchSizes.record(batch.size());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -130,63 +147,106 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    // The chain head as this node last wrote it; touched only by the writer thread. -1 = unknown, read it.
+    private long headSeq = -1;
+    private ByteArray headHash;
+
+    /**
+     * Appends one batch in one transaction. The head is advanced first with a compare-and-set on its sequence
+     * number, which also takes the row lock that serialises writers across nodes; when another node moved the head
+     * meanwhile, nothing is written and the batch is retried from the fresh head.
+     */
     private void appendBatch(List<Pending> batch) throws SQLException {
-        long[] seqs = new long[batch.size()];
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long seq;
-                ByteArray hash;
-                try (Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery("select seq, hash from audit_head where id = 1 for update")) {
-                    rs.next();
-                    seq = rs.getLong(1);
-                    hash = ByteArray.copyOf(rs.getBytes(2));
-                }
-                List<Checkpoint> checkpoints = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("insert into audit_events (seq, event_time, tenant_id, actor,"
-                        + " action, subject, outcome, request_id, details, prev_hash, hash)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")) {
-                    for (int i = 0; i < batch.size(); i++) {
-                        AuditEvent e = batch.get(i).event();
-                        ByteArray next = AuditChain.link(hash, e);
-                        seq++;
-                        ps.setLong(1, seq);
-                        ps.setTimestamp(2, Timestamp.from(e.time()));
-                        ps.setString(3, e.tenantId());
-                        ps.setString(4, e.actor());
-                        ps.setString(5, e.action());
-                        ps.setString(6, e.subject());
-                        ps.setString(7, e.outcome());
-                        ps.setString(8, e.requestId());
-                        ps.setString(9, JSON.writeValueAsString(e.details()));
-                        ps.setBytes(10, hash.toByteArray());
-                        ps.setBytes(11, next.toByteArray());
-                        ps.addBatch();
-                        hash = next;
-                        seqs[i] = seq;
-                        if (seq % checkpointEvery == 0) {
-                            checkpoints.add(signer.sign(seq, hash, clock.instant().truncatedTo(ChronoUnit.MICROS)));
-                        }
-                    }
-                    ps.executeBatch();
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new SQLException("cannot encode audit details", e);
-                }
-                try (PreparedStatement ps = c.prepareStatement("update audit_head set seq = ?, hash = ? where id = 1")) {
-                    ps.setLong(1, seq);
-                    ps.setBytes(2, hash.toByteArray());
-                    ps.executeUpdate();
-                }
-                insertCheckpoints(c, checkpoints);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        for (int attempt = 0; ; attempt++) {
+            if (headSeq < 0) {
+                readHead();
             }
+            long[] seqs = new long[batch.size()];
+            ByteArray[] prevs = new ByteArray[batch.size()];
+            ByteArray[] hashes = new ByteArray[batch.size()];
+            List<Checkpoint> checkpoints = new ArrayList<>();
+            long seq = headSeq;
+            ByteArray hash = headHash;
+            for (int i = 0; i < batch.size(); i++) {
+                prevs[i] = hash;
+                hash = AuditChain.link(hash, batch.get(i).event());
+                seqs[i] = ++seq;
+                hashes[i] = hash;
+                if (seq % checkpointEvery == 0) {
+                    checkpoints.add(signer.sign(seq, hash, clock.instant().truncatedTo(ChronoUnit.MICROS)));
+                }
+            }
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    int moved;
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "update audit_head set seq = ?, hash = ? where id = 1 and seq = ?")) {
+                        ps.setLong(1, seq);
+                        ps.setBytes(2, hash.toByteArray());
+                        ps.setLong(3, headSeq);
+                        moved = ps.executeUpdate();
+                    }
+                    if (moved == 0) {
+                        c.rollback();
+                        headSeq = -1; // another node appended: start again from its head
+                        if (attempt < 50) {
+                            continue;
+                        }
+                        throw new SQLException("audit head kept moving; gave up after " + attempt + " attempts");
+                    }
+                    insertRows(c, batch, seqs, prevs, hashes);
+                    insertCheckpoints(c, checkpoints);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    headSeq = -1;
+                    throw e;
+                }
+            }
+            headSeq = seq;
+            headHash = hash;
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(seqs[i]);
+            }
+            return;
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(seqs[i]);
+    }
+
+    private void readHead() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select seq, hash from audit_head where id = 1")) {
+            rs.next();
+            headSeq = rs.getLong(1);
+            headHash = ByteArray.copyOf(rs.getBytes(2));
+        }
+    }
+
+    private static void insertRows(Connection c, List<Pending> batch, long[] seqs, ByteArray[] prevs, ByteArray[] hashes)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into audit_events (seq, event_time, tenant_id, actor,"
+                + " action, subject, outcome, request_id, details, prev_hash, hash)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")) {
+            for (int i = 0; i < batch.size(); i++) {
+                AuditEvent e = batch.get(i).event();
+                ps.setLong(1, seqs[i]);
+                ps.setTimestamp(2, Timestamp.from(e.time()));
+                ps.setString(3, e.tenantId());
+                ps.setString(4, e.actor());
+                ps.setString(5, e.action());
+                ps.setString(6, e.subject());
+                ps.setString(7, e.outcome());
+                ps.setString(8, e.requestId());
+                try {
+                    ps.setString(9, JSON.writeValueAsString(e.details()));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                    throw new SQLException("cannot encode audit details", ex);
+                }
+                ps.setBytes(10, prevs[i].toByteArray());
+                ps.setBytes(11, hashes[i].toByteArray());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -7,6 +7,7 @@ import org.countersign.core.audit.CheckpointSigner;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.keys.MasterKeyProvider;
 import org.countersign.core.keys.SealedFiles;
+import org.countersign.server.keys.DataFolderSecrets;
 
 /**
  * The Ed25519 key that signs audit checkpoints, kept in {@code <data>/audit/}: the private key sealed under the
@@ -14,14 +15,14 @@ import org.countersign.core.keys.SealedFiles;
  * share one database must share this folder's keys.
  */
 public final class CheckpointKeys {
-    private static final String PURPOSE = "audit-checkpoint-key";
+    private static final String PURPOSE = DataFolderSecrets.AUDIT_CHECKPOINT_KEY.purpose();
 
     private CheckpointKeys() {}
 
     public static CheckpointSigner loadOrCreate(Path dataDir, MasterKeyProvider masterKeys) throws IOException {
         Path dir = dataDir.resolve("audit");
         Files.createDirectories(dir);
-        Path privateFile = dir.resolve("checkpoint-key.sealed");
+        Path privateFile = dataDir.resolve(DataFolderSecrets.AUDIT_CHECKPOINT_KEY.relativePath());
         Path publicFile = dir.resolve("checkpoint-public.der");
         if (Files.exists(privateFile) && Files.exists(publicFile)) {
             return CheckpointSigner.of(SealedFiles.read(privateFile, masterKeys, PURPOSE),

@@ -21,6 +21,7 @@ import org.countersign.core.keys.SealedFiles;
 import org.countersign.core.pki.IssuedCertificate;
 import org.countersign.core.pki.LocalCertificateAuthority;
 import org.countersign.core.pki.Pem;
+import org.countersign.server.keys.DataFolderSecrets;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -30,8 +31,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * parties that use mutual TLS, so the server trusts it for client authentication.
  */
 public final class TlsMaterial {
-    private static final String PURPOSE_CA = "tls-ca-key";
-    private static final String PURPOSE_SERVER = "tls-server-key";
+    private static final String PURPOSE_CA = DataFolderSecrets.TLS_CA_KEY.purpose();
+    private static final String PURPOSE_SERVER = DataFolderSecrets.TLS_SERVER_KEY.purpose();
 
     private final List<X509Certificate> chain;
     private final PrivateKey key;
@@ -53,7 +54,7 @@ public final class TlsMaterial {
         Path dir = dataDir.resolve("tls");
         Files.createDirectories(dir);
         Path caCert = dir.resolve("ca.pem");
-        Path caKey = dir.resolve("ca-key.sealed");
+        Path caKey = dataDir.resolve(DataFolderSecrets.TLS_CA_KEY.relativePath());
         LocalCertificateAuthority ca;
         boolean generated = false;
         if (Files.exists(caCert) && Files.exists(caKey)) {
@@ -72,7 +73,7 @@ public final class TlsMaterial {
             return new TlsMaterial(chain, key, ca, caCert, false);
         }
         Path serverCert = dir.resolve("server.pem");
-        Path serverKey = dir.resolve("server-key.sealed");
+        Path serverKey = dataDir.resolve(DataFolderSecrets.TLS_SERVER_KEY.relativePath());
         List<String> dns = dnsNames(extraHostNames);
         if (Files.exists(serverCert) && Files.exists(serverKey)) {
             List<X509Certificate> chain = Pem.readCertificates(Files.readString(serverCert));

@@ -41,6 +41,9 @@ public final class UserRoutes implements ApiServer.Routes {
 
     @Override
     public void accept(JavalinConfig config) {
+        // Authenticated no-op: lets an RP check its credentials, and measures the pipeline without the store.
+        config.routes.get("/v1/ping", ctx -> ctx.json(Map.of("tenant", Requests.tenant(ctx), "time",
+                clock.instant().toString())), Access.TENANT);
         config.routes.post("/v1/users", this::create, Access.TENANT);
         config.routes.get("/v1/users", this::list, Access.TENANT);
         config.routes.get("/v1/users/{userId}", this::get, Access.TENANT);

@@ -1,0 +1,56 @@
+package org.countersign.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.countersign.core.audit.CheckpointSigner;
+import org.countersign.core.audit.VerificationResult;
+import org.countersign.server.audit.AuditLog;
+import org.countersign.server.store.Store;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A-G4 with several nodes: two audit writers (as two nodes would have) append to one database at the same time;
+ * the result is still one unbroken chain with every event in it.
+ */
+class AuditConcurrencyTest {
+    @Test
+    void A_G4_twoWritersOnOneDatabaseKeepOneIntactChain() throws Exception {
+        String db = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+        Store.createDatabaseIfMissing(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
+        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + db;
+        CheckpointSigner signer = CheckpointSigner.generate();
+        try (Store a = Store.external(url, TestServer.PG_USER, "", 4); Store b = Store.external(url, TestServer.PG_USER, "", 4);
+                AuditLog nodeA = new AuditLog(a.dataSource(), signer, 50, Clock.systemUTC(), new SimpleMeterRegistry());
+                AuditLog nodeB = new AuditLog(b.dataSource(), signer, 50, Clock.systemUTC(), new SimpleMeterRegistry())) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                AuditLog log = t % 2 == 0 ? nodeA : nodeB;
+                int thread = t;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        log.record("bank", "thread-" + thread, "probe", "event-" + i, "success", "req", Map.of());
+                    }
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+            pool.shutdown();
+            VerificationResult r = nodeA.verify();
+            assertThat(r).isInstanceOf(VerificationResult.Intact.class);
+            assertThat(((VerificationResult.Intact) r).rows()).isEqualTo(800);
+        } finally {
+            Store.dropDatabase(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
+        }
+    }
+}
