@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.OptionSpec;
         description = "Countersign authentication server: out-of-band server authentication (ITU-T X.1280), "
                 + "remote and local biometric authentication (ITU-T X.1279, ISO/IEC 27553).",
         subcommands = {ServeCommand.class, AuditCommand.class, KeysCommand.class, EvaluateCommand.class,
-                AuthenticatorCommand.class,
+                AuthenticatorCommand.class, SampleBankCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

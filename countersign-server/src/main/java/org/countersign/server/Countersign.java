@@ -129,6 +129,7 @@ public final class Countersign implements AutoCloseable {
             // [remote] remote biometric authentication, ITU-T X.1279 / ISO/IEC 27553-2 (issue 5)
 
             // [web] static pages served by the verifier (web authenticator, capture page)
+            routes.add(new org.countersign.server.web.WebAuthenticatorPages());
 
             // ---- end of feature modules ----
 

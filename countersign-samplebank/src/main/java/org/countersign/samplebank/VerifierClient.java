@@ -1,0 +1,209 @@
+package org.countersign.samplebank;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The bank's only link to the verifier: its public HTTPS API with the bank's API key (docs/oob-api.md,
+ * "RP server → verifier"). TLS trusts exactly the verifier's CA (X.1280 §8.1: all exchanges over TLS with X.509
+ * certificates), never the JDK's default set, so the bank cannot be pointed at a look-alike verifier.
+ */
+public final class VerifierClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A non-2xx answer: HTTP status plus the problem {@code type} slug (last path segment) and detail. */
+    public static final class VerifierException extends RuntimeException {
+        private final int status;
+        private final String problem;
+
+        VerifierException(int status, String problem, String detail) {
+            super(status + " " + problem + (detail == null ? "" : ": " + detail));
+            this.status = status;
+            this.problem = problem;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** e.g. {@code no-authenticator}, {@code oob-request-pending}. */
+        public String problem() {
+            return problem;
+        }
+    }
+
+    private final URI base;
+    private final String apiKey;
+    private final HttpClient http;
+
+    public VerifierClient(URI base, String apiKey, HttpClient http) {
+        this.base = base;
+        this.apiKey = apiKey;
+        this.http = http;
+    }
+
+    public static HttpClient httpClientTrusting(Path caPem) throws IOException, GeneralSecurityException {
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        X509Certificate ca = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(Files.readAllBytes(caPem)));
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("verifier-ca", ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), new SecureRandom());
+        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    // ------------------------------------------------------------------ tenant bootstrap (admin key)
+
+    /**
+     * Creates the bank's tenant with an admin key and returns a fresh API key for it; when the tenant exists
+     * already (a restart), issues an additional key instead.
+     */
+    public static String bootstrapTenant(URI base, HttpClient http, String adminKey, String tenantId, String displayName,
+            String origin) {
+        VerifierClient admin = new VerifierClient(base, adminKey, http);
+        ObjectNode body = JSON.createObjectNode().put("id", tenantId).put("displayName", displayName);
+        body.putArray("allowedOrigins").add(origin);
+        try {
+            return admin.send("POST", "/v1/admin/tenants", body, Duration.ofSeconds(20)).path("apiKey").asText();
+        } catch (VerifierException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+            return admin.send("POST", "/v1/admin/tenants/" + seg(tenantId) + "/api-keys",
+                    JSON.createObjectNode().put("label", "sample bank restart"), Duration.ofSeconds(20))
+                    .path("apiKey").asText();
+        }
+    }
+
+    // ------------------------------------------------------------------ enrolment and devices (C-F1, C-S2)
+
+    public JsonNode createEnrolment(String userId) {
+        return send("POST", "/v1/oob/enrolments", JSON.createObjectNode().put("userId", userId), Duration.ofSeconds(20));
+    }
+
+    public JsonNode authenticators(String userId) {
+        return send("GET", "/v1/oob/users/" + seg(userId) + "/authenticators", null, Duration.ofSeconds(20));
+    }
+
+    public void revoke(String userId, String authenticatorId) {
+        send("DELETE", "/v1/oob/users/" + seg(userId) + "/authenticators/" + seg(authenticatorId), null,
+                Duration.ofSeconds(20));
+    }
+
+    public JsonNode release(String userId) {
+        return send("POST", "/v1/oob/users/" + seg(userId) + "/release", JSON.createObjectNode(), Duration.ofSeconds(20));
+    }
+
+    public JsonNode recover(String userId, String recoveryCode) {
+        return send("POST", "/v1/oob/users/" + seg(userId) + "/recover",
+                JSON.createObjectNode().put("recoveryCode", recoveryCode), Duration.ofSeconds(20));
+    }
+
+    /** C-S1: whether the bank may accept a password for this user. A user unknown to the verifier has no block. */
+    public boolean passwordLoginDisabled(String userId) {
+        try {
+            return send("GET", "/v1/oob/users/" + seg(userId) + "/password-login", null, Duration.ofSeconds(20))
+                    .path("disabled").asBoolean(false);
+        } catch (VerifierException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public void setPasswordLoginDisabled(String userId, boolean disabled) {
+        send("PUT", "/v1/oob/users/" + seg(userId) + "/password-login",
+                JSON.createObjectNode().put("disabled", disabled), Duration.ofSeconds(20));
+    }
+
+    // ------------------------------------------------------------------ server authentication (C-F2 … C-F5)
+
+    /** The offset fields the bank observed (X.1280 §8.3); the verifier computes the code from them. */
+    public record OffsetFields(String userId, String rpServerIp, String rpSessionId, String terminalPublicIp,
+            Optional<String> terminalPrivateIp, String browser, String browserVersion) {}
+
+    public JsonNode createRequest(OffsetFields f) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("userId", f.userId())
+                .put("rpServerIp", f.rpServerIp())
+                .put("rpSessionId", f.rpSessionId())
+                .put("terminalPublicIp", f.terminalPublicIp())
+                .put("browser", f.browser())
+                .put("browserVersion", f.browserVersion());
+        f.terminalPrivateIp().ifPresent(ip -> body.put("terminalPrivateIp", ip));
+        return send("POST", "/v1/oob/requests", body, Duration.ofSeconds(20));
+    }
+
+    /** Long-polls the request's result for up to {@code waitSeconds} (0..30). */
+    public JsonNode request(String requestId, int waitSeconds) {
+        return send("GET", "/v1/oob/requests/" + seg(requestId) + "?waitSeconds=" + waitSeconds, null,
+                Duration.ofSeconds(waitSeconds + 15L));
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private JsonNode send(String method, String pathAndQuery, JsonNode body, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(timeout)
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Accept", "application/json");
+        if (body != null) {
+            b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new VerifierException(503, "unreachable", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VerifierException(503, "interrupted", null);
+        }
+        JsonNode json;
+        try {
+            json = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new VerifierException(r.statusCode(), "not-json", null);
+        }
+        if (r.statusCode() / 100 != 2) {
+            String type = json.path("type").asText("");
+            String slug = type.isEmpty() ? Integer.toString(r.statusCode()) : type.substring(type.lastIndexOf('/') + 1);
+            throw new VerifierException(r.statusCode(), slug, json.path("detail").asText(null));
+        }
+        return json;
+    }
+
+    private static String seg(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

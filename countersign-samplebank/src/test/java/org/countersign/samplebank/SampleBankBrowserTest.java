@@ -1,0 +1,310 @@
+package org.countersign.samplebank;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.io.File;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.countersign.server.Countersign;
+import org.countersign.server.config.ServerConfig;
+import org.countersign.server.store.Store;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The X.1280 flow in real browsers: context A is the user's terminal on the sample bank, context B is the web
+ * authenticator on the phone. Enrolment (§8.1), code comparison (§8.3, §8.4), approval with the PIN (§8.5,
+ * §9.2.3), refusal, and a relayed login from another browser (§9.1) that the phone exposes. One Chromium is shared
+ * by the class (a launch costs seconds); screenshots of each step go to target/screenshots/.
+ */
+@Tag("browser")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SampleBankBrowserTest {
+    static final String PG_ADMIN_URL = System.getProperty("countersign.test.pg", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    static final String PG_USER = System.getProperty("countersign.test.pgUser", "postgres");
+    static final String PIN = "482916";
+    static final String USER = "alice";
+    static final String PHISHING_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    static final Path SHOTS = Path.of("target", "screenshots");
+
+    static Countersign node;
+    static String database;
+    static Path dataDir;
+    static ContractVerifier stand_in;
+    static SampleBank bank;
+    static String bankUrl;
+    static Playwright playwright;
+    static Browser browser;
+    static BrowserContext terminal;
+    static BrowserContext phone;
+    static Page phonePage;
+    static int shot;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Optional<String> chromium = which("chromium");
+        if (chromium.isEmpty()) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("chromium is required for the browser tests in CI");
+            }
+            Assumptions.abort("chromium is not installed: browser test skipped");
+        }
+        VerifierClient client = startVerifier();
+        bank = SampleBank.start(client, new SampleBank.Settings("127.0.0.1", 0, false), Clock.systemUTC());
+        bankUrl = "http://127.0.0.1:" + bank.port();
+
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(Paths.get(chromium.get())).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        terminal = browser.newContext(new Browser.NewContextOptions().setViewportSize(1000, 900));
+        // The verifier's CA is a local one made at its first start; the phone context accepts it.
+        phone = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
+                .setViewportSize(420, 900).setIsMobile(true).setHasTouch(true));
+        if (Files.isDirectory(SHOTS)) {
+            try (var old = Files.list(SHOTS)) {
+                old.filter(p -> p.toString().endsWith(".png")).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(SHOTS);
+    }
+
+    /**
+     * The real verifier (Countersign on a fresh PostgreSQL database) when this build has its out-of-band routes;
+     * until then a stand-in that follows docs/oob-api.md. {@code -Dcountersign.e2e.verifier=real} insists on the
+     * real one.
+     */
+    static VerifierClient startVerifier() throws Exception {
+        database = "cs_bank_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+        Store.createDatabaseIfMissing(PG_ADMIN_URL, PG_USER, "", database);
+        dataDir = Files.createTempDirectory("countersign-bank-test");
+        String url = PG_ADMIN_URL.substring(0, PG_ADMIN_URL.lastIndexOf('/') + 1) + database;
+        node = Countersign.start(ServerConfig.defaults().withDataDir(dataDir).withPort(0).withDatabase(url, PG_USER, ""),
+                Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+        HttpClient http = VerifierClient.httpClientTrusting(node.caCertificatePath());
+        boolean hasOob = node.endpoints().contains("POST /v1/oob/requests");
+        if (hasOob) {
+            URI base = URI.create(node.baseUrl());
+            String key = VerifierClient.bootstrapTenant(base, http, node.bootstrapAdminToken().orElseThrow(),
+                    "samplebank", "Sample Bank", "http://127.0.0.1");
+            return new VerifierClient(base, key, http);
+        }
+        if ("real".equals(System.getProperty("countersign.e2e.verifier"))) {
+            throw new AssertionError("this build's verifier has no out-of-band routes");
+        }
+        System.err.println("SampleBankBrowserTest: the verifier has no /v1/oob routes yet; using the contract stand-in");
+        stand_in = new ContractVerifier();
+        return new VerifierClient(URI.create(stand_in.baseUrl()), "stand-in-key", HttpClient.newHttpClient());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (bank != null) {
+            bank.close();
+        }
+        if (stand_in != null) {
+            stand_in.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        if (database != null) {
+            Store.dropDatabase(PG_ADMIN_URL, PG_USER, "", database);
+        }
+        if (dataDir != null) {
+            try (var files = Files.walk(dataDir)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    static void screenshot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
+                .setPath(SHOTS.resolve(String.format("%02d-%s.png", ++shot, name))));
+    }
+
+    /** Starts a login for {@link #USER} on a terminal page and returns the code it shows. */
+    static String startLogin(Page page) {
+        page.navigate(bankUrl + "/");
+        page.getByLabel("User id").fill(USER);
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Continue")).click();
+        Locator code = page.locator("#code");
+        assertThat(code).isVisible();
+        return code.textContent().trim();
+    }
+
+    /** The newest open request card on the phone, after unlocking it with the PIN. */
+    static Locator unlockNewestRequest() {
+        Locator open = phonePage.locator("article.request:not(.closed)").first();
+        assertThat(open).isVisible();
+        // Keyed by request id: the card stays the same element after it closes.
+        Locator card = phonePage.locator("article.request[data-request-id=\"" + open.getAttribute("data-request-id") + "\"]");
+        card.locator("input.pin").fill(PIN);
+        card.getByText("Show code").click();
+        assertThat(card.locator(".code-digits")).hasText(java.util.regex.Pattern.compile("^\\d{6,10}$"));
+        return card;
+    }
+
+    @Test
+    @Order(1)
+    void X1280_8_1_to_8_5_enrolThenApproveWhenCodesMatch() {
+        Page a = terminal.newPage();
+        a.navigate(bankUrl + "/signup");
+        screenshot(a, "bank-signup");
+        a.getByLabel("User id").fill(USER);
+        a.getByLabel("Password (at least 10 characters)").fill("correct horse battery");
+        a.getByText("Open account").click();
+        assertThat(a.locator("header")).containsText("Signed in as " + USER);
+        a.locator("#enrol").click();
+        Locator link = a.locator("#enrol-link");
+        assertThat(link).isVisible();
+        screenshot(a, "bank-enrolment-qr");
+        String enrolmentUri = link.getAttribute("href");
+
+        // B: the phone opens the enrolment link, picks a name and a PIN (§8.1, §9.2.3).
+        phonePage = phone.newPage();
+        phonePage.navigate(enrolmentUri);
+        assertThat(phonePage.getByLabel("Enrolment code")).not().hasValue("");
+        phonePage.getByLabel("Device name").fill("Alice's test phone");
+        phonePage.getByLabel("New PIN").fill(PIN);
+        phonePage.getByLabel("Repeat the PIN").fill(PIN);
+        screenshot(phonePage, "authenticator-enrol");
+        phonePage.getByText("Set up authenticator").click();
+        assertThat(phonePage.locator("#view-recovery")).isVisible();
+        assertThat(phonePage.locator("#recovery-codes li").first()).isVisible();
+        screenshot(phonePage, "authenticator-recovery-codes");
+        phonePage.getByText("I have stored them").click();
+        assertThat(phonePage.locator("#connection")).containsText("Connected");
+        assertThat(phonePage.url()).doesNotContain("enrol=");
+
+        // The bank now lists the device.
+        a.navigate(bankUrl + "/account");
+        assertThat(a.locator("#devices")).containsText("Alice's test phone");
+
+        // A: sign out, then sign in with the code (§8.2, §8.3).
+        a.getByText("Sign out").click();
+        String terminalCode = startLogin(a);
+        screenshot(a, "bank-login-code");
+
+        Locator card = unlockNewestRequest();
+        String phoneCode = card.locator(".code-digits").textContent();
+        String terminalBrowser = UserAgents.parse((String) a.evaluate("navigator.userAgent")).name();
+        assertThat(card.locator("[data-field=browser]")).containsText(terminalBrowser);
+        assertThat(card.locator("[data-field=userId]")).hasText(USER);
+        screenshot(phonePage, "authenticator-code");
+        assertThat(phoneCode).as("X.1280 §8.4: both screens show the same code").isEqualTo(terminalCode);
+
+        card.locator("[data-decision=approve]").click();
+        assertThat(card.locator(".outcome")).containsText("Approved");
+        a.waitForURL("**/account");
+        assertThat(a.locator("header")).containsText("Signed in as " + USER);
+        assertThat(a.locator(".flash")).containsText("Signed in with your authenticator");
+        screenshot(a, "bank-signed-in");
+        screenshot(phonePage, "authenticator-approved");
+        a.getByText("Sign out").click();
+        a.close();
+    }
+
+    @Test
+    @Order(2)
+    void X1280_8_4_rejectedOnThePhoneRefusesTheTerminal() {
+        Assumptions.assumeTrue(phonePage != null, "needs the enrolment of the first test");
+        Page a = terminal.newPage();
+        String terminalCode = startLogin(a);
+
+        // A wrong PIN first: refused, with the attempts left (C-S3).
+        Locator card = phonePage.locator("article.request:not(.closed)").first();
+        assertThat(card).isVisible();
+        card.locator("input.pin").fill("000000");
+        card.getByText("Show code").click();
+        assertThat(card.locator(".outcome")).containsText("Wrong PIN. 4 attempts left");
+        screenshot(phonePage, "authenticator-wrong-pin");
+
+        card = unlockNewestRequest();
+        assertThat(card.locator(".code-digits")).hasText(terminalCode);
+        card.locator("[data-decision=reject]").click();
+        assertThat(card.locator(".outcome")).containsText("Rejected");
+        assertThat(a.locator("#status")).containsText("Sign-in refused");
+        assertThat(a.locator("header")).not().containsText("Signed in as");
+        screenshot(a, "bank-login-rejected");
+        a.close();
+    }
+
+    @Test
+    @Order(3)
+    void X1280_9_1_relayedLoginShowsAnotherBrowserOnThePhone() {
+        Assumptions.assumeTrue(phonePage != null, "needs the enrolment of the first test");
+        // The user's own terminal browser, as the phone would name it.
+        Page own = terminal.newPage();
+        String ownBrowser = UserAgents.parse((String) own.evaluate("navigator.userAgent")).name();
+        own.close();
+
+        // A phishing server relays the user's id to the bank from its own browser: the bank sees that browser, so
+        // the offset (and the phone) names it, not the user's.
+        BrowserContext phisher = browser.newContext(new Browser.NewContextOptions().setUserAgent(PHISHING_UA)
+                .setViewportSize(1000, 900));
+        Page c = phisher.newPage();
+        startLogin(c);
+
+        Locator card = unlockNewestRequest();
+        Locator shownBrowser = card.locator("[data-field=browser]");
+        assertThat(shownBrowser).containsText("Firefox 128.0");
+        assertThat(shownBrowser.textContent()).doesNotContain(ownBrowser);
+        screenshot(phonePage, "authenticator-phishing-browser");
+
+        card.locator("[data-decision=codes_differ]").click();
+        assertThat(card.locator(".outcome")).containsText("codes differed");
+        Locator status = c.locator("#status");
+        assertThat(status).containsText("Warning: the codes were reported as different");
+        assertThat(status).hasClass(java.util.regex.Pattern.compile("danger"));
+        screenshot(c, "bank-codes-differ-warning");
+        phisher.close();
+    }
+
+    static Optional<String> which(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate.toString());
+            }
+        }
+        return Optional.empty();
+    }
+}

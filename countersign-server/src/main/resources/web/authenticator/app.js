@@ -1,0 +1,425 @@
+// The web authenticator's page logic: enrolment (X.1280 §8.1), receiving requests (§8.3), showing the code for
+// comparison (§8.4) and answering with a signed statement (§8.5). Protocol details live in oob.js.
+import * as oob from './oob.js';
+
+const API = '/v1/oob/authenticator';
+const STREAM_PATH = API + '/stream';
+const PENDING_PATH = API + '/pending';
+const POLL_MILLIS = 5000;
+
+const $ = (id) => document.getElementById(id);
+
+// ---------------------------------------------------------------- storage
+
+// IndexedDB, because it can hold CryptoKey objects: the device key stays non-extractable (never leaves WebCrypto)
+// while surviving reloads. Only the verification key is PIN-sealed (see oob.sealSecret).
+const DB_NAME = 'countersign-authenticator';
+const STORE = 'state';
+const RECORD = 'enrolment';
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function dbCall(mode, fn) {
+  const db = await openDb();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const req = fn(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(req.result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const loadState = () => dbCall('readonly', (s) => s.get(RECORD));
+const saveState = (state) => dbCall('readwrite', (s) => s.put(state, RECORD));
+const wipeState = () => dbCall('readwrite', (s) => s.delete(RECORD));
+
+// ---------------------------------------------------------------- views
+
+function show(view) {
+  for (const id of ['view-enrol', 'view-recovery', 'view-main']) $(id).hidden = id !== view;
+}
+
+function notice(text) {
+  $('notice').textContent = text || '';
+  $('notice').hidden = !text;
+}
+
+async function problemText(response) {
+  try {
+    const p = await response.json();
+    return p.detail || p.title || 'HTTP ' + response.status;
+  } catch {
+    return 'HTTP ' + response.status;
+  }
+}
+
+// ---------------------------------------------------------------- enrolment (X.1280 §8.1, C-F1)
+
+function showEnrol(prefill, replacing) {
+  show('view-enrol');
+  if (prefill) $('enrol-code').value = prefill;
+  $('replace-warning').hidden = !replacing;
+  $(prefill ? 'enrol-device' : 'enrol-code').focus();
+}
+
+async function enrol(event) {
+  event.preventDefault();
+  const error = $('enrol-error');
+  error.textContent = '';
+  const code = oob.normaliseEnrolmentCode($('enrol-code').value);
+  const deviceName = $('enrol-device').value.trim();
+  const pin = $('enrol-pin').value;
+  if (!code) return fail('The enrolment code has 12 letters and digits.', 'enrol-code');
+  if (!deviceName) return fail('Give this device a name, for example "My phone".', 'enrol-device');
+  if (!oob.validPin(pin)) return fail('The PIN must have 6 to 12 digits.', 'enrol-pin');
+  if (pin !== $('enrol-pin2').value) return fail('The two PINs differ.', 'enrol-pin2');
+
+  const button = $('enrol-submit');
+  button.disabled = true;
+  button.textContent = 'Setting up…';
+  try {
+    // The private key is created non-extractable: script can use it to sign but can never read it out.
+    const keyPair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keyPair.publicKey));
+    const response = await fetch(API + '/enrolments', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ enrolmentCode: code, deviceName, publicKeySpki: oob.b64uEncode(spki) }),
+    });
+    if (!response.ok) return fail('Enrolment refused: ' + await problemText(response), 'enrol-code');
+    const r = await response.json();
+    const verificationKey = oob.b64uDecode(r.verificationKey);
+    const vault = await oob.sealSecret(pin, verificationKey, r.authenticatorId);
+    verificationKey.fill(0);
+    await saveState({
+      version: 1, authenticatorId: r.authenticatorId, tenantId: r.tenantId, tenantName: r.tenantName || r.tenantId,
+      userId: r.userId, deviceName, digits: r.digits, keyPair, vault, failedPins: 0, enrolledAt: Date.now(),
+    });
+    $('enrol-form').reset();
+    if (Array.isArray(r.recoveryCodes) && r.recoveryCodes.length > 0) {
+      const list = $('recovery-codes');
+      list.replaceChildren(...r.recoveryCodes.map((c) => Object.assign(document.createElement('li'), { textContent: c })));
+      show('view-recovery');
+      $('recovery-done').focus();
+    } else {
+      await startMain();
+    }
+  } catch (e) {
+    fail('Enrolment failed: ' + e.message, 'enrol-code');
+  } finally {
+    button.disabled = false;
+    button.textContent = 'Set up authenticator';
+  }
+
+  function fail(text, field) {
+    error.textContent = text;
+    $(field).setAttribute('aria-invalid', 'true');
+    $(field).focus();
+  }
+}
+
+// ---------------------------------------------------------------- receiving requests (X.1280 §8.3)
+
+let state = null;
+const cards = new Map(); // requestId -> card controller
+let stream = null;
+let pollTimer = null;
+let reconnectDelay = 1000;
+
+async function startMain() {
+  state = await loadState();
+  if (!state) return showEnrol('', false);
+  show('view-main');
+  $('account-line').textContent = 'Set up for ' + state.userId + ' at ' + state.tenantName + ' as "' + state.deviceName + '".';
+  connect();
+}
+
+async function signed(path) {
+  return path + '?' + await oob.signedQuery(state.keyPair.privateKey, 'GET', path, state.authenticatorId);
+}
+
+async function connect() {
+  if (!state) return;
+  if (stream) stream.close();
+  // A signed URL is good for one use only (the verifier refuses a replayed ts/sig), so EventSource's own
+  // reconnection would be refused: close on error and reconnect with a fresh signature instead.
+  let es;
+  try {
+    es = new EventSource(await signed(STREAM_PATH));
+  } catch {
+    return fallBackToPolling();
+  }
+  stream = es;
+  es.onopen = () => {
+    reconnectDelay = 1000;
+    setConnection('Connected. Waiting for sign-in requests.');
+    stopPolling();
+    poll(); // whatever was pushed before the stream opened
+  };
+  es.addEventListener('request', (e) => receive(JSON.parse(e.data)));
+  es.addEventListener('resolved', (e) => {
+    const r = JSON.parse(e.data);
+    cards.get(r.requestId)?.resolvedElsewhere(r.status);
+  });
+  es.onerror = () => {
+    es.close();
+    if (stream === es) stream = null;
+    fallBackToPolling();
+    setTimeout(connect, reconnectDelay);
+    reconnectDelay = Math.min(reconnectDelay * 2, 30000);
+  };
+}
+
+function fallBackToPolling() {
+  setConnection('Live connection interrupted: checking every few seconds.');
+  if (!pollTimer) {
+    poll();
+    pollTimer = setInterval(poll, POLL_MILLIS);
+  }
+}
+
+function stopPolling() {
+  if (pollTimer) clearInterval(pollTimer);
+  pollTimer = null;
+}
+
+async function poll() {
+  if (!state) return;
+  try {
+    const response = await fetch(await signed(PENDING_PATH), { headers: { Accept: 'application/json' } });
+    if (response.status === 401 || response.status === 403) {
+      setConnection('The verifier no longer accepts this authenticator (revoked?). Set it up again.');
+      return;
+    }
+    if (!response.ok) return;
+    const body = await response.json();
+    for (const r of body.requests || []) receive(r);
+  } catch {
+    // offline: the next poll or reconnection retries
+  }
+}
+
+function setConnection(text) {
+  $('connection').textContent = text;
+}
+
+function receive(request) {
+  if (!request || typeof request.requestId !== 'string' || cards.has(request.requestId)) return;
+  cards.set(request.requestId, newCard(request));
+  updateEmpty();
+}
+
+function updateEmpty() {
+  $('empty').hidden = [...cards.values()].some((c) => c.open);
+}
+
+// ---------------------------------------------------------------- one request: compare and decide (§8.4, §8.5)
+
+function newCard(request) {
+  const node = $('request-template').content.firstElementChild.cloneNode(true);
+  node.dataset.requestId = request.requestId;
+  const q = (sel) => node.querySelector(sel);
+  const field = (name, text) => { q('[data-field="' + name + '"]').textContent = text; };
+  const ctl = { open: true };
+  let offsetBytes;
+  let offset;
+  try {
+    offsetBytes = oob.b64uDecode(request.offset);
+    offset = oob.decodeOffset(offsetBytes);
+  } catch (e) {
+    // Nothing of a malformed offset is shown: the code could not be tied to what the user sees.
+    q('.request-title').textContent = 'Unreadable request ignored';
+    q('.outcome').textContent = 'The request could not be read (' + e.message + '). Nothing was approved.';
+    for (const el of node.querySelectorAll('.facts, .timer, .unlock')) el.hidden = true;
+    $('requests').prepend(node);
+    ctl.open = false;
+    return ctl;
+  }
+  const digits = Number(request.digits || state.digits);
+  q('.request-title').textContent = 'Sign-in to ' + (request.tenantName || state.tenantName);
+  field('userId', offset.userId);
+  field('browser', offset.browser + ' ' + offset.browserVersion);
+  field('terminal', offset.terminalPublicIp + (offset.terminalPrivateIp ? ' (local ' + offset.terminalPrivateIp + ')' : ''));
+  field('requestTime', new Date(offset.requestTime).toLocaleString());
+  field('rpServerIp', offset.rpServerIp);
+  q('.user-mismatch').hidden = offset.userId === state.userId;
+
+  // Countdown (X.1280 §8.3: the remaining validity is shown). Screen readers hear it at a few steps only.
+  const expiresAt = Date.parse(request.expiresAt);
+  const total = Math.max(1, (expiresAt - Date.now()) / 1000);
+  let announced = null;
+  const tick = () => {
+    const left = Math.max(0, Math.ceil((expiresAt - Date.now()) / 1000));
+    q('.countdown').textContent = left > 0 ? 'Time left: ' + left + ' s' : 'Expired';
+    q('.time-bar').value = Math.round((100 * left) / total);
+    if ([60, 30, 10, 5, 0].includes(left) && left !== announced) {
+      announced = left;
+      q('.countdown-announce').textContent = left === 0 ? 'The code has expired.' : left + ' seconds left.';
+    }
+    if (left === 0) finish('This request has expired. Start the sign-in again if you still want it.');
+  };
+  const timer = setInterval(tick, 1000);
+
+  let secretKey = null;
+  let code = null;
+  let offsetHash = null;
+
+  q('.unlock').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const pinInput = q('.pin');
+    const pin = pinInput.value;
+    pinInput.value = '';
+    const key = await unlock(pin, q('.outcome'));
+    if (!key) {
+      pinInput.focus();
+      return;
+    }
+    secretKey = key;
+    ({ code, offsetHash } = await oob.serverAuthCode(secretKey, offsetBytes, digits));
+    q('.code-digits').textContent = code;
+    q('.code-spoken').textContent = 'Code: ' + code.split('').join(' ');
+    q('.unlock').hidden = true;
+    q('.reveal').hidden = false;
+    q('.outcome').textContent = '';
+    q('[data-decision="approve"]').focus();
+  });
+
+  for (const button of node.querySelectorAll('[data-decision]')) {
+    button.addEventListener('click', () => decide(button.dataset.decision));
+  }
+
+  async function decide(decision) {
+    if (!code || !ctl.open) return;
+    for (const b of node.querySelectorAll('[data-decision]')) b.disabled = true;
+    const signedAt = Date.now();
+    try {
+      const signature = await oob.signApproval(state.keyPair.privateKey,
+        { requestId: request.requestId, offsetHash, code, decision, signedAt });
+      const response = await fetch(API + '/responses', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({
+          requestId: request.requestId, authenticatorId: state.authenticatorId, decision, code,
+          offsetHash: oob.b64uEncode(offsetHash), signedAt, signature: oob.b64uEncode(signature),
+        }),
+      });
+      if (!response.ok) {
+        finish('The verifier did not accept the answer: ' + await problemText(response));
+        return;
+      }
+      finish({
+        approve: 'Approved. You are being signed in on the other screen.',
+        reject: 'Rejected. Nobody was signed in.',
+        codes_differ: 'Reported: the codes differed. Nobody was signed in. If you did not just try to sign in, '
+          + 'someone may be using a fake site or your account name: contact your bank.',
+      }[decision]);
+    } catch (e) {
+      finish('Sending the answer failed: ' + e.message);
+    }
+  }
+
+  function finish(text) {
+    if (!ctl.open) return;
+    ctl.open = false;
+    clearInterval(timer);
+    if (secretKey) secretKey.fill(0);
+    secretKey = null;
+    q('.unlock').hidden = true;
+    for (const b of node.querySelectorAll('[data-decision]')) b.disabled = true;
+    q('.outcome').textContent = text;
+    node.classList.add('closed');
+    updateEmpty();
+  }
+
+  ctl.resolvedElsewhere = (status) => finish('This request ended elsewhere (' + status + ').');
+  $('requests').prepend(node);
+  tick();
+  q('.pin').focus();
+  return ctl;
+}
+
+/**
+ * Opens the PIN vault. The failure counter is written before the attempt, so reloading the page during a guess
+ * cannot reset it; five failures erase everything stored (C-S3, X.1280 §9.2.3).
+ */
+async function unlock(pin, out) {
+  if (!oob.validPin(pin)) {
+    out.textContent = 'The PIN has 6 to 12 digits.';
+    return null;
+  }
+  state.failedPins = (state.failedPins || 0) + 1;
+  await saveState(state);
+  const key = await oob.openSecret(pin, state.vault, state.authenticatorId);
+  if (key) {
+    state.failedPins = 0;
+    await saveState(state);
+    return key;
+  }
+  const left = oob.MAX_PIN_FAILURES - state.failedPins;
+  if (left <= 0) {
+    await forget();
+    notice('Five wrong PINs: this authenticator was erased from this browser. Set it up again from your bank\'s '
+      + 'account page, and revoke the old device there.');
+    return null;
+  }
+  out.textContent = 'Wrong PIN. ' + left + (left === 1 ? ' attempt' : ' attempts') + ' left before this authenticator is erased.';
+  return null;
+}
+
+async function forget() {
+  if (stream) stream.close();
+  stream = null;
+  stopPolling();
+  await wipeState();
+  state = null;
+  for (const c of cards.values()) c.open = false;
+  cards.clear();
+  $('requests').replaceChildren();
+  showEnrol('', false);
+}
+
+// ---------------------------------------------------------------- start
+
+async function main() {
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').catch(() => { /* installable only where allowed */ });
+  }
+  $('enrol-form').addEventListener('submit', enrol);
+  $('recovery-done').addEventListener('click', () => {
+    $('recovery-codes').replaceChildren();
+    startMain();
+  });
+  $('forget').addEventListener('click', async () => {
+    if (confirm('Remove this authenticator from this browser?')) await forget();
+  });
+  for (const input of document.querySelectorAll('#enrol-form input')) {
+    input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
+  }
+
+  const params = new URLSearchParams(location.search);
+  const code = params.get('enrol');
+  if (code !== null) {
+    // The one-time code should not stay in the address bar or the history.
+    history.replaceState(null, '', location.pathname);
+  }
+  const existing = await loadState();
+  if (code !== null || !existing) {
+    showEnrol(code ? (oob.normaliseEnrolmentCode(code) || code) : '', Boolean(existing));
+  } else {
+    await startMain();
+  }
+}
+
+main().catch((e) => notice('The authenticator could not start: ' + e.message));
