@@ -302,6 +302,8 @@ function newCard(request) {
 
   async function decide(decision) {
     if (!code || !ctl.open) return;
+    // Our own answer also triggers a 'resolved' push; it must not be shown as "ended elsewhere".
+    ctl.answering = true;
     for (const b of node.querySelectorAll('[data-decision]')) b.disabled = true;
     const signedAt = Date.now();
     try {
@@ -343,7 +345,9 @@ function newCard(request) {
     updateEmpty();
   }
 
-  ctl.resolvedElsewhere = (status) => finish('This request ended elsewhere (' + status + ').');
+  ctl.resolvedElsewhere = (status) => {
+    if (!ctl.answering) finish('This request ended elsewhere (' + status + ').');
+  };
   $('requests').prepend(node);
   tick();
   q('.pin').focus();

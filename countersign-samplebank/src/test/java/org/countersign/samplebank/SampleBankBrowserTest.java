@@ -54,7 +54,6 @@ class SampleBankBrowserTest {
     static Countersign node;
     static String database;
     static Path dataDir;
-    static ContractVerifier stand_in;
     static SampleBank bank;
     static String bankUrl;
     static Playwright playwright;
@@ -95,11 +94,7 @@ class SampleBankBrowserTest {
         Files.createDirectories(SHOTS);
     }
 
-    /**
-     * The real verifier (Countersign on a fresh PostgreSQL database) when this build has its out-of-band routes;
-     * until then a stand-in that follows docs/oob-api.md. {@code -Dcountersign.e2e.verifier=real} insists on the
-     * real one.
-     */
+    /** The real verifier: Countersign on a fresh PostgreSQL database of its own. */
     static VerifierClient startVerifier() throws Exception {
         database = "cs_bank_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
         Store.createDatabaseIfMissing(PG_ADMIN_URL, PG_USER, "", database);
@@ -108,19 +103,10 @@ class SampleBankBrowserTest {
         node = Countersign.start(ServerConfig.defaults().withDataDir(dataDir).withPort(0).withDatabase(url, PG_USER, ""),
                 Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
         HttpClient http = VerifierClient.httpClientTrusting(node.caCertificatePath());
-        boolean hasOob = node.endpoints().contains("POST /v1/oob/requests");
-        if (hasOob) {
-            URI base = URI.create(node.baseUrl());
-            String key = VerifierClient.bootstrapTenant(base, http, node.bootstrapAdminToken().orElseThrow(),
-                    "samplebank", "Sample Bank", "http://127.0.0.1");
-            return new VerifierClient(base, key, http);
-        }
-        if ("real".equals(System.getProperty("countersign.e2e.verifier"))) {
-            throw new AssertionError("this build's verifier has no out-of-band routes");
-        }
-        System.err.println("SampleBankBrowserTest: the verifier has no /v1/oob routes yet; using the contract stand-in");
-        stand_in = new ContractVerifier();
-        return new VerifierClient(URI.create(stand_in.baseUrl()), "stand-in-key", HttpClient.newHttpClient());
+        URI base = URI.create(node.baseUrl());
+        String key = VerifierClient.bootstrapTenant(base, http, node.bootstrapAdminToken().orElseThrow(),
+                "samplebank", "Sample Bank", "http://127.0.0.1");
+        return new VerifierClient(base, key, http);
     }
 
     @AfterAll
@@ -133,9 +119,6 @@ class SampleBankBrowserTest {
         }
         if (bank != null) {
             bank.close();
-        }
-        if (stand_in != null) {
-            stand_in.close();
         }
         if (node != null) {
             node.close();
