@@ -512,4 +512,25 @@ class OobFlowTest {
                 400, "validation-failed");
         assertProblem(server.get("/v1/oob/settings", null), 401, "unauthenticated");
     }
+    @Test
+    void X1280_8_3_streamIsToldWhenARequestExpiresAndClosedWhenTheAuthenticatorIsRevoked() throws Exception {
+        String key = newTenant();
+        settings(key, 10, "block", false);
+        TestAuthenticator phone = enrol(key, "sara", "phone");
+        try (TestAuthenticator.EventStream stream = phone.openStream(server.http, server.url(""))) {
+            String id = createRequest(key, "sara").json().get("requestId").asText();
+            stream.nextRequest(id);
+            clock.advance(Duration.ofSeconds(11));
+            // nobody asks: the periodic sweep notices the lapse and the phone hears of it
+            JsonNode resolved = stream.next("resolved").data();
+            assertThat(resolved.get("requestId").asText()).isEqualTo(id);
+            assertThat(resolved.get("status").asText()).isEqualTo("expired");
+            assertThat(server.delete("/v1/oob/users/sara/authenticators/" + phone.authenticatorId, key).status()).isEqualTo(204);
+            assertThat(stream.ended().get(20, TimeUnit.SECONDS)).isTrue();
+        }
+        // a refused stream is a problem document, not an event stream
+        Response refused = server.send(HttpRequest.newBuilder(URI.create(server.url("/v1/oob/authenticator/stream"
+                + phone.signedQuery("GET", "/v1/oob/authenticator/stream")))).header("Accept", "text/event-stream").GET().build());
+        assertProblem(refused, 403, "authenticator-revoked");
+    }
 }

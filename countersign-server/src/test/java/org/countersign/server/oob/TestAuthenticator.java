@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -138,6 +139,7 @@ final class TestAuthenticator {
         final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
         private final Thread reader;
+        private final CompletableFuture<Boolean> ended = new CompletableFuture<>();
 
         EventStream(HttpResponse<Stream<String>> response) {
             this.response = response;
@@ -173,6 +175,12 @@ final class TestAuthenticator {
             } catch (Exception e) {
                 // stream closed
             }
+            ended.complete(true);
+        }
+
+        /** Completes when the server ends the stream. */
+        CompletableFuture<Boolean> ended() {
+            return ended;
         }
 
         /** The next event named {@code name}, skipping others; fails the test after a generous bound. */
