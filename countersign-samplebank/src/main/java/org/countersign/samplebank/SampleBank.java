@@ -117,6 +117,7 @@ public final class SampleBank implements AutoCloseable {
     }
 
     public static SampleBank start(VerifierClient verifier, Settings settings, Clock clock) {
+        verifier.enablePasswordRenewal(); // the bank implements C-S5: it stores the replacement password's hash
         SampleBank bank = new SampleBank(verifier, settings, clock);
         bank.app.start();
         return bank;

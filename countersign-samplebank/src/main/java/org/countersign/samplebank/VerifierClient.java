@@ -144,6 +144,20 @@ public final class VerifierClient {
                 JSON.createObjectNode().put("disabled", disabled), Duration.ofSeconds(20));
     }
 
+    /**
+     * C-S5: ask the verifier to hand out a fresh random password after each approved sign-in, keeping the
+     * tenant's other settings as they are.
+     */
+    public void enablePasswordRenewal() {
+        JsonNode current = send("GET", "/v1/oob/settings", null, Duration.ofSeconds(20));
+        if (current.path("passwordRenewal").asBoolean(false)) {
+            return;
+        }
+        ObjectNode updated = current.deepCopy();
+        updated.put("passwordRenewal", true);
+        send("PUT", "/v1/oob/settings", updated, Duration.ofSeconds(20));
+    }
+
     // ------------------------------------------------------------------ server authentication (C-F2 … C-F5)
 
     /** The offset fields the bank observed (X.1280 §8.3); the verifier computes the code from them. */
