@@ -124,6 +124,7 @@ public final class Countersign implements AutoCloseable {
             // [oob] out-of-band server authentication, ITU-T X.1280 (issue 3)
 
             // [local] local-mode biometric authentication, ISO/IEC 27553-1 (issue 6)
+            routes.add(org.countersign.server.local.LocalModule.routes(ctx));
 
             // [remote] remote biometric authentication, ITU-T X.1279 / ISO/IEC 27553-2 (issue 5)
 
