@@ -1,5 +1,6 @@
 package org.countersign.server.local;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** How a device proves possession of its credential; stored in {@code local_credentials.format}. */
@@ -15,6 +16,7 @@ public enum CredentialFormat {
         this.wire = wire;
     }
 
+    @JsonValue
     public String wire() {
         return wire;
     }

@@ -38,7 +38,8 @@ public final class LocalRoutes implements ApiServer.Routes {
         public StartAuthentication {
             Validate.id("userId", userId);
             CredentialFormat.parse(format);
-            transactionText = Validate.optionalText("transactionText", transactionText, 500);
+            transactionText = transactionText == null || transactionText.isEmpty() ? ""
+                    : Validate.text("transactionText", transactionText, 500);
         }
     }
 

@@ -143,6 +143,17 @@ class LocalWebAuthnApiTest {
         assertThat(v.at("/assurance/attestation").asText()).isEqualTo("none");
         assertThat(server.get("/v1/local/users/" + user + "/credentials", key).json()
                 .at("/credentials/0/signCount").asLong()).isEqualTo(1);
+        // B-S2: the vector is in the audit log too, with the transaction text the user approved.
+        try (var c = server.node.store().dataSource().getConnection();
+                var ps = c.prepareStatement("select details::text from audit_events where action = 'local.authenticate'"
+                        + " and subject = ? and outcome = 'success'")) {
+            ps.setString(1, user);
+            try (var rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).contains("\"attestation\": \"none\"").contains("\"fmr\": \"unknown\"")
+                        .contains("\"credentialProtection\": \"unknown\"").contains("Pay 120.00 EUR to ACME");
+            }
+        }
     }
 
     @Test
