@@ -216,6 +216,21 @@ class LocalWebAuthnApiTest {
     }
 
     @Test
+    void SR_C_4_expiredChallengeIsRefused() throws Exception {
+        EmulatedAuthenticator a = registered();
+        JsonNode s = startAuthentication(user, null);
+        // Age the ceremony in the store instead of waiting: no timing in tests.
+        try (var c = server.node.store().dataSource().getConnection();
+                var ps = c.prepareStatement("update local_challenges set expires_at = created_at - interval '1 second'"
+                        + " where id = ?")) {
+            ps.setString(1, s.get("ceremonyId").asText());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        assertProblem(finishAuthentication(s, a.get(rpId, s.at("/options/challenge").asText(), origin)), 410,
+                "local-ceremony-expired", "ceremony-expired");
+    }
+
+    @Test
     void unknownCredentialIsRefused() throws Exception {
         registered();
         EmulatedAuthenticator stranger = new EmulatedAuthenticator();
