@@ -275,6 +275,18 @@ public final class LocalCredentialService {
                 Map.of("credentialId", credentialId));
     }
 
+    /**
+     * A device or RP agent reports a compromise (SR-M-13): the credential is blocked at once and the report kept
+     * in the audit log for remedial action (SR-M-12); the RP then deregisters and the agent wipes.
+     */
+    public void reportCompromise(Caller caller, String userId, String credentialId, String detail) {
+        StoredCredential k = store.findCredential(caller.tenantId(), credentialId)
+                .filter(c -> c.userId().equals(userId)).orElseThrow(() -> ApiException.notFound("credential"));
+        store.revokeCredential(caller.tenantId(), userId, credentialId, clock.instant());
+        audit.record(caller.tenantId(), caller.actor(), "local.compromise-report", userId, "revoked",
+                caller.requestId(), Map.of("credentialId", credentialId, "format", k.format().wire(), "detail", detail));
+    }
+
     public Deregistered deregister(Caller caller, String userId, String credentialId) {
         // c. Check the request, delete the relationship and the credential from the credential manager ...
         StoredCredential k = store.deleteCredential(caller.tenantId(), userId, credentialId)

@@ -70,6 +70,13 @@ public final class LocalRoutes implements ApiServer.Routes {
         }
     }
 
+    /** What an agent or RP agent detected (27553-1 SR-M-13); free text for the audit log. */
+    public record CompromiseReport(String detail) {
+        public CompromiseReport {
+            detail = Validate.text("detail", detail, 500);
+        }
+    }
+
     public record ConsentRequest(String noticeVersion) {
         public ConsentRequest {
             Validate.text("noticeVersion", noticeVersion, 64);
@@ -120,6 +127,7 @@ public final class LocalRoutes implements ApiServer.Routes {
         r.get("/v1/local/users/{userId}/credentials", this::listCredentials, Access.TENANT);
         r.post("/v1/local/users/{userId}/credentials/{credentialId}/revoke", this::revoke, Access.TENANT);
         r.delete("/v1/local/users/{userId}/credentials/{credentialId}", this::deregister, Access.TENANT);
+        r.post("/v1/local/users/{userId}/credentials/{credentialId}/compromise", this::reportCompromise, Access.TENANT);
         r.post("/v1/local/users/{userId}/consent", this::grantConsent, Access.TENANT);
         r.delete("/v1/local/users/{userId}/consent", this::withdrawConsent, Access.TENANT);
         r.get("/v1/local/users/{userId}/data", ctx -> ctx.json(subjectData(ctx)), Access.TENANT);
@@ -196,6 +204,12 @@ public final class LocalRoutes implements ApiServer.Routes {
 
     private void revoke(Context ctx) {
         service.revoke(caller(ctx), ctx.pathParam("userId"), ctx.pathParam("credentialId"));
+        ctx.status(204);
+    }
+
+    private void reportCompromise(Context ctx) {
+        CompromiseReport req = body.read(ctx, CompromiseReport.class);
+        service.reportCompromise(caller(ctx), ctx.pathParam("userId"), ctx.pathParam("credentialId"), req.detail());
         ctx.status(204);
     }
 

@@ -267,6 +267,26 @@ class LocalWebAuthnApiTest {
         assertThat(credentialCount(user)).isZero();
     }
 
+    @Test
+    void SR_M_13_compromiseReportBlocksTheCredentialAndIsAudited() throws Exception {
+        EmulatedAuthenticator a = registered();
+        JsonNode pending = startAuthentication(user, null);
+        Response r = post("/v1/local/users/" + user + "/credentials/" + a.credentialIdB64() + "/compromise",
+                Map.of("detail", "agent integrity check failed"));
+        assertThat(r.status()).as(r.body()).isEqualTo(204);
+        assertProblem(finishAuthentication(pending, a.get(rpId, pending.at("/options/challenge").asText(), origin)),
+                403, "local-verification-failed", "credential-revoked");
+        try (var c = server.node.store().dataSource().getConnection();
+                var ps = c.prepareStatement("select count(*) from audit_events where action = 'local.compromise-report'"
+                        + " and subject = ?")) {
+            ps.setString(1, user);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- attestation trust (Annex C proof keys)
 
     @Test
