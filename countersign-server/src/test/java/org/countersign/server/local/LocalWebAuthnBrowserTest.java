@@ -55,9 +55,27 @@ class LocalWebAuthnBrowserTest {
         foreignRp.apiKey = key;
         playwright = Playwright.create();
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
+                .setExecutablePath(chromium()).setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+    }
+
+    /** The system's Chromium: {@code CHROMIUM} if set, else the first chromium on the PATH; skip without one. */
+    static java.nio.file.Path chromium() {
+        String env = System.getenv("CHROMIUM");
+        if (env != null && !env.isBlank()) {
+            return Paths.get(env);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            for (String name : List.of("chromium", "chromium-browser")) {
+                java.nio.file.Path p = Paths.get(dir, name);
+                if (java.nio.file.Files.isExecutable(p)) {
+                    return p;
+                }
+            }
+        }
+        org.junit.jupiter.api.Assumptions.abort("no chromium on the PATH and CHROMIUM not set");
+        return null;
     }
 
     @AfterAll
