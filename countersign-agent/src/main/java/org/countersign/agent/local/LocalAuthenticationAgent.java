@@ -185,6 +185,32 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
         return new AssertionResponse(used.credentialId(), b64(signed), b64(sign(key, signed)));
     }
 
+    // ------------------------------------------------------------------ renewal (B-F4, ISO/IEC 24745 renewability)
+
+    /**
+     * Replaces the protected reference with one made from a fresh capture under a new transform key, after a
+     * successful local match. The old code and key are overwritten, so a leaked copy of the old reference no
+     * longer matches anything this device produces (27553-1 Table C.2 level 3: revocable). The reference id and the
+     * credential key stay: the server's record does not change.
+     */
+    public void renewReference(String credentialId, ByteArray faceImage) throws AgentException {
+        if (credentialId == null || !credentialId.matches("[A-Za-z0-9_-]{16,128}") || !vault.exists(credentialId)) {
+            throw new AgentException(Reason.UNKNOWN_CREDENTIAL, "no such credential on this device");
+        }
+        State state = loadState(credentialId);
+        unlock(state, faceImage); // same gate, same lockout as an authentication
+        Template fresh = capture(faceImage);
+        TransformKey newKey = TransformKey.generate(random);
+        try {
+            vault.put(credentialId, "reference", PROTECTOR.protect(fresh, newKey).encode().toByteArray());
+        } catch (BiometricException e) {
+            throw new AgentException(Reason.SAMPLE_REJECTED, e.getMessage(), e);
+        }
+        vault.put(credentialId, "transform-key", newKey.secret().revealForCrypto());
+        saveState(new State(state.credentialId(), state.rpId(), state.userId(), state.referenceId(), state.counter(),
+                0, false));
+    }
+
     // ------------------------------------------------------------------ A.3.4 deregistration, device side
 
     /** e. Deletes the credential's keys, reference and state from the device (SR-B-5). */

@@ -179,6 +179,21 @@ class LocalAgentTest {
                 .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.STORAGE);
     }
 
+    @Test
+    void B_F4_renewalReplacesTheReferenceAfterAMatchOnly() throws Exception {
+        RegistrationResponse r = agent.register(registration(), Faces.of("amy", 2));
+        String id = decoded(r.registrationData()).get("credentialId").asText();
+        byte[] before = Files.readAllBytes(dir.resolve(id).resolve("reference"));
+        assertThatThrownBy(() -> agent.renewReference(id, Faces.of("sheldon", 1)))
+                .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.NO_MATCH);
+        assertThat(Files.readAllBytes(dir.resolve(id).resolve("reference"))).isEqualTo(before);
+        agent.renewReference(id, Faces.of("amy", 3));
+        assertThat(Files.readAllBytes(dir.resolve(id).resolve("reference"))).isNotEqualTo(before);
+        AssertionResponse a = agent.authenticate(authentication(id), Faces.of("amy", 5));
+        assertThat(verify(decoded(r.registrationData()).get("publicKey").asText(), a.assertionData(), a.signature()))
+                .isTrue();
+    }
+
     static boolean verify(String spkiB64, String dataB64, String sigB64) throws Exception {
         PublicKey key = KeyFactory.getInstance("EC")
                 .generatePublic(new X509EncodedKeySpec(Base64.getUrlDecoder().decode(spkiB64)));

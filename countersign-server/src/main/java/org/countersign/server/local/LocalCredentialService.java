@@ -314,6 +314,14 @@ public final class LocalCredentialService {
     }
 
     public void putPolicy(Caller caller, LocalPolicy policy) {
+        if (policy.rpId() != null) {
+            // WebAuthn only lets an origin claim its own host or a parent domain as RP id; refuse others up front.
+            boolean fits = tenant(caller.tenantId()).allowedOrigins().stream().map(o -> URI.create(o).getHost())
+                    .anyMatch(h -> h != null && (h.equals(policy.rpId()) || h.endsWith("." + policy.rpId())));
+            if (!fits) {
+                throw ApiException.invalid("rpId must be the host of an allowed origin or one of its parent domains");
+            }
+        }
         store.putPolicy(caller.tenantId(), policy, clock.instant());
         audit.record(caller.tenantId(), caller.actor(), "local.policy", caller.tenantId(), "success", caller.requestId(),
                 Map.of("allowNoneAttestation", Boolean.toString(policy.allowNoneAttestation()),

@@ -332,6 +332,17 @@ class LocalWebAuthnApiTest {
         }
     }
 
+    @Test
+    void rpIdMustBelongToAnAllowedOrigin() throws Exception {
+        Response bad = server.send("PUT", "/v1/local/policy", key, "application/json",
+                JSON.writeValueAsBytes(Map.of("allowNoneAttestation", true, "rpId", "evil.example")));
+        assertProblem(bad, 400, "validation-failed", null);
+        Response parent = server.send("PUT", "/v1/local/policy", key, "application/json",
+                JSON.writeValueAsBytes(Map.of("allowNoneAttestation", true, "rpId", "example")));
+        assertThat(parent.status()).isEqualTo(200);
+        resetPolicy();
+    }
+
     void resetPolicy() throws Exception {
         server.send("PUT", "/v1/local/policy", key, "application/json",
                 JSON.writeValueAsBytes(Map.of("allowNoneAttestation", true)));
