@@ -125,6 +125,7 @@ public final class Countersign implements AutoCloseable {
             routes.add(org.countersign.server.oob.OutOfBandModule.create(ctx, closeables));
 
             // [local] local-mode biometric authentication, ISO/IEC 27553-1 (issue 6)
+            routes.add(org.countersign.server.local.LocalModule.routes(ctx));
 
             // [remote] remote biometric authentication, ITU-T X.1279 / ISO/IEC 27553-2 (issue 5)
 

@@ -38,6 +38,12 @@ public enum ProblemType {
     RECOVERY_LOCKED(429, "recovery-locked", "Too many wrong recovery codes for this user; retry later"),
 
     // [local] local-mode biometric authentication
+    LOCAL_MALFORMED_RESPONSE(400, "local-malformed-response", "The authenticator response cannot be decoded"),
+    LOCAL_VERIFICATION_FAILED(403, "local-verification-failed", "The authenticator response did not verify"),
+    LOCAL_ATTESTATION_REFUSED(403, "local-attestation-refused", "The authenticator's attestation is not trusted by this relying party"),
+    LOCAL_ASSURANCE_INSUFFICIENT(403, "local-assurance-insufficient", "The authentication does not meet the relying party's minimum assurance"),
+    LOCAL_CONSENT_REQUIRED(403, "local-consent-required", "The user has not consented to the current privacy notice"),
+    LOCAL_CEREMONY_EXPIRED(410, "local-ceremony-expired", "The ceremony is unknown, expired or already finished"),
 
     // [remote] remote biometric authentication
 

@@ -1,0 +1,34 @@
+package org.countersign.agent.local;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How one agent instance runs.
+ *
+ * @param directory       where the device vault lives (one folder per credential)
+ * @param rpId            the relying-party id this agent serves; challenges for other ids are refused (T.C.3)
+ * @param targetFmr       false-match rate the comparison threshold is chosen for (27553-1 Annex C: FAR component)
+ * @param maxFailures     consecutive failed local verifications before the credential locks
+ * @param padThreshold    attack score at or above which a sample counts as a presentation attack
+ * @param padApcer        APCER of the PAD at that threshold from an ISO/IEC 30107-3 evaluation, or null if unmeasured
+ * @param padBpcer        BPCER likewise, or null
+ */
+public record AgentSettings(Path directory, String rpId, double targetFmr, int maxFailures, double padThreshold,
+        Double padApcer, Double padBpcer) {
+    public AgentSettings {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(rpId, "rpId");
+        if (!(targetFmr > 0 && targetFmr <= 1e-2)) {
+            throw new IllegalArgumentException("targetFmr must lie in (0, 0.01]");
+        }
+        if (maxFailures < 1 || maxFailures > 20) {
+            throw new IllegalArgumentException("maxFailures must lie in 1..20");
+        }
+    }
+
+    /** FMR 1e-4, five attempts, the PAD's default threshold and no claimed PAD error rates. */
+    public static AgentSettings defaults(Path directory, String rpId) {
+        return new AgentSettings(directory, rpId, 1e-4, 5, 0.5, null, null);
+    }
+}

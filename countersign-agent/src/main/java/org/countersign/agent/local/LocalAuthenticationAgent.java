@@ -1,0 +1,404 @@
+package org.countersign.agent.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.countersign.agent.local.AgentException.Reason;
+import org.countersign.agent.local.AgentMessages.AssertionResponse;
+import org.countersign.agent.local.AgentMessages.AuthenticationChallenge;
+import org.countersign.agent.local.AgentMessages.Deregistration;
+import org.countersign.agent.local.AgentMessages.RegistrationChallenge;
+import org.countersign.agent.local.AgentMessages.RegistrationResponse;
+import org.countersign.biometrics.api.BiometricException;
+import org.countersign.biometrics.api.Template;
+import org.countersign.biometrics.face.FaceEngine;
+import org.countersign.biometrics.face.FacePad;
+import org.countersign.biometrics.protect.ProtectedTemplate;
+import org.countersign.biometrics.protect.TemplateProtector;
+import org.countersign.biometrics.protect.TransformKey;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.bytes.SecretBytes;
+import org.countersign.core.pki.IssuedCertificate;
+
+/**
+ * The device side of 27553-1 Annex A for one relying party. Each registration enrols a fresh face reference under
+ * its own renewable transform (so references for different credentials are unlinkable, Table C.2 level 3), makes an
+ * ECDSA P-256 key in a PKCS#12 store whose password is derived from a secret released only after a local match
+ * (SR-M-11), and has the registration attested by the agent's attestation key (Annex C proof keys).
+ *
+ * <p>Nothing biometric leaves: the responses hold a public key, identifiers, claims about the local system and
+ * signatures (SR-B-3). Comparison scores stay inside {@link #verifyLocally}.
+ */
+public final class LocalAuthenticationAgent implements AutoCloseable {
+    static final String REGISTRATION_TYPE = "countersign.agent.registration";
+    static final String AUTHENTICATION_TYPE = "countersign.agent.authentication";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TemplateProtector PROTECTOR = TemplateProtector.faceDefaults();
+
+    private final AgentSettings settings;
+    private final IssuedCertificate attestation;
+    private final FaceEngine engine;
+    private final FacePad pad;
+    private final DeviceVault vault;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final double threshold;
+
+    /** Per-credential state, sealed in the vault. */
+    record State(String credentialId, String rpId, String userId, String referenceId, long counter, int failures,
+            boolean locked) {}
+
+    public LocalAuthenticationAgent(AgentSettings settings, IssuedCertificate attestation, FaceEngine engine,
+            SecureRandom random, Clock clock) throws AgentException {
+        this.settings = settings;
+        this.attestation = attestation;
+        this.engine = engine;
+        this.pad = FacePad.sharing(engine.analyzer());
+        this.vault = new DeviceVault(settings.directory(), random);
+        this.random = random;
+        this.clock = clock;
+        this.threshold = engine.thresholdForFalseMatchRate(settings.targetFmr());
+    }
+
+    // ------------------------------------------------------------------ A.3.2 registration, device side
+
+    public RegistrationResponse register(RegistrationChallenge challenge, ByteArray faceImage) throws AgentException {
+        // e. Check the registration challenge: our relying party, not expired, a real challenge, a user.
+        checkChallenge(challenge.rpId(), challenge.expiresAt(), challenge.challenge());
+        if (challenge.userId() == null || challenge.userId().isBlank()) {
+            throw new AgentException(Reason.CHALLENGE_INVALID, "the challenge names no user");
+        }
+        // e-f. Enrol locally: presentation-attack check, quality-gated extraction, renewable protection.
+        Template template = capture(faceImage);
+        TransformKey transformKey = TransformKey.generate(random);
+        ProtectedTemplate reference;
+        try {
+            reference = PROTECTOR.protect(template, transformKey);
+        } catch (BiometricException e) {
+            throw new AgentException(Reason.SAMPLE_REJECTED, e.getMessage(), e);
+        }
+        // g. Generate the credential key pair and bind it to the biometric gate.
+        String credentialId = randomId(32);
+        String referenceId = randomId(16);
+        byte[] releaseSecret = new byte[32];
+        random.nextBytes(releaseSecret);
+        KeyPair keys = newKeyPair();
+        vault.put(credentialId, "reference", reference.encode().toByteArray());
+        vault.put(credentialId, "transform-key", transformKey.secret().revealForCrypto());
+        vault.put(credentialId, "release-secret", releaseSecret);
+        vault.put(credentialId, "credential.p12", pkcs12(keys, storePassword(releaseSecret)));
+        java.util.Arrays.fill(releaseSecret, (byte) 0);
+        saveState(new State(credentialId, challenge.rpId(), challenge.userId(), referenceId, 0, 0, false));
+
+        // g. The registration response: public key, reference id, claims about the local system, signatures.
+        Map<String, Object> assurance = new LinkedHashMap<>();
+        assurance.put("modality", "face");
+        assurance.put("fmr", settings.targetFmr());
+        assurance.put("pad", true);
+        assurance.put("apcer", settings.padApcer());
+        assurance.put("bpcer", settings.padBpcer());
+        assurance.put("credentialProtection", "software"); // honest: a JVM key store, not a TEE
+        assurance.put("transformLevel", 3); // TemplateProtector: renewable (27553-1 Table C.2)
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("type", REGISTRATION_TYPE);
+        data.put("challenge", challenge.challenge());
+        data.put("rpId", challenge.rpId());
+        data.put("userId", challenge.userId());
+        data.put("credentialId", credentialId);
+        data.put("publicKey", b64(keys.getPublic().getEncoded()));
+        data.put("algorithm", "ES256");
+        data.put("referenceId", referenceId);
+        data.put("assurance", assurance);
+        byte[] signed = json(data);
+        List<String> chain = new ArrayList<>();
+        for (X509Certificate c : attestation.chain()) {
+            try {
+                chain.add(Base64.getEncoder().encodeToString(c.getEncoded()));
+            } catch (GeneralSecurityException e) {
+                throw new AgentException(Reason.STORAGE, "attestation certificate unreadable", e);
+            }
+        }
+        return new RegistrationResponse(b64(signed), b64(sign(keys.getPrivate(), signed)),
+                b64(sign(attestation.privateKey(), signed)), chain);
+    }
+
+    // ------------------------------------------------------------------ A.3.3 authentication, device side
+
+    public AssertionResponse authenticate(AuthenticationChallenge challenge, ByteArray faceImage) throws AgentException {
+        // e. Check the challenge and find our credential among those the server will accept.
+        checkChallenge(challenge.rpId(), challenge.expiresAt(), challenge.challenge());
+        State state = null;
+        for (String id : challenge.credentialIds()) {
+            if (id.matches("[A-Za-z0-9_-]{16,128}") && vault.exists(id)) {
+                state = loadState(id);
+                break;
+            }
+        }
+        if (state == null || !state.rpId().equals(challenge.rpId())) {
+            throw new AgentException(Reason.UNKNOWN_CREDENTIAL, "no credential on this device answers the challenge");
+        }
+        // f. Local biometric verification; only a match releases the key (SR-M-11).
+        PrivateKey key = unlock(state, faceImage);
+        State used = new State(state.credentialId(), state.rpId(), state.userId(), state.referenceId(),
+                state.counter() + 1, 0, false);
+        saveState(used);
+        // g. Sign the challenge together with the transaction text the user saw.
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("type", AUTHENTICATION_TYPE);
+        data.put("challenge", challenge.challenge());
+        data.put("rpId", challenge.rpId());
+        data.put("credentialId", used.credentialId());
+        data.put("counter", used.counter());
+        data.put("transactionText", challenge.transactionText());
+        data.put("userVerified", true);
+        byte[] signed = json(data);
+        return new AssertionResponse(used.credentialId(), b64(signed), b64(sign(key, signed)));
+    }
+
+    // ------------------------------------------------------------------ renewal (B-F4, ISO/IEC 24745 renewability)
+
+    /**
+     * Replaces the protected reference with one made from a fresh capture under a new transform key, after a
+     * successful local match. The old code and key are overwritten, so a leaked copy of the old reference no
+     * longer matches anything this device produces (27553-1 Table C.2 level 3: revocable). The reference id and the
+     * credential key stay: the server's record does not change.
+     */
+    public void renewReference(String credentialId, ByteArray faceImage) throws AgentException {
+        if (credentialId == null || !credentialId.matches("[A-Za-z0-9_-]{16,128}") || !vault.exists(credentialId)) {
+            throw new AgentException(Reason.UNKNOWN_CREDENTIAL, "no such credential on this device");
+        }
+        State state = loadState(credentialId);
+        unlock(state, faceImage); // same gate, same lockout as an authentication
+        Template fresh = capture(faceImage);
+        TransformKey newKey = TransformKey.generate(random);
+        try {
+            vault.put(credentialId, "reference", PROTECTOR.protect(fresh, newKey).encode().toByteArray());
+        } catch (BiometricException e) {
+            throw new AgentException(Reason.SAMPLE_REJECTED, e.getMessage(), e);
+        }
+        vault.put(credentialId, "transform-key", newKey.secret().revealForCrypto());
+        saveState(new State(state.credentialId(), state.rpId(), state.userId(), state.referenceId(), state.counter(),
+                0, false));
+    }
+
+    // ------------------------------------------------------------------ A.3.4 deregistration, device side
+
+    /** e. Deletes the credential's keys, reference and state from the device (SR-B-5). */
+    public void deregister(Deregistration result) throws AgentException {
+        if (result.credentialId() == null || !result.credentialId().matches("[A-Za-z0-9_-]{16,128}")) {
+            throw new AgentException(Reason.UNKNOWN_CREDENTIAL, "not a credential id");
+        }
+        vault.erase(result.credentialId());
+    }
+
+    public List<String> credentialIds() throws AgentException {
+        return vault.credentialIds();
+    }
+
+    /** Whether the credential is locked after too many failed local verifications. */
+    public boolean isLocked(String credentialId) throws AgentException {
+        return loadState(credentialId).locked();
+    }
+
+    @Override
+    public void close() {
+        pad.close();
+    }
+
+    // ------------------------------------------------------------------ the biometric gate
+
+    private PrivateKey unlock(State state, ByteArray faceImage) throws AgentException {
+        if (state.locked()) {
+            throw new AgentException(Reason.LOCKED, "too many failed verifications; register this device again");
+        }
+        boolean match;
+        try {
+            match = verifyLocally(state.credentialId(), faceImage);
+        } catch (AgentException e) {
+            if (e.reason() == Reason.PRESENTATION_ATTACK) {
+                recordFailure(state); // an attack counts towards the lockout like a non-match
+            }
+            throw e;
+        }
+        if (!match) {
+            State after = recordFailure(state);
+            throw new AgentException(after.locked() ? Reason.LOCKED : Reason.NO_MATCH,
+                    after.locked() ? "too many failed verifications; the credential is now locked"
+                            : "the face did not match; " + (settings.maxFailures() - after.failures()) + " attempts left");
+        }
+        byte[] secret = vault.get(state.credentialId(), "release-secret");
+        try {
+            char[] password = storePassword(secret);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(new ByteArrayInputStream(vault.get(state.credentialId(), "credential.p12")), password);
+            return (PrivateKey) ks.getKey("credential", password);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new AgentException(Reason.STORAGE, "the credential key store cannot be opened", e);
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** Compares in the protected domain; the score never leaves this method. */
+    private boolean verifyLocally(String credentialId, ByteArray faceImage) throws AgentException {
+        Template probe = capture(faceImage);
+        try {
+            ProtectedTemplate reference = ProtectedTemplate.decode(ByteArray.copyOf(vault.get(credentialId, "reference")));
+            TransformKey key = TransformKey.of(SecretBytes.copyOf(vault.get(credentialId, "transform-key")));
+            return PROTECTOR.compare(probe, reference, key) >= threshold;
+        } catch (BiometricException e) {
+            throw new AgentException(Reason.SAMPLE_REJECTED, e.getMessage(), e);
+        }
+    }
+
+    private Template capture(ByteArray faceImage) throws AgentException {
+        try {
+            if (pad.attackScore(faceImage) >= settings.padThreshold()) {
+                throw new AgentException(Reason.PRESENTATION_ATTACK, "the sample looks like a presentation attack");
+            }
+            return engine.extract(faceImage);
+        } catch (BiometricException e) {
+            throw new AgentException(Reason.SAMPLE_REJECTED, e.getMessage(), e);
+        }
+    }
+
+    private State recordFailure(State s) throws AgentException {
+        int failures = s.failures() + 1;
+        State after = new State(s.credentialId(), s.rpId(), s.userId(), s.referenceId(), s.counter(), failures,
+                failures >= settings.maxFailures());
+        saveState(after);
+        return after;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void checkChallenge(String rpId, String expiresAt, String challenge) throws AgentException {
+        if (!settings.rpId().equals(rpId)) {
+            throw new AgentException(Reason.CHALLENGE_INVALID, "the challenge is for another relying party");
+        }
+        try {
+            if (expiresAt == null || !clock.instant().isBefore(Instant.parse(expiresAt))) {
+                throw new AgentException(Reason.CHALLENGE_INVALID, "the challenge has expired");
+            }
+            if (Base64.getUrlDecoder().decode(challenge).length < 16) {
+                throw new AgentException(Reason.CHALLENGE_INVALID, "the challenge is too short");
+            }
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            throw new AgentException(Reason.CHALLENGE_INVALID, "the challenge is malformed");
+        }
+    }
+
+    private State loadState(String credentialId) throws AgentException {
+        try {
+            return JSON.readValue(vault.get(credentialId, "state"), State.class);
+        } catch (IOException e) {
+            throw new AgentException(Reason.STORAGE, "credential state unreadable", e);
+        }
+    }
+
+    private void saveState(State s) throws AgentException {
+        vault.put(s.credentialId(), "state", json(s));
+    }
+
+    /** PKCS#12 password = HMAC-SHA-256(release secret, label): useless without the secret the gate releases. */
+    private static char[] storePassword(byte[] releaseSecret) throws AgentException {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(releaseSecret, "HmacSHA256"));
+            byte[] p = mac.doFinal("countersign-agent credential store v1".getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(p).toCharArray();
+        } catch (GeneralSecurityException e) {
+            throw new AgentException(Reason.STORAGE, "HMAC-SHA-256 unavailable", e);
+        }
+    }
+
+    private byte[] pkcs12(KeyPair keys, char[] password) throws AgentException {
+        try {
+            // PKCS#12 stores a private key only with a certificate; a self-signed one carries nothing else.
+            Instant now = clock.instant();
+            X500Name name = new X500Name("CN=countersign-agent credential");
+            var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(64, random).setBit(62),
+                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(3650))), name,
+                    keys.getPublic());
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("credential", keys.getPrivate(), password, new Certificate[] {cert});
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ks.store(out, password);
+            return out.toByteArray();
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new AgentException(Reason.STORAGE, "cannot create the credential key store", e);
+        }
+    }
+
+    private KeyPair newKeyPair() throws AgentException {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"), random);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new AgentException(Reason.STORAGE, "EC P-256 unavailable", e);
+        }
+    }
+
+    private static byte[] sign(PrivateKey key, byte[] data) throws AgentException {
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(key);
+            s.update(data);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new AgentException(Reason.STORAGE, "signing failed", e);
+        }
+    }
+
+    private static byte[] json(Object value) throws AgentException {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new AgentException(Reason.STORAGE, "cannot encode", e);
+        }
+    }
+
+    private String randomId(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return b64(b);
+    }
+
+    private static String b64(byte[] b) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

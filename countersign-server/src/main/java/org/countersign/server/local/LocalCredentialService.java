@@ -1,0 +1,426 @@
+package org.countersign.server.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.server.audit.AuditLog;
+import org.countersign.server.http.ApiException;
+import org.countersign.server.local.LocalFailure.Reason;
+import org.countersign.server.local.LocalStore.Ceremony;
+import org.countersign.server.local.LocalStore.PendingCeremony;
+import org.countersign.server.local.LocalStore.StoredCredential;
+import org.countersign.server.tenant.Tenant;
+import org.countersign.server.tenant.TenantRepository;
+import org.countersign.server.users.UserRepository;
+
+/**
+ * The authentication-server side of ISO/IEC 27553-1 Annex A, written as the numbered steps of A.3.2 (registration),
+ * A.3.3 (authentication) and A.3.4 (deregistration). The relying-party server calls it through the tenant API
+ * (steps b and h of each flow happen on the RP's side); the device part runs in the browser (WebAuthn) or in the
+ * Countersign native agent.
+ */
+public final class LocalCredentialService {
+    /** Who asked, for the audit log. */
+    public record Caller(String tenantId, String actor, String requestId) {}
+
+    /** A challenge message (A.3.2 c / A.3.3 c) in the shape the chosen device format expects. */
+    public record Started(String ceremonyId, CredentialFormat format, Instant expiresAt, Map<String, Object> options) {}
+
+    /** A registration result message (A.3.2 i). */
+    public record RegistrationResult(String userId, String credentialId, CredentialFormat format, String referenceId,
+            AssuranceVector assurance, Instant registeredAt) {}
+
+    /** An authentication result message (A.3.3 i), with the assurance vector of B-S2. */
+    public record AuthenticationResult(boolean verified, String userId, String credentialId, CredentialFormat format,
+            String transactionText, AssuranceVector assurance, Instant authenticatedAt) {}
+
+    /** A deregistration result message (A.3.4 c) the agent uses to delete its keys and references. */
+    public record Deregistered(String userId, String credentialId, CredentialFormat format, String referenceId,
+            Instant deregisteredAt) {}
+
+    /** The device's response, in one of the two formats. */
+    public sealed interface Response permits WebAuthnAttestation, WebAuthnAssertion, AgentRegistration, AgentAssertion {}
+
+    public record WebAuthnAttestation(ByteArray clientDataJson, ByteArray attestationObject, Set<String> transports)
+            implements Response {}
+
+    public record WebAuthnAssertion(ByteArray credentialId, ByteArray clientDataJson, ByteArray authenticatorData,
+            ByteArray signature, ByteArray userHandle) implements Response {}
+
+    public record AgentRegistration(ByteArray registrationData, ByteArray credentialSignature,
+            ByteArray attestationSignature, List<String> attestationChain) implements Response {}
+
+    public record AgentAssertion(String credentialId, ByteArray assertionData, ByteArray signature) implements Response {}
+
+    private static final int CHALLENGE_BYTES = 32;
+
+    private final LocalStore store;
+    private final TenantRepository tenants;
+    private final UserRepository users;
+    private final AuditLog audit;
+    private final WebAuthnVerifier webauthn;
+    private final AgentVerifier agent;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public LocalCredentialService(LocalStore store, TenantRepository tenants, UserRepository users, AuditLog audit,
+            ObjectMapper json, SecureRandom random, Clock clock) {
+        this.store = store;
+        this.tenants = tenants;
+        this.users = users;
+        this.audit = audit;
+        this.webauthn = new WebAuthnVerifier();
+        this.agent = new AgentVerifier(json, clock);
+        this.random = random;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------ A.3.2 registration
+
+    public Started startRegistration(Caller caller, String userId, CredentialFormat format) {
+        // c. The authentication server checks the request is legitimate: the user exists for this tenant ...
+        var user = users.find(caller.tenantId(), userId).orElseThrow(() -> ApiException.notFound("user"));
+        // ... and has consented to the current privacy notice before any biometric enrolment (10.2, B-P1).
+        requireConsent(caller.tenantId(), userId);
+        LocalPolicy policy = policy(caller.tenantId());
+        String rpId = rpId(caller.tenantId(), policy);
+        // c. It returns a fresh, single-use challenge with an expiry (SR-C-4, SR-M-16: SecureRandom).
+        PendingCeremony c = newCeremony(caller.tenantId(), userId, Ceremony.REGISTRATION, format, rpId, "", policy);
+        store.insertCeremony(c);
+        Map<String, Object> options = new LinkedHashMap<>();
+        if (format == CredentialFormat.WEBAUTHN) {
+            // d-f happen in the browser: the platform authenticator verifies the user (UV required) and makes a key.
+            options.put("rp", Map.of("id", rpId, "name", tenantName(caller.tenantId())));
+            options.put("user", Map.of("id", userHandle(caller.tenantId(), userId).toBase64Url(), "name", userId,
+                    "displayName", user.displayName().isEmpty() ? userId : user.displayName()));
+            options.put("challenge", c.challenge().toBase64Url());
+            options.put("pubKeyCredParams", WebAuthnVerifier.ALGORITHMS.stream()
+                    .map(a -> Map.of("type", "public-key", "alg", a)).toList());
+            options.put("timeout", policy.challengeSeconds() * 1000);
+            options.put("authenticatorSelection", Map.of("userVerification", "required", "residentKey", "preferred"));
+            options.put("attestation", policy.allowNoneAttestation() ? "none" : "direct");
+            options.put("excludeCredentials", store.credentialsOf(caller.tenantId(), userId).stream()
+                    .filter(k -> k.format() == CredentialFormat.WEBAUTHN)
+                    .map(k -> Map.of("type", "public-key", "id", k.credentialId())).toList());
+        } else {
+            // d-e: the agent checks challenge, rpId and expiry before it runs local enrolment or verification.
+            options.put("challenge", c.challenge().toBase64Url());
+            options.put("rpId", rpId);
+            options.put("userId", userId);
+            options.put("expiresAt", c.expiresAt().toString());
+        }
+        return new Started(c.id(), format, c.expiresAt(), options);
+    }
+
+    public RegistrationResult finishRegistration(Caller caller, String ceremonyId, Response response) {
+        // h. The response arrives through the RP server; the challenge is consumed whatever the outcome (SR-C-4).
+        PendingCeremony c = takeCeremony(caller.tenantId(), ceremonyId, Ceremony.REGISTRATION);
+        try {
+            requireConsent(caller.tenantId(), c.userId());
+            LocalPolicy policy = policy(caller.tenantId());
+            Instant now = clock.instant();
+            // i. Verify the registration response message ...
+            StoredCredential credential;
+            if (response instanceof WebAuthnAttestation w && c.format() == CredentialFormat.WEBAUTHN) {
+                WebAuthnVerifier.Registered r = webauthn.verifyRegistration(c.challenge(), c.rpId(),
+                        origins(caller.tenantId()), policy, w.clientDataJson(), w.attestationObject(), w.transports());
+                // A browser does not say which biometric modality or matcher the platform used: unknown, not guessed.
+                AssuranceVector v = new AssuranceVector(null, AssuranceVector.Pad.UNKNOWN,
+                        AssuranceVector.Protection.UNKNOWN, "unknown", null, r.attestation());
+                credential = new StoredCredential(caller.tenantId(), r.credentialId(), c.userId(),
+                        CredentialFormat.WEBAUTHN, r.attestedCredentialData(), r.signCount(), v, "", r.aaguid(), now,
+                        null, null);
+            } else if (response instanceof AgentRegistration a && c.format() == CredentialFormat.AGENT) {
+                AgentVerifier.Registered r = agent.verifyRegistration(c, policy, a.registrationData(),
+                        a.credentialSignature(), a.attestationSignature(), a.attestationChain());
+                credential = new StoredCredential(caller.tenantId(), r.credentialId(), c.userId(), CredentialFormat.AGENT,
+                        r.spki(), 0, r.assurance(), r.referenceId(), "", now, null, null);
+            } else {
+                throw new LocalFailure(Reason.MALFORMED, "this ceremony expects a '" + c.format().wire() + "' response");
+            }
+            // ... and, if it passes, register the relationship and store the credential (no biometric data: SR-B-3).
+            if (!store.insertCredential(credential)) {
+                throw new LocalFailure(Reason.DUPLICATE_CREDENTIAL, "this credential is already registered");
+            }
+            audit.record(caller.tenantId(), caller.actor(), "local.register", c.userId(), "success", caller.requestId(),
+                    details(credential.credentialId(), credential.format(), credential.registeredAssurance()));
+            // i. Registration result message back to the RP server (j: the RP tells the user).
+            return new RegistrationResult(c.userId(), credential.credentialId(), credential.format(),
+                    credential.referenceId(), credential.registeredAssurance(), now);
+        } catch (LocalFailure f) {
+            auditRefusal(caller, "local.register", c.userId(), f);
+            throw f;
+        }
+    }
+
+    // ------------------------------------------------------------------ A.3.3 authentication
+
+    public Started startAuthentication(Caller caller, String userId, CredentialFormat format, String transactionText) {
+        // c. Legitimate request: the user exists and holds at least one active credential of that format.
+        users.find(caller.tenantId(), userId).orElseThrow(() -> ApiException.notFound("user"));
+        List<StoredCredential> active = store.credentialsOf(caller.tenantId(), userId).stream()
+                .filter(k -> !k.revoked() && k.format() == format).toList();
+        if (active.isEmpty()) {
+            throw ApiException.notFound("active " + format.wire() + " credential for this user");
+        }
+        LocalPolicy policy = policy(caller.tenantId());
+        String rpId = rpId(caller.tenantId(), policy);
+        PendingCeremony c = newCeremony(caller.tenantId(), userId, Ceremony.AUTHENTICATION, format, rpId,
+                transactionText, policy);
+        store.insertCeremony(c);
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("challenge", c.challenge().toBase64Url());
+        options.put("rpId", rpId);
+        options.put("timeout", policy.challengeSeconds() * 1000);
+        if (format == CredentialFormat.WEBAUTHN) {
+            options.put("userVerification", "required");
+            options.put("allowCredentials", active.stream()
+                    .map(k -> Map.of("type", "public-key", "id", k.credentialId())).toList());
+        } else {
+            options.put("credentialIds", active.stream().map(StoredCredential::credentialId).toList());
+            options.put("expiresAt", c.expiresAt().toString());
+        }
+        if (!transactionText.isEmpty()) {
+            options.put("transactionText", transactionText);
+        }
+        return new Started(c.id(), format, c.expiresAt(), options);
+    }
+
+    public AuthenticationResult finishAuthentication(Caller caller, String ceremonyId, Response response) {
+        // h. The response arrives; its challenge is consumed now, so a replayed response finds nothing (T.C.2).
+        PendingCeremony c = takeCeremony(caller.tenantId(), ceremonyId, Ceremony.AUTHENTICATION);
+        String credentialId;
+        if (response instanceof WebAuthnAssertion w) {
+            credentialId = w.credentialId().toBase64Url();
+        } else if (response instanceof AgentAssertion a) {
+            credentialId = a.credentialId();
+        } else {
+            throw new LocalFailure(Reason.MALFORMED, "this ceremony expects an assertion");
+        }
+        try {
+            // i. Retrieve the registered relationship by its public-key identifier ...
+            StoredCredential k = store.findCredential(caller.tenantId(), credentialId)
+                    .orElseThrow(() -> new LocalFailure(Reason.UNKNOWN_CREDENTIAL, "no such credential is registered"));
+            if (!k.userId().equals(c.userId())) {
+                throw new LocalFailure(Reason.WRONG_USER, "the credential belongs to a different user");
+            }
+            if (k.revoked()) {
+                throw new LocalFailure(Reason.CREDENTIAL_REVOKED, "the credential has been revoked");
+            }
+            if (k.format() != c.format()) {
+                throw new LocalFailure(Reason.MALFORMED, "this ceremony expects a '" + c.format().wire() + "' response");
+            }
+            // ... verify the signature over the authentication data with the stored public key ...
+            long counter;
+            if (response instanceof WebAuthnAssertion w) {
+                counter = webauthn.verifyAssertion(c.challenge(), c.rpId(), origins(caller.tenantId()), k.publicKey(),
+                        k.signCount(), w.credentialId(), w.clientDataJson(), w.authenticatorData(), w.signature(),
+                        w.userHandle());
+            } else {
+                counter = agent.verifyAssertion(c, k, ((AgentAssertion) response).assertionData(),
+                        ((AgentAssertion) response).signature()).counter();
+            }
+            // ... require the counter to move forward (clone detection), atomically against concurrent uses ...
+            Instant now = clock.instant();
+            if (!store.advanceCounter(caller.tenantId(), k.credentialId(), counter, now)) {
+                throw new LocalFailure(Reason.COUNTER_REGRESSION,
+                        "the signature counter did not increase: the authenticator may have been cloned");
+            }
+            // ... and hold the assurance vector against the relying party's minimum (B-S2, Annex C).
+            AssuranceVector vector = k.registeredAssurance();
+            List<String> shortfalls = vector.shortfalls(policy(caller.tenantId()).minimum());
+            if (!shortfalls.isEmpty()) {
+                throw new LocalFailure(Reason.ASSURANCE_INSUFFICIENT,
+                        "the authentication does not meet this relying party's minimum assurance: "
+                                + String.join("; ", shortfalls),
+                        Map.of("unmet", shortfalls, "assurance", vector));
+            }
+            Map<String, String> d = details(k.credentialId(), k.format(), vector);
+            if (!c.transactionText().isEmpty()) {
+                d.put("transactionText", c.transactionText());
+            }
+            audit.record(caller.tenantId(), caller.actor(), "local.authenticate", c.userId(), "success",
+                    caller.requestId(), d);
+            // i. Authentication result message to the RP server.
+            return new AuthenticationResult(true, c.userId(), k.credentialId(), k.format(), c.transactionText(), vector, now);
+        } catch (LocalFailure f) {
+            auditRefusal(caller, "local.authenticate", c.userId(), f);
+            throw f;
+        }
+    }
+
+    // ------------------------------------------------------------------ A.3.4 deregistration and management
+
+    public List<StoredCredential> credentials(String tenantId, String userId) {
+        users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user"));
+        return store.credentialsOf(tenantId, userId);
+    }
+
+    /** Server-side block without deletion (kept for the audit trail; authentication is refused from now on). */
+    public void revoke(Caller caller, String userId, String credentialId) {
+        if (!store.revokeCredential(caller.tenantId(), userId, credentialId, clock.instant())) {
+            throw ApiException.notFound("active credential");
+        }
+        audit.record(caller.tenantId(), caller.actor(), "local.revoke", userId, "success", caller.requestId(),
+                Map.of("credentialId", credentialId));
+    }
+
+    /**
+     * A device or RP agent reports a compromise (SR-M-13): the credential is blocked at once and the report kept
+     * in the audit log for remedial action (SR-M-12); the RP then deregisters and the agent wipes.
+     */
+    public void reportCompromise(Caller caller, String userId, String credentialId, String detail) {
+        StoredCredential k = store.findCredential(caller.tenantId(), credentialId)
+                .filter(c -> c.userId().equals(userId)).orElseThrow(() -> ApiException.notFound("credential"));
+        store.revokeCredential(caller.tenantId(), userId, credentialId, clock.instant());
+        audit.record(caller.tenantId(), caller.actor(), "local.compromise-report", userId, "revoked",
+                caller.requestId(), Map.of("credentialId", credentialId, "format", k.format().wire(), "detail", detail));
+    }
+
+    public Deregistered deregister(Caller caller, String userId, String credentialId) {
+        // c. Check the request, delete the relationship and the credential from the credential manager ...
+        StoredCredential k = store.deleteCredential(caller.tenantId(), userId, credentialId)
+                .orElseThrow(() -> ApiException.notFound("credential"));
+        audit.record(caller.tenantId(), caller.actor(), "local.deregister", userId, "success", caller.requestId(),
+                Map.of("credentialId", credentialId, "format", k.format().wire()));
+        // ... and return the deregistration result the agent needs for step e (delete keys and references).
+        return new Deregistered(userId, k.credentialId(), k.format(), k.referenceId(), clock.instant());
+    }
+
+    /** Deletes every credential of the user (B-P1 erasure and consent withdrawal). */
+    public List<Deregistered> deregisterAll(Caller caller, String userId, String why) {
+        Instant now = clock.instant();
+        List<Deregistered> out = store.deleteAllCredentials(caller.tenantId(), userId).stream()
+                .map(k -> new Deregistered(userId, k.credentialId(), k.format(), k.referenceId(), now)).toList();
+        audit.record(caller.tenantId(), caller.actor(), "local.deregister-all", userId, "success", caller.requestId(),
+                Map.of("count", Integer.toString(out.size()), "why", why));
+        return out;
+    }
+
+    // ------------------------------------------------------------------ policy and consent
+
+    public LocalPolicy policy(String tenantId) {
+        return store.policy(tenantId).orElse(LocalPolicy.DEFAULT);
+    }
+
+    public void putPolicy(Caller caller, LocalPolicy policy) {
+        if (policy.rpId() != null) {
+            // WebAuthn only lets an origin claim its own host or a parent domain as RP id; refuse others up front.
+            boolean fits = tenant(caller.tenantId()).allowedOrigins().stream().map(o -> URI.create(o).getHost())
+                    .anyMatch(h -> h != null && (h.equals(policy.rpId()) || h.endsWith("." + policy.rpId())));
+            if (!fits) {
+                throw ApiException.invalid("rpId must be the host of an allowed origin or one of its parent domains");
+            }
+        }
+        store.putPolicy(caller.tenantId(), policy, clock.instant());
+        audit.record(caller.tenantId(), caller.actor(), "local.policy", caller.tenantId(), "success", caller.requestId(),
+                Map.of("allowNoneAttestation", Boolean.toString(policy.allowNoneAttestation()),
+                        "trustedRoots", Integer.toString(policy.trustedRoots().size())));
+    }
+
+    private void requireConsent(String tenantId, String userId) {
+        boolean ok = store.consents(tenantId, userId).stream()
+                .anyMatch(k -> k.withdrawnAt() == null && k.noticeVersion().equals(PrivacyNotice.CURRENT.version()));
+        if (!ok) {
+            throw new LocalFailure(Reason.CONSENT_REQUIRED, "record the user's consent to privacy notice "
+                    + PrivacyNotice.CURRENT.version() + " before the first biometric enrolment",
+                    Map.of("noticeVersion", PrivacyNotice.CURRENT.version()));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private PendingCeremony takeCeremony(String tenantId, String id, Ceremony kind) {
+        PendingCeremony c = store.takeCeremony(tenantId, id).orElseThrow(() -> new LocalFailure(Reason.CEREMONY_EXPIRED,
+                "no open ceremony with this id: it expired, was already finished, or never existed"));
+        if (c.ceremony() != kind || !clock.instant().isBefore(c.expiresAt())) {
+            throw new LocalFailure(Reason.CEREMONY_EXPIRED, "the ceremony expired or is of another kind");
+        }
+        return c;
+    }
+
+    private PendingCeremony newCeremony(String tenantId, String userId, Ceremony kind, CredentialFormat format,
+            String rpId, String transactionText, LocalPolicy policy) {
+        byte[] challenge = new byte[CHALLENGE_BYTES];
+        random.nextBytes(challenge);
+        byte[] id = new byte[18];
+        random.nextBytes(id);
+        Instant now = clock.instant();
+        return new PendingCeremony(ByteArray.copyOf(id).toBase64Url(), tenantId, userId, kind, format,
+                ByteArray.copyOf(challenge), rpId, transactionText, now, now.plusSeconds(policy.challengeSeconds()));
+    }
+
+    private Tenant tenant(String tenantId) {
+        return tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant"));
+    }
+
+    private String tenantName(String tenantId) {
+        return tenant(tenantId).displayName();
+    }
+
+    /** Origins the browser may report: exactly the tenant's allowed origins (WebAuthn origin check, SR-C-3). */
+    private Set<String> origins(String tenantId) {
+        return new LinkedHashSet<>(tenant(tenantId).allowedOrigins());
+    }
+
+    private String rpId(String tenantId, LocalPolicy policy) {
+        if (policy.rpId() != null) {
+            return policy.rpId();
+        }
+        List<String> origins = tenant(tenantId).allowedOrigins();
+        if (origins.isEmpty()) {
+            throw ApiException.invalid("the tenant has no allowed origins; an administrator must add the relying"
+                    + " party's web origin before local credentials can be used");
+        }
+        return URI.create(origins.get(0)).getHost();
+    }
+
+    /** A stable, non-identifying user handle: the browser stores it, so it must not carry the user id itself. */
+    private static ByteArray userHandle(String tenantId, String userId) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((tenantId + "\u0000" + userId)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return ByteArray.copyOf(java.util.Arrays.copyOf(h, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> details(String credentialId, CredentialFormat format, AssuranceVector v) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("credentialId", credentialId);
+        d.put("format", format.wire());
+        d.put("fmr", v.fmr() == null ? "unknown" : v.fmr().toString());
+        d.put("pad", v.pad().used() ? "used" : "unknown");
+        d.put("apcer", v.pad().apcer() == null ? "unknown" : v.pad().apcer().toString());
+        d.put("bpcer", v.pad().bpcer() == null ? "unknown" : v.pad().bpcer().toString());
+        d.put("credentialProtection", v.credentialProtection().wire());
+        d.put("modality", v.modality());
+        d.put("transformLevel", v.transformLevel() == null ? "unknown" : v.transformLevel().toString());
+        d.put("attestation", v.attestation().wire());
+        return d;
+    }
+
+    private void auditRefusal(Caller caller, String action, String userId, LocalFailure f) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("reason", f.reason().code());
+        Object vector = f.extensions().get("assurance");
+        if (vector instanceof AssuranceVector v) {
+            d.putAll(details("-", CredentialFormat.WEBAUTHN, v));
+            d.remove("credentialId");
+            d.remove("format");
+        }
+        audit.record(caller.tenantId(), caller.actor(), action, userId, "refused:" + f.reason().code(),
+                caller.requestId(), d);
+    }
+}

@@ -1,0 +1,313 @@
+package org.countersign.server.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.countersign.agent.local.AgentException;
+import org.countersign.agent.local.AgentMessages.AssertionResponse;
+import org.countersign.agent.local.AgentMessages.AuthenticationChallenge;
+import org.countersign.agent.local.AgentMessages.Deregistration;
+import org.countersign.agent.local.AgentMessages.RegistrationChallenge;
+import org.countersign.agent.local.AgentMessages.RegistrationResponse;
+import org.countersign.agent.local.AgentSettings;
+import org.countersign.agent.local.LocalAuthenticationAgent;
+import org.countersign.biometrics.face.FaceEngine;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.pki.IssuedCertificate;
+import org.countersign.core.pki.LocalCertificateAuthority;
+import org.countersign.server.TestServer;
+import org.countersign.server.TestServer.Response;
+import org.countersign.testkit.TestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * 27553-1 Annex A end to end: the native agent with real face images on one side, Countersign on the other, the
+ * test acting as relying-party server (steps b and h). The agent's attestation CA is the tenant's trusted root.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LocalAgentFlowTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    TestServer server;
+    String key;
+    String rpId = "agentbank.example";
+    FaceEngine engine;
+    LocalCertificateAuthority agentCa;
+    IssuedCertificate attestation;
+    Path dir;
+    LocalAuthenticationAgent agent;
+    String user;
+    int users;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = TestServer.onPostgres(c -> c);
+        key = server.createTenant("agentbank");
+        engine = FaceEngine.open();
+        agentCa = LocalCertificateAuthority.create("Countersign agent attestation CA", Duration.ofDays(365));
+        attestation = agentCa.issueClientCertificate("countersign-agent 0.1 attestation", Duration.ofDays(90));
+        trustAgentCa();
+    }
+
+    void trustAgentCa() throws Exception {
+        String pem = "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder().encodeToString(agentCa.certificate().getEncoded()) + "\n-----END CERTIFICATE-----";
+        Response r = server.send("PUT", "/v1/local/policy", key, "application/json", JSON.writeValueAsBytes(
+                Map.of("allowNoneAttestation", false, "trustedRoots", List.of(pem))));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        engine.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void newUserAndDevice() throws Exception {
+        user = "agent-user-" + (++users);
+        assertThat(server.post("/v1/users", key, "{\"userId\":\"" + user + "\"}").status()).isEqualTo(201);
+        String version = server.get("/v1/local/privacy-notice", null).json().get("version").asText();
+        assertThat(server.post("/v1/local/users/" + user + "/consent", key,
+                "{\"noticeVersion\":\"" + version + "\"}").status()).isEqualTo(201);
+        dir = Files.createTempDirectory("device");
+        agent = new LocalAuthenticationAgent(AgentSettings.defaults(dir, rpId), attestation, engine, new SecureRandom(),
+                Clock.systemUTC());
+    }
+
+    @AfterEach
+    void wipe() throws Exception {
+        agent.close();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static ByteArray face(String person, int n) throws Exception {
+        return ByteArray.copyOf(Files.readAllBytes(
+                TestData.require("faces/verification/faceapi/" + person + "/" + person + n + ".png")));
+    }
+
+    JsonNode start(String path, Map<String, Object> body) throws Exception {
+        Response r = server.post(path, key, JSON.writeValueAsString(body));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json();
+    }
+
+    JsonNode startRegistration() throws Exception {
+        return start("/v1/local/registrations", Map.of("userId", user, "format", "countersign-agent"));
+    }
+
+    Response finish(String kind, JsonNode started, Object agentBody) throws Exception {
+        return server.post("/v1/local/" + kind + "/" + started.get("ceremonyId").asText() + "/finish", key,
+                JSON.writeValueAsString(Map.of("agent", agentBody)));
+    }
+
+    String register(ByteArray face) throws Exception {
+        JsonNode s = startRegistration();
+        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), face);
+        Response r = finish("registrations", s, resp);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("credentialId").asText();
+    }
+
+    JsonNode startAuthentication(String text) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userId", user);
+        body.put("format", "countersign-agent");
+        body.put("transactionText", text);
+        return start("/v1/local/authentications", body);
+    }
+
+    AuthenticationChallenge challengeOf(JsonNode started) throws Exception {
+        return JSON.treeToValue(started.get("options"), AuthenticationChallenge.class);
+    }
+
+    // ---------------------------------------------------------------- flows
+
+    @Test
+    void A_3_2_and_A_3_3_faceMatchOnTheDeviceAuthenticatesWithTheFullAssuranceVector() throws Exception {
+        JsonNode s = startRegistration();
+        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class),
+                face("amy", 2));
+        Response reg = finish("registrations", s, resp);
+        assertThat(reg.status()).as(reg.body()).isEqualTo(201);
+        assertThat(reg.json().get("format").asText()).isEqualTo("countersign-agent");
+        assertThat(reg.json().get("referenceId").asText()).isNotEmpty();
+
+        JsonNode a = startAuthentication("Transfer 250.00 EUR to J. Smith");
+        AssertionResponse assertion = agent.authenticate(challengeOf(a), face("amy", 3));
+        Response ok = finish("authentications", a, assertion);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        JsonNode v = ok.json().get("assurance");
+        assertThat(v.get("fmr").asDouble()).isEqualTo(1e-4);
+        assertThat(v.at("/pad/used").asBoolean()).isTrue();
+        assertThat(v.get("credentialProtection").asText()).isEqualTo("software");
+        assertThat(v.get("modality").asText()).isEqualTo("face");
+        assertThat(v.get("transformLevel").asInt()).isEqualTo(3);
+        assertThat(v.get("attestation").asText()).isEqualTo("trusted");
+        assertThat(ok.json().get("transactionText").asText()).isEqualTo("Transfer 250.00 EUR to J. Smith");
+    }
+
+    @Test
+    void SR_M_11_nonMatchSendsNothingAndRepeatedFailuresLockTheCredential() throws Exception {
+        String id = register(face("amy", 2));
+        JsonNode a = startAuthentication("");
+        for (String[] impostor : new String[][] {{"sheldon", "1"}, {"raj", "1"}, {"howard", "1"}, {"howard", "4"}}) {
+            assertThatThrownBy(() -> agent.authenticate(challengeOf(a), face(impostor[0], Integer.parseInt(impostor[1]))))
+                    .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.NO_MATCH);
+        }
+        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), face("raj", 2)))
+                .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.LOCKED);
+        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), face("amy", 3)))
+                .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.LOCKED);
+        assertThat(agent.isLocked(id)).isTrue();
+    }
+
+    @Test
+    void T_M_4_copiedDeviceStoreIsCaughtByTheCounter() throws Exception {
+        register(face("amy", 2));
+        Path copy = Files.createTempDirectory("stolen");
+        copyTree(dir, copy);
+        JsonNode a1 = startAuthentication("");
+        assertThat(finish("authentications", a1, agent.authenticate(challengeOf(a1), face("amy", 3))).status())
+                .isEqualTo(200);
+        try (LocalAuthenticationAgent thief = new LocalAuthenticationAgent(AgentSettings.defaults(copy, rpId),
+                attestation, engine, new SecureRandom(), Clock.systemUTC())) {
+            // The thief has the victim's face photo and the copied store: the gate opens, the counter gives it away.
+            JsonNode a2 = startAuthentication("");
+            Response r = finish("authentications", a2, thief.authenticate(challengeOf(a2), face("amy", 5)));
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().get("reason").asText()).isEqualTo("counter-regression");
+        }
+    }
+
+    @Test
+    void A_3_4_deregistrationDeletesTheServerCredentialThenTheDeviceKeys() throws Exception {
+        String id = register(face("amy", 2));
+        Response d = server.delete("/v1/local/users/" + user + "/credentials/" + id, key);
+        assertThat(d.status()).isEqualTo(200);
+        agent.deregister(JSON.treeToValue(d.json(), DeregistrationView.class).toMessage());
+        assertThat(agent.credentialIds()).isEmpty();
+        assertThat(Files.exists(dir.resolve(id))).isFalse();
+        assertThat(server.post("/v1/local/authentications", key, JSON.writeValueAsString(
+                Map.of("userId", user, "format", "countersign-agent"))).status()).isEqualTo(404);
+    }
+
+    /** The server's deregistration result as the RP agent receives it. */
+    record DeregistrationView(String userId, String credentialId, String format, String referenceId,
+            String deregisteredAt) {
+        Deregistration toMessage() {
+            return new Deregistration(credentialId, referenceId);
+        }
+    }
+
+    @Test
+    void C_1_2_agentAttestedByAnUnknownCaIsRefused() throws Exception {
+        LocalCertificateAuthority rogue = LocalCertificateAuthority.create("Rogue CA", Duration.ofDays(10));
+        try (LocalAuthenticationAgent fake = new LocalAuthenticationAgent(AgentSettings.defaults(dir.resolve("fake"), rpId),
+                rogue.issueClientCertificate("fake agent", Duration.ofDays(5)), engine, new SecureRandom(),
+                Clock.systemUTC())) {
+            JsonNode s = startRegistration();
+            Response r = finish("registrations", s,
+                    fake.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), face("amy", 2)));
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(r.json().get("reason").asText()).isEqualTo("untrusted-attestation");
+        }
+        assertThat(server.get("/v1/local/users/" + user + "/credentials", key).json().get("credentials").size()).isZero();
+    }
+
+    @Test
+    void transactionTextMustBeTheOneIssued() throws Exception {
+        register(face("amy", 2));
+        JsonNode a = startAuthentication("Pay 5 EUR");
+        AuthenticationChallenge original = challengeOf(a);
+        AuthenticationChallenge altered = new AuthenticationChallenge(original.challenge(), original.rpId(),
+                original.credentialIds(), original.expiresAt(), "Pay 5000 EUR", original.timeout());
+        Response r = finish("authentications", a, agent.authenticate(altered, face("amy", 3)));
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.json().get("reason").asText()).isEqualTo("transaction-mismatch");
+    }
+
+    @Test
+    void badAgentInputGivesProblemsAndStoresNothing() throws Exception {
+        JsonNode s = startRegistration();
+        RegistrationResponse good = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class),
+                face("amy", 2));
+        // Not JSON inside the signed data.
+        assertReason(finish("registrations", startRegistration(), new RegistrationResponse(
+                b64("{oops".getBytes()), good.credentialSignature(), good.attestationSignature(),
+                good.attestationChain())), 400, "malformed");
+        // Truncated attestation certificate.
+        String leaf = good.attestationChain().get(0);
+        JsonNode s4 = startRegistration();
+        RegistrationResponse fresh = agent.register(JSON.treeToValue(s4.get("options"), RegistrationChallenge.class),
+                face("amy", 2));
+        assertReason(finish("registrations", s4, new RegistrationResponse(fresh.registrationData(),
+                fresh.credentialSignature(), fresh.attestationSignature(), List.of(leaf.substring(0, leaf.length() / 2)))),
+                400, "malformed");
+        // A P-384 key where ES256 is required.
+        JsonNode s2 = startRegistration();
+        Map<String, Object> data = JSON.readValue(Base64.getUrlDecoder().decode(good.registrationData()), Map.class);
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp384r1"));
+        data.put("publicKey", b64(g.generateKeyPair().getPublic().getEncoded()));
+        data.put("challenge", s2.at("/options/challenge").asText());
+        assertReason(finish("registrations", s2, new RegistrationResponse(b64(JSON.writeValueAsBytes(data)),
+                good.credentialSignature(), good.attestationSignature(), good.attestationChain())), 400,
+                "unsupported-algorithm");
+        // The genuine response against a ceremony it was not made for.
+        assertReason(finish("registrations", startRegistration(), good), 403, "bad-challenge");
+        // Signed data edited after signing (user id swapped).
+        JsonNode s3 = startRegistration();
+        Map<String, Object> edited = JSON.readValue(Base64.getUrlDecoder().decode(good.registrationData()), Map.class);
+        edited.put("challenge", s3.at("/options/challenge").asText());
+        assertReason(finish("registrations", s3, new RegistrationResponse(b64(JSON.writeValueAsBytes(edited)),
+                good.credentialSignature(), good.attestationSignature(), good.attestationChain())), 403, "bad-signature");
+        assertThat(server.get("/v1/local/users/" + user + "/credentials", key).json().get("credentials").size()).isZero();
+        // And the genuine one still works for its own ceremony.
+        assertThat(finish("registrations", s, good).status()).isEqualTo(201);
+    }
+
+    static void assertReason(Response r, int status, String reason) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.json().get("reason").asText()).isEqualTo(reason);
+    }
+
+    static String b64(byte[] b) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
