@@ -2,7 +2,7 @@ package org.countersign.server.http;
 
 /**
  * Every kind of error the API answers with, as an RFC 9457 problem {@code type}. The URIs are identifiers that
- * never change once published; {@code docs/api.md} explains each.
+ * never change once published; {@code docs/api.md} lists each (ProblemCatalogueTest keeps it so).
  */
 public enum ProblemType {
     MALFORMED_JSON(400, "malformed-json", "Request body is not valid JSON for this operation"),
