@@ -12,6 +12,7 @@ import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.channel.ChannelException.Reason;
 import org.countersign.core.replay.FreshnessPolicy;
 import org.junit.jupiter.api.BeforeEach;
+import org.countersign.testkit.TestClock;
 import org.junit.jupiter.api.Test;
 
 class SecureChannelTest {
@@ -20,14 +21,14 @@ class SecureChannelTest {
     static final ByteArray NONCE = ByteArray.fromHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
     static final ByteArray BODY = ByteArray.ofUtf8("{\"frames\":[...]}");
 
-    MutableClock clock;
+    TestClock clock;
     SecretBytes srpKey;
     SecureChannel client;
     SecureChannel server;
 
     @BeforeEach
     void setUp() {
-        clock = new MutableClock(Instant.parse("2026-02-01T10:00:00Z"));
+        clock = TestClock.frozenAt(Instant.parse("2026-02-01T10:00:00Z"));
         srpKey = SecretBytes.random(32, new SecureRandom());
         client = SecureChannel.client(ChannelKeys.derive(srpKey, SESSION), SESSION, clock, FreshnessPolicy.DEFAULT);
         server = SecureChannel.server(ChannelKeys.derive(srpKey, SESSION), SESSION, clock, FreshnessPolicy.DEFAULT);
@@ -145,7 +146,7 @@ class SecureChannelTest {
         assertReason(() -> server.open(old, CAPTURE, NONCE), Reason.CHANNEL_STALE);
 
         SecureChannel fastClock = SecureChannel.client(ChannelKeys.derive(srpKey, SESSION), SESSION,
-                new MutableClock(clock.instant().plus(Duration.ofMinutes(5))), FreshnessPolicy.DEFAULT);
+                TestClock.frozenAt(clock.instant().plus(Duration.ofMinutes(5))), FreshnessPolicy.DEFAULT);
         SealedMessage future = fastClock.seal(CAPTURE, NONCE, BODY);
         assertReason(() -> server.open(future, CAPTURE, NONCE), Reason.CHANNEL_STALE);
     }

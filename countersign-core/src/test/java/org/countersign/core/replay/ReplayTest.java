@@ -4,36 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.replay.NonceGuard.Outcome;
+import org.countersign.testkit.TestClock;
 import org.junit.jupiter.api.Test;
 
 class ReplayTest {
-    static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-03-01T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final TestClock clock = TestClock.frozenAt(Instant.parse("2026-03-01T00:00:00Z"));
     final SecureRandom random = new SecureRandom();
 
     @Test
@@ -49,22 +28,22 @@ class ReplayTest {
     void A_G3_expiredChallengeIsRefused() {
         NonceGuard guard = new InMemoryNonceGuard(clock, 100);
         Challenge c = Challenge.issue(random, clock, Duration.ofMinutes(1));
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
-        assertThat(c.isExpiredAt(clock.now)).isTrue();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(c.isExpiredAt(clock.instant())).isTrue();
         assertThat(guard.consume(c)).isEqualTo(Outcome.EXPIRED);
     }
 
     @Test
     void memoryIsBoundedAndFailsClosed() {
         InMemoryNonceGuard guard = new InMemoryNonceGuard(clock, 3);
-        Instant exp = clock.now.plusSeconds(60);
+        Instant exp = clock.instant().plusSeconds(60);
         for (int i = 0; i < 3; i++) {
             assertThat(guard.consume(ByteArray.copyOf(new byte[] {(byte) i}), exp)).isEqualTo(Outcome.ACCEPTED);
         }
         assertThat(guard.consume(ByteArray.fromHex("ff"), exp)).isEqualTo(Outcome.CAPACITY_EXCEEDED);
         // live entries are still remembered: a replay is still caught while full
         assertThat(guard.consume(ByteArray.fromHex("00"), exp)).isEqualTo(Outcome.REPLAYED);
-        clock.now = exp;
+        clock.set(exp);
         assertThat(guard.size()).isZero();
         assertThat(guard.consume(ByteArray.fromHex("ff"), exp.plusSeconds(60))).isEqualTo(Outcome.ACCEPTED);
     }
@@ -72,7 +51,7 @@ class ReplayTest {
     @Test
     void A_G3_freshnessWindow() {
         FreshnessPolicy p = new FreshnessPolicy(Duration.ofSeconds(60), Duration.ofSeconds(5));
-        Instant now = clock.now;
+        Instant now = clock.instant();
         assertThat(p.check(now, now)).isEqualTo(FreshnessPolicy.Verdict.FRESH);
         assertThat(p.check(now.minusSeconds(60), now)).isEqualTo(FreshnessPolicy.Verdict.FRESH);
         assertThat(p.check(now.minusSeconds(61), now)).isEqualTo(FreshnessPolicy.Verdict.TOO_OLD);
@@ -83,9 +62,9 @@ class ReplayTest {
 
     @Test
     void challengeRecordValidates() {
-        assertThatThrownBy(() -> new Challenge(ByteArray.fromHex("00"), clock.now, clock.now.plusSeconds(1)))
+        assertThatThrownBy(() -> new Challenge(ByteArray.fromHex("00"), clock.instant(), clock.instant().plusSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Challenge(ByteArray.copyOf(new byte[32]), clock.now, clock.now))
+        assertThatThrownBy(() -> new Challenge(ByteArray.copyOf(new byte[32]), clock.instant(), clock.instant()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

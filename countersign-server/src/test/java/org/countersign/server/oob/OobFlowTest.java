@@ -20,6 +20,7 @@ import org.countersign.server.TestServer;
 import org.countersign.server.TestServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.countersign.testkit.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -32,7 +33,7 @@ class OobFlowTest {
     static final String USER_TERMINAL_IP = "198.51.100.7";
     static final String PHISHER_IP = "192.0.2.66";
 
-    final OffsetClock clock = new OffsetClock();
+    final TestClock clock = TestClock.offsetFromSystem();
     final AtomicInteger tenants = new AtomicInteger();
     TestServer server;
 
