@@ -1,0 +1,171 @@
+package org.countersign.biometrics.liveness;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.countersign.biometrics.face.FacePad;
+import org.countersign.biometrics.face.QualityPolicy;
+
+/**
+ * The server's liveness policy (X.1279 7.3.2: the server judges by its own strategy, not the client's verdict).
+ * Defaults come from {@link #defaults()}; the figures they rest on are in {@code docs/liveness.md}.
+ *
+ * @param sequence  frame count, rate and timing rules
+ * @param actions   per-session thresholds for the requested actions
+ * @param depth     the flat-picture (3-D structure) check
+ * @param still     the still-image check
+ * @param identity  continuity, reference comparison and presentation-attack rules
+ * @param quality   the quality policy the sampled frames must meet (pose is exempt: actions move the head)
+ * @param client    how client-side measurements are compared with the server's
+ */
+public record JudgePolicy(
+        Sequence sequence,
+        ActionRules actions,
+        DepthRules depth,
+        StillRules still,
+        IdentityRules identity,
+        QualityPolicy quality,
+        ClientRules client) {
+    public JudgePolicy {
+        Objects.requireNonNull(sequence, "sequence");
+        Objects.requireNonNull(actions, "actions");
+        Objects.requireNonNull(depth, "depth");
+        Objects.requireNonNull(still, "still");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(quality, "quality");
+        Objects.requireNonNull(client, "client");
+    }
+
+    public static JudgePolicy defaults() {
+        return new JudgePolicy(Sequence.defaults(), ActionRules.defaults(), DepthRules.defaults(),
+                StillRules.defaults(), IdentityRules.defaults(), QualityPolicy.defaults(), ClientRules.defaults());
+    }
+
+    public JudgePolicy withSequence(Sequence value) {
+        return new JudgePolicy(value, actions, depth, still, identity, quality, client);
+    }
+
+    public JudgePolicy withActions(ActionRules value) {
+        return new JudgePolicy(sequence, value, depth, still, identity, quality, client);
+    }
+
+    public JudgePolicy withDepth(DepthRules value) {
+        return new JudgePolicy(sequence, actions, value, still, identity, quality, client);
+    }
+
+    public JudgePolicy withIdentity(IdentityRules value) {
+        return new JudgePolicy(sequence, actions, depth, still, value, quality, client);
+    }
+
+    public JudgePolicy withClient(ClientRules value) {
+        return new JudgePolicy(sequence, actions, depth, still, identity, quality, value);
+    }
+
+    /**
+     * @param minFrames        fewest frames accepted
+     * @param minFrameRate     lowest mean frame rate (frames per second over the capture's span)
+     * @param maxFrameGap      longest gap between consecutive frames: a long gap could hide a cut (App. III item 3)
+     * @param submissionGrace  time allowed after the challenge's time limit for the upload to arrive
+     * @param baselineFrames   how many of the first face frames set the session's baseline (median)
+     * @param minFaceFraction  smallest fraction of frames in which a face must be found
+     * @param maxSeveralFacesFraction largest fraction of frames allowed to show several comparable faces
+     */
+    public record Sequence(int minFrames, double minFrameRate, Duration maxFrameGap, Duration submissionGrace,
+            int baselineFrames, double minFaceFraction, double maxSeveralFacesFraction) {
+        public Sequence {
+            if (minFrames < 2 || baselineFrames < 1 || baselineFrames >= minFrames) {
+                throw new IllegalArgumentException("need minFrames ≥ 2 and 1 ≤ baselineFrames < minFrames");
+            }
+            Objects.requireNonNull(maxFrameGap, "maxFrameGap");
+            Objects.requireNonNull(submissionGrace, "submissionGrace");
+        }
+
+        public static Sequence defaults() {
+            return new Sequence(8, 5.0, Duration.ofMillis(500), Duration.ofSeconds(15), 3, 0.8, 0.1);
+        }
+
+        public Sequence withMinFrames(int value) {
+            return new Sequence(value, minFrameRate, maxFrameGap, submissionGrace, baselineFrames, minFaceFraction,
+                    maxSeveralFacesFraction);
+        }
+    }
+
+    /**
+     * Action thresholds, all relative to the session's own baseline (MODELS: absolute eye and pitch values do not
+     * transfer across people; changes within one person do).
+     *
+     * @param eyeClosedProbability eye-state probability above which both eyes count as closed
+     * @param eyeAspectDrop        an eye aspect ratio at or below this fraction of the baseline also counts as closed
+     * @param mouthRise            rise of the inner-lip aspect ratio over the baseline that counts as an open mouth
+     * @param nodPitch             pitch-proxy excursion from the baseline that counts as a nod
+     * @param shakeYaw             yaw-proxy excursion from the baseline, needed on each side, for a head shake
+     * @param returnFraction       a nod ends when the excursion falls back below this fraction of {@code nodPitch}
+     */
+    public record ActionRules(double eyeClosedProbability, double eyeAspectDrop, double mouthRise, double nodPitch,
+            double shakeYaw, double returnFraction) {
+        public static ActionRules defaults() {
+            return new ActionRules(0.5, 0.7, 0.15, 0.20, 0.25, 0.5);
+        }
+    }
+
+    /**
+     * The flat-picture check. Residuals are in units of the frame's inter-ocular distance.
+     *
+     * @param motion            similarity-fit residual above which a frame shows more than in-plane motion
+     * @param parallax          homography-fit residual above which a frame cannot be a view of a flat picture
+     * @param minParallaxFrames frames that must show parallax when the check applies
+     */
+    public record DepthRules(double motion, double parallax, int minParallaxFrames) {
+        public static DepthRules defaults() {
+            return new DepthRules(0.06, 0.035, 2);
+        }
+    }
+
+    /**
+     * @param maxPairDifference mean absolute grey difference (0–255) of two consecutive 64×48 thumbnails at or
+     *                          below which they count as the same picture
+     * @param maxStillFraction  largest fraction of such consecutive pairs accepted over the capture
+     */
+    public record StillRules(double maxPairDifference, double maxStillFraction) {
+        public static StillRules defaults() {
+            return new StillRules(0.25, 0.5);
+        }
+    }
+
+    /**
+     * @param fullFrames          frames analysed with the costly path (embedding and attack score), spread over the
+     *                            capture; frames around face-box jumps are added, up to {@code maxFullFrames}
+     * @param maxFullFrames       cap on costly analyses per capture (cost control)
+     * @param continuityThreshold cosine score every sampled frame must reach against the first one
+     * @param matchThreshold      cosine score the best quality sample must reach against the reference
+     *                            (0.40 ≈ FMR 1e-3 on the bundled pack's calibration)
+     * @param attackThreshold     median presentation-attack score at or above which the capture is refused
+     * @param maxBoxJump          face-box centre move between consecutive frames, in box sides, counted as a jump
+     */
+    public record IdentityRules(int fullFrames, int maxFullFrames, double continuityThreshold, double matchThreshold,
+            double attackThreshold, double maxBoxJump) {
+        public IdentityRules {
+            if (fullFrames < 2 || maxFullFrames < fullFrames) {
+                throw new IllegalArgumentException("need 2 ≤ fullFrames ≤ maxFullFrames");
+            }
+        }
+
+        public static IdentityRules defaults() {
+            return new IdentityRules(3, 7, 0.40, 0.40, FacePad.DEFAULT_ATTACK_THRESHOLD, 0.5);
+        }
+    }
+
+    /**
+     * @param yawTolerance        largest yaw-proxy difference counted as agreement
+     * @param pitchTolerance      largest pitch-proxy difference counted as agreement
+     * @param eyesTolerance       largest eyes-closed probability difference counted as agreement
+     * @param mouthTolerance      largest mouth-aspect difference counted as agreement
+     * @param maxDisagreeFraction fraction of measured frames that may disagree before the capture is refused;
+     *                            1.0 records disagreement without refusing
+     */
+    public record ClientRules(double yawTolerance, double pitchTolerance, double eyesTolerance, double mouthTolerance,
+            double maxDisagreeFraction) {
+        public static ClientRules defaults() {
+            return new ClientRules(0.15, 0.10, 0.5, 0.10, 1.0);
+        }
+    }
+}
