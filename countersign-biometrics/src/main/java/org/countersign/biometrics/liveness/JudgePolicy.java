@@ -108,15 +108,21 @@ public record JudgePolicy(
     }
 
     /**
-     * The flat-picture check. Residuals are in units of the frame's inter-ocular distance.
+     * The flat-picture check. Residuals are in units of the frame's inter-ocular distance, each frame fitted
+     * against the first face frame.
      *
-     * @param motion            similarity-fit residual above which a frame shows more than in-plane motion
-     * @param parallax          homography-fit residual above which a frame cannot be a view of a flat picture
-     * @param minParallaxFrames frames that must show parallax when the check applies
+     * @param motion            similarity-fit residual at or above which a frame shows more than in-plane motion
+     * @param parallax          homography-fit residual at or above which a frame cannot be a view of a flat picture
+     * @param planarRatio       a moving frame whose homography residual is at most this fraction of its similarity
+     *                          residual moved as a plane does (a homography explains most of its change)
+     * @param minParallaxFrames frames that must show parallax when a head action was requested
+     * @param minPlanarFrames   planar-moving frames that, without any parallax frame, refuse a capture even when no
+     *                          head action was requested
      */
-    public record DepthRules(double motion, double parallax, int minParallaxFrames) {
+    public record DepthRules(double motion, double parallax, double planarRatio, int minParallaxFrames,
+            int minPlanarFrames) {
         public static DepthRules defaults() {
-            return new DepthRules(0.06, 0.035, 2);
+            return new DepthRules(0.06, 0.08, 0.6, 2, 3);
         }
     }
 
@@ -135,7 +141,8 @@ public record JudgePolicy(
      * @param fullFrames          frames analysed with the costly path (embedding and attack score), spread over the
      *                            capture; frames around face-box jumps are added, up to {@code maxFullFrames}
      * @param maxFullFrames       cap on costly analyses per capture (cost control)
-     * @param continuityThreshold cosine score every sampled frame must reach against the first one
+     * @param continuityThreshold cosine score every sampled frame must reach against the first sampled frame (the
+     *                            session's resting pose)
      * @param matchThreshold      cosine score the best quality sample must reach against the reference
      *                            (0.40 ≈ FMR 1e-3 on the bundled pack's calibration)
      * @param attackThreshold     median presentation-attack score at or above which the capture is refused
