@@ -126,6 +126,7 @@ public final class Countersign implements AutoCloseable {
             // [local] local-mode biometric authentication, ISO/IEC 27553-1 (issue 6)
 
             // [remote] remote biometric authentication, ITU-T X.1279 / ISO/IEC 27553-2 (issue 5)
+            routes.add(org.countersign.server.remote.RemoteModule.create(ctx, closeables));
 
             // [web] static pages served by the verifier (web authenticator, capture page)
 
