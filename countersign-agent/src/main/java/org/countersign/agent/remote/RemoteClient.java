@@ -50,6 +50,32 @@ public final class RemoteClient {
     }
 
     /**
+     * An HTTPS client that trusts only {@code caPem} when given (the verifier's own CA, printed at its first start),
+     * or the JDK's trust store otherwise.
+     */
+    public static HttpClient httpClient(java.util.Optional<java.nio.file.Path> caPem) throws RemoteException {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (caPem.isPresent()) {
+            try (var in = java.nio.file.Files.newInputStream(caPem.get())) {
+                var ca = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+                java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                ks.setCertificateEntry("ca", ca);
+                javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(ks);
+                javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+                ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
+                b.sslContext(ctx);
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw RemoteException.local("cannot use CA certificate " + caPem.get() + ": " + e.getMessage());
+            }
+        }
+        return b.build();
+    }
+
+    /**
      * Enrols this device with a one-time code the RP issued after authenticating the user its own way
      * (X.1279 §8.2.1 pre-condition). A fresh secret is drawn here and only its SRP verifier is sent.
      */
