@@ -63,6 +63,7 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
         private final JdbcFrameHashStore hashes;
         private final ServerContext ctx;
         private RemoteBiometricService.Engines engines;
+        private java.time.Instant lastPurge = java.time.Instant.MIN;
 
         LazyEngines(JdbcFrameHashStore hashes, ServerContext ctx) {
             this.hashes = hashes;
@@ -76,10 +77,15 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
                     FaceAnalyzer analyzer = FaceAnalyzer.open();
                     engines = new RemoteBiometricService.Engines(analyzer,
                             new LivenessJudge(analyzer, hashes, ctx.clock()));
-                    hashes.purge(ctx.clock().instant());
                 } catch (BiometricException e) {
                     throw new RemoteException(RemoteException.Kind.ENGINE_UNAVAILABLE, e.getMessage());
                 }
+            }
+            // Hourly, on the capture path: hashes past retention no longer protect anything (no scheduler needed).
+            java.time.Instant now = ctx.clock().instant();
+            if (lastPurge.isBefore(now.minus(Duration.ofHours(1)))) {
+                lastPurge = now;
+                hashes.purge(now);
             }
             return engines;
         }

@@ -68,6 +68,8 @@ public final class SecureSessions {
         SrpServerSession srp = SrpServerSession.begin(verifier, random);
         String sessionId = ByteArray.copyOf(randomBytes(16)).toBase64Url();
         Instant now = clock.instant();
+        // Expired handshakes and channels are useless to anyone; dropping them here needs no scheduler per node.
+        store.purgeExpiredSessions(now);
         Instant expires = now.plus(OFFER_TTL);
         SealedBlob b = keys.seal(KEY_PURPOSE, new AssociatedData(tenant, sessionId, "srp-private"),
                 srp.privateValueForStorage());
