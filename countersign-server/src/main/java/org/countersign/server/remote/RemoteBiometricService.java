@@ -354,6 +354,9 @@ public final class RemoteBiometricService {
     private List<CapturedFrame> validateFrames(RemoteStore.Challenge ch, RemoteStore.Device device, SealedCapture cap,
             List<ByteArray> parts, String requestId) {
         List<Messages.FrameInfo> info = cap.frames();
+        if (info.stream().anyMatch(java.util.Objects::isNull)) {
+            unusable(ch, device, requestId, "a frame description is empty", List.of("FRAME_COUNT_MISMATCH"));
+        }
         if (info.size() != parts.size()) {
             unusable(ch, device, requestId, info.size() + " frame descriptions for " + parts.size() + " frames",
                     List.of("FRAME_COUNT_MISMATCH"));

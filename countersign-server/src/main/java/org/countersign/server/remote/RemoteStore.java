@@ -174,6 +174,16 @@ public final class RemoteStore {
                 .orElseThrow(() -> new RemoteException(RemoteException.Kind.SESSION_INVALID, "session vanished"));
     }
 
+    /** Failed handshakes of one device since {@code since} (failed rows are kept until their expiry). */
+    public int recentFailedSessions(String tenant, String deviceId, Instant since) {
+        return jdbc.queryOne("select count(*) from remote_sessions where tenant_id = ? and device_id = ?"
+                + " and state = 'failed' and created_at > ?", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, deviceId);
+                    ps.setTimestamp(3, Timestamp.from(since));
+                }, rs -> rs.getInt(1)).orElse(0);
+    }
+
     public int purgeExpiredSessions(Instant now) {
         return jdbc.update("delete from remote_sessions where expires_at < ?", ps -> ps.setTimestamp(1,
                 Timestamp.from(now)));

@@ -40,6 +40,9 @@ public final class SecureSessions {
     static final Duration OFFER_TTL = Duration.ofMinutes(2);
     /** Lifetime of an open channel; enough for a few challenges, short enough to bound a stolen key's use. */
     static final Duration SESSION_TTL = Duration.ofMinutes(10);
+    /** Failed proofs are remembered this long; this many in that time lock the device's handshakes (docs/srp.md). */
+    static final Duration FAILURE_MEMORY = Duration.ofMinutes(15);
+    static final int MAX_FAILURES = 5;
 
     private final RemoteStore store;
     private final KeyService keys;
@@ -64,6 +67,14 @@ public final class SecureSessions {
     public Offer begin(String tenant, String deviceId, String network) {
         RemoteStore.Device device = store.findDevice(tenant, deviceId).orElseThrow(() -> new RemoteException(
                 RemoteException.Kind.SESSION_INVALID, "unknown device for this tenant"));
+        Instant started = clock.instant();
+        if (store.recentFailedSessions(tenant, deviceId, started.minus(FAILURE_MEMORY)) >= MAX_FAILURES) {
+            // A 256-bit secret cannot be guessed online, but repeated failures mean a confused or cloned client.
+            throw new org.countersign.server.http.ApiException(org.countersign.server.http.ProblemType.RATE_LIMITED,
+                    "too many failed SRP proofs for this device; retry later",
+                    java.util.Map.of("reasonCodes", java.util.List.of("DEVICE_LOCKED"),
+                            "retryAfterSeconds", FAILURE_MEMORY.toSeconds()));
+        }
         SrpVerifier verifier = verifierOf(device);
         SrpServerSession srp = SrpServerSession.begin(verifier, random);
         String sessionId = ByteArray.copyOf(randomBytes(16)).toBase64Url();
@@ -96,7 +107,7 @@ public final class SecureSessions {
         try {
             proof = SrpServerSession.resume(verifierOf(device), b).verifyClient(clientPublicA, clientProofM1);
         } catch (SrpException e) {
-            store.settleSession(sessionId, false, null, clock.instant());
+            store.settleSession(sessionId, false, null, clock.instant().plus(FAILURE_MEMORY));
             throw new RemoteException(RemoteException.Kind.SRP_FAILED, "SRP proof refused",
                     java.util.List.of(e.reason().name()));
         } finally {

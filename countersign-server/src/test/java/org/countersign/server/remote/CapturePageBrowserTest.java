@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CapturePageBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMIUM = Path.of(System.getProperty("countersign.test.chromium", "/usr/bin/chromium"));
 
     @TempDir
     Path tmp;

@@ -72,6 +72,20 @@ class RemoteChannelTest {
     }
 
     @Test
+    void repeatedWrongSecrets_lockTheDeviceHandshakes_429() throws Exception {
+        DeviceCredential d = fx.device("mallory", "cli");
+        DeviceCredential forged = new DeviceCredential(d.tenant(), d.deviceId(), d.userId(), d.deviceType(),
+                SecretBytes.copyOf(new byte[32]));
+        for (int i = 0; i < SecureSessions.MAX_FAILURES; i++) {
+            assertThatThrownBy(() -> fx.client.login(forged)).isInstanceOf(RemoteException.class);
+        }
+        assertThatThrownBy(() -> fx.client.login(d)).isInstanceOfSatisfying(RemoteException.class, e -> {
+            assertThat(e.status()).isEqualTo(429);
+            assertThat(e.reasonCodes()).containsExactly("DEVICE_LOCKED");
+        });
+    }
+
+    @Test
     void enrolmentCode_isOneTime_andUnknownCodesAreRefused() throws Exception {
         String code = fx.enrolmentCode("carol", "cli");
         fx.client.enrol("chan", code);
