@@ -117,6 +117,30 @@ class RemoteFlowTest {
     }
 
     @Test
+    void X1279_7_3_3_referencesPerDeviceType_kioskRegistrationKeptApart_andUsedForTheKiosk() throws Exception {
+        DeviceCredential kiosk = fx.device("sam", "kiosk");
+        RemoteSession s = fx.client.login(kiosk);
+        RemoteChallenge reg = s.request("REGISTER", "sam", null, null);
+        // The same real clip, encoded at another quality: new bytes, as another camera would give.
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.70f)),
+                List.of()).outcome()).isEqualTo("ACCEPTED");
+        RemoteChallenge auth = s.request("AUTHENTICATE", "sam", null, null);
+        RemoteResult r = s.capture(auth, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58),
+                0.70f)), List.of());
+        assertThat(r.outcome()).isEqualTo("ACCEPTED");
+        assertThat(r.assurance().path("referenceDeviceType").asText()).isEqualTo("kiosk");
+        try (var c = server.node.store().dataSource().getConnection();
+                var rs = c.createStatement().executeQuery("select device_type from remote_references where"
+                        + " tenant_id = 'flow' and user_id = 'sam' order by device_type")) {
+            List<String> types = new ArrayList<>();
+            while (rs.next()) {
+                types.add(rs.getString(1));
+            }
+            assertThat(types).containsExactly("cli", "kiosk");
+        }
+    }
+
+    @Test
     void attack_oneStillFrameRepeated_photoOfTheBlinkSubject_refusedAsStillImage() throws Exception {
         // Quality 0.92: at 0.85 this still (a frame of the blink clip) would match a registered frame byte for byte.
         ByteArray still = Frames.jpeg(Frames.file("liveness/photo-attack/still_blink_subject_eyes_open.png"), 0.92f);
