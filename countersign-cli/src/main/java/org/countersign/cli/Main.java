@@ -11,6 +11,8 @@ import picocli.CommandLine.Model.OptionSpec;
                 + "remote and local biometric authentication (ITU-T X.1279, ISO/IEC 27553).",
         subcommands = {ServeCommand.class, AuditCommand.class, KeysCommand.class, EvaluateCommand.class,
                 AuthenticatorCommand.class, SampleBankCommand.class,
+                RemoteCommands.Enroll.class, RemoteCommands.Authenticate.class, RemoteCommands.Deregister.class,
+                ImportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -26,6 +28,7 @@ public final class Main implements Runnable {
         addSettingOptions(cl.getSubcommands().get("serve").getCommandSpec(), true);
         addSettingOptions(cl.getSubcommands().get("audit").getSubcommands().get("verify").getCommandSpec(), false);
         addSettingOptions(cl.getSubcommands().get("keys").getSubcommands().get("rotate").getCommandSpec(), false);
+        addSettingOptions(cl.getSubcommands().get("import").getCommandSpec(), false);
         return cl;
     }
 

@@ -128,6 +128,7 @@ public final class Countersign implements AutoCloseable {
             routes.add(org.countersign.server.local.LocalModule.routes(ctx));
 
             // [remote] remote biometric authentication, ITU-T X.1279 / ISO/IEC 27553-2 (issue 5)
+            routes.add(org.countersign.server.remote.RemoteModule.create(ctx, closeables));
 
             // [web] static pages served by the verifier (web authenticator, capture page)
             routes.add(new org.countersign.server.web.WebAuthenticatorPages());

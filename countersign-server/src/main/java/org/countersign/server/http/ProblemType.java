@@ -46,6 +46,17 @@ public enum ProblemType {
     LOCAL_CEREMONY_EXPIRED(410, "local-ceremony-expired", "The ceremony is unknown, expired or already finished"),
 
     // [remote] remote biometric authentication
+    REMOTE_ENROLMENT_INVALID(403, "remote-enrolment-invalid", "The enrolment code is unknown, used or expired"),
+    REMOTE_DEVICE_EXISTS(409, "remote-device-exists", "A device with this id is already registered"),
+    REMOTE_DEVICE_REFUSED(403, "remote-device-refused", "The relying party's policy refuses this device"),
+    REMOTE_SESSION_INVALID(401, "remote-session-invalid", "The secure-channel session is unknown, expired or spent"),
+    REMOTE_SRP_FAILED(401, "remote-srp-failed", "The SRP proof did not verify"),
+    REMOTE_CLIENT_MISMATCH(403, "remote-client-mismatch", "The session belongs to another client"),
+    REMOTE_CHANNEL_REFUSED(400, "remote-channel-refused", "The sealed message was altered, replayed, reordered or stale"),
+    REMOTE_CHALLENGE_INVALID(409, "remote-challenge-invalid", "The challenge is unknown, expired or already answered"),
+    REMOTE_NOT_REGISTERED(409, "remote-not-registered", "No biometric reference is registered for this user"),
+    REMOTE_CAPTURE_UNUSABLE(422, "remote-capture-unusable", "The capture cannot be judged; capture again"),
+    REMOTE_ENGINE_UNAVAILABLE(503, "remote-engine-unavailable", "The face engine could not be loaded"),
 
     // ---- end of feature modules ----
 

@@ -1,0 +1,39 @@
+package org.countersign.agent.remote;
+
+import java.util.List;
+
+/**
+ * A refusal or failure seen by the remote capture agent. {@link #problemType()} is the server's problem slug
+ * (for example {@code remote-capture-unusable}) when the server answered with a problem, and {@link #reasonCodes()}
+ * its reason codes, so callers can tell "capture again" from "refused".
+ */
+public final class RemoteException extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+    private final String problemType;
+    private final List<String> reasonCodes;
+
+    public RemoteException(int status, String problemType, String message, List<String> reasonCodes) {
+        super(message);
+        this.status = status;
+        this.problemType = problemType;
+        this.reasonCodes = List.copyOf(reasonCodes);
+    }
+
+    public static RemoteException local(String message) {
+        return new RemoteException(0, "client", message, List.of());
+    }
+
+    /** HTTP status, or 0 for a failure found on the client. */
+    public int status() {
+        return status;
+    }
+
+    public String problemType() {
+        return problemType;
+    }
+
+    public List<String> reasonCodes() {
+        return reasonCodes;
+    }
+}

@@ -1,0 +1,260 @@
+package org.countersign.bench;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.countersign.agent.remote.DeviceCredential;
+import org.countersign.agent.remote.RemoteChallenge;
+import org.countersign.agent.remote.RemoteClient;
+import org.countersign.agent.remote.RemoteResult;
+import org.countersign.agent.remote.RemoteSession;
+import org.countersign.biometrics.face.FaceAnalyzer;
+import org.countersign.biometrics.liveness.Action;
+import org.countersign.biometrics.liveness.CapturedFrame;
+import org.countersign.biometrics.liveness.InMemoryFrameHashStore;
+import org.countersign.biometrics.liveness.JudgePolicy;
+import org.countersign.biometrics.liveness.LivenessChallenge;
+import org.countersign.biometrics.liveness.LivenessJudge;
+import org.countersign.biometrics.liveness.LivenessJudgement;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.server.Countersign;
+import org.countersign.server.config.ServerConfig;
+import org.countersign.server.store.Store;
+import org.countersign.testkit.TestData;
+
+/**
+ * Loopback measurements of the remote module (docs/remote.md, "Benchmarks"); not JMH, because two of the three
+ * figures are whole-system figures over HTTPS.
+ *
+ * <pre>
+ * java -cp countersign-bench/target/benchmarks.jar org.countersign.bench.RemoteLoad srp   [--threads 4] [--seconds 20]
+ * java -cp …  RemoteLoad judge [--runs 10]
+ * java -cp …  RemoteLoad auth  [--threads 2] [--seconds 60]
+ * </pre>
+ * {@code srp}: complete SRP-6a handshakes (two HTTPS round trips each) per second against a node on PostgreSQL.
+ * {@code judge}: server judgement time of a 24-frame 640×480 capture (NUAA bona fide webcam frames, one subject).
+ * {@code auth}: complete remote authentications per second (handshake, sealed request, sealed 24-frame capture of
+ * the real blink clip, judgement, protected comparison, sealed result); each capture's frames carry a one-pixel
+ * mark so that no frame hash repeats.
+ */
+public final class RemoteLoad {
+    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/postgres";
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "srp";
+        int threads = intArg(args, "--threads", mode.equals("auth") ? 2 : 4);
+        int seconds = intArg(args, "--seconds", 20);
+        int runs = intArg(args, "--runs", 10);
+        if (mode.equals("judge")) {
+            judge(runs);
+            return;
+        }
+        String database = "cs_bench_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+        Store.createDatabaseIfMissing(PG, "postgres", "", database);
+        Path dir = Files.createTempDirectory("countersign-remote-bench");
+        ServerConfig cfg = ServerConfig.defaults().withDataDir(dir).withPort(0)
+                .withDatabase(PG.substring(0, PG.lastIndexOf('/') + 1) + database, "postgres", "")
+                .withRateLimits(1_000_000, 1_000_000);
+        try (Countersign node = Countersign.start(cfg, Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()))) {
+            HttpClient http = RemoteClient.httpClient(Optional.of(node.caCertificatePath()));
+            String admin = node.bootstrapAdminToken().orElseThrow();
+            String key = json(http, node, "POST", "/v1/admin/tenants", admin, "{\"id\":\"bench\",\"displayName\":\"B\","
+                    + "\"allowedOrigins\":[\"https://b.example\"]}").replaceAll(".*\"apiKey\":\"([^\"]+)\".*", "$1");
+            json(http, node, "PUT", "/v1/remote/policy", key, "{\"baseActions\":1,\"minActions\":1,\"maxActions\":1,"
+                    + "\"allowedActions\":[\"BLINK\"],\"baseTimeLimitMillis\":8000,\"perActionMillis\":4000,"
+                    + "\"minOsVersions\":{},\"failuresForExtraAction\":1000000,\"failuresForSecondModality\":1000000,"
+                    + "\"failureWindowMinutes\":1440,\"dormantAfterDays\":90,\"highValue\":1000,"
+                    + "\"secondModalityValue\":10000,\"refuseEmulators\":false}");
+            RemoteClient client = new RemoteClient(URI.create(node.baseUrl()), http, new SecureRandom(),
+                    Clock.systemUTC());
+            List<DeviceCredential> devices = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String user = "u" + t;
+                json(http, node, "POST", "/v1/users", key, "{\"userId\":\"" + user + "\"}");
+                String code = json(http, node, "POST", "/v1/remote/enrolments", key, "{\"userId\":\"" + user
+                        + "\",\"deviceType\":\"bench\"}").replaceAll(".*\"enrolmentCode\":\"([^\"]+)\".*", "$1");
+                devices.add(client.enrol("bench", code));
+            }
+            List<BufferedImage> clip = clip("blink_frontal_male1", 1, 40);
+            AtomicLong mark = new AtomicLong();
+            if (mode.equals("auth")) {
+                for (DeviceCredential d : devices) {
+                    RemoteSession s = client.login(d);
+                    RemoteChallenge c = s.request("REGISTER", d.userId(), null, null);
+                    RemoteResult r = s.capture(c, frames(clip.subList(0, 24), mark.incrementAndGet()), List.of());
+                    if (!r.accepted()) {
+                        throw new IllegalStateException("registration refused: " + r);
+                    }
+                }
+            }
+            AtomicLong done = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+            Instant end = Instant.now().plusSeconds(seconds);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> futures = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (DeviceCredential d : devices) {
+                futures.add(pool.submit(() -> {
+                    while (Instant.now().isBefore(end)) {
+                        long s0 = System.nanoTime();
+                        try {
+                            RemoteSession s = client.login(d);
+                            if (mode.equals("auth")) {
+                                RemoteChallenge c = s.request("AUTHENTICATE", d.userId(), null, null);
+                                RemoteResult r = s.capture(c, frames(clip.subList(16, 40), mark.incrementAndGet()),
+                                        List.of());
+                                if (!r.accepted()) {
+                                    failed.incrementAndGet();
+                                    continue;
+                                }
+                            }
+                            done.incrementAndGet();
+                            latencies.add(System.nanoTime() - s0);
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("%s: %d ok, %d failed in %.1f s with %d threads: %.1f per second; latency p50 %.1f ms,"
+                    + " p95 %.1f ms%n", mode, done.get(), failed.get(), secs, threads, done.get() / secs,
+                    pct(l, 0.5), pct(l, 0.95));
+        } finally {
+            Store.dropDatabase(PG, "postgres", "", database);
+        }
+    }
+
+    private static void judge(int runs) throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(TestData.require("pad/nuaa/bona-fide/0004"))) {
+            files = s.sorted().limit(24).toList();
+        }
+        List<ByteArray> bytes = new ArrayList<>();
+        for (Path f : files) {
+            bytes.add(ByteArray.copyOf(Files.readAllBytes(f)));
+        }
+        BufferedImage first = ImageIO.read(files.get(0).toFile());
+        System.out.println("capture: " + bytes.size() + " frames " + first.getWidth() + "x" + first.getHeight()
+                + ", " + bytes.stream().mapToInt(ByteArray::length).sum() / 1024 + " KiB");
+        try (FaceAnalyzer analyzer = FaceAnalyzer.open()) {
+            double[] ms = new double[runs];
+            for (int r = -2; r < runs; r++) {   // two warm-up runs
+                LivenessJudge judge = new LivenessJudge(analyzer, new InMemoryFrameHashStore(Duration.ofHours(1)),
+                        Clock.systemUTC());
+                List<CapturedFrame> frames = new ArrayList<>();
+                for (int i = 0; i < bytes.size(); i++) {
+                    frames.add(CapturedFrame.of(bytes.get(i), i * 100L, i));
+                }
+                LivenessChallenge c = new LivenessChallenge(List.of(Action.BLINK), Duration.ofSeconds(10),
+                        ByteArray.copyOf(new byte[32]), Instant.now());
+                long t0 = System.nanoTime();
+                var j = judge.judge(c, frames, Optional.empty(), JudgePolicy.defaults());
+                if (r >= 0) {
+                    ms[r] = (System.nanoTime() - t0) / 1e6;
+                } else {
+                    System.out.println("warm-up verdict: " + (j instanceof LivenessJudgement.Refused f
+                            ? "refused " + f.reasons() : "live"));
+                }
+            }
+            Arrays.sort(ms);
+            System.out.printf("judge: median %.0f ms, min %.0f ms, max %.0f ms over %d runs%n", ms[runs / 2], ms[0],
+                    ms[runs - 1], runs);
+        }
+    }
+
+    static List<BufferedImage> clip(String name, int from, int to) throws IOException {
+        Path dir = TestData.require("liveness/clips/" + name);
+        List<BufferedImage> out = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            out.add(ImageIO.read(dir.resolve(String.format("%04d.png", i)).toFile()));
+        }
+        return out;
+    }
+
+    /** JPEG frames with a per-capture mark in the corner pixel, so that no frame hash repeats across captures. */
+    static List<CapturedFrame> frames(List<BufferedImage> images, long mark) throws IOException {
+        List<CapturedFrame> out = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            BufferedImage src = images.get(i);
+            BufferedImage img = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
+            img.getGraphics().drawImage(src, 0, 0, null);
+            // A 4x4 corner block whose colour encodes the mark: large enough to survive JPEG quantisation.
+            long h = mark * 0x9E3779B97F4A7C15L;
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 8; x++) {
+                    img.setRGB(x, y, (int) ((h >>> (x < 4 ? 0 : 24)) & 0xffffff));
+                }
+            }
+            ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+            ImageWriteParam p = w.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(0.85f);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(buf)) {
+                w.setOutput(ios);
+                w.write(null, new IIOImage(img, null, null), p);
+            }
+            w.dispose();
+            out.add(CapturedFrame.of(ByteArray.copyOf(buf.toByteArray()), i * 100L, i));
+        }
+        return out;
+    }
+
+    private static String json(HttpClient http, Countersign node, String method, String path, String token,
+            String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(path + " " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    private static double pct(long[] sorted, double q) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))] / 1e6;
+    }
+
+    private static int intArg(String[] args, String name, int dflt) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return dflt;
+    }
+}

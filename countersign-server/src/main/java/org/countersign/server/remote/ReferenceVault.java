@@ -1,0 +1,67 @@
+package org.countersign.server.remote;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Objects;
+import org.countersign.biometrics.api.BiometricException;
+import org.countersign.biometrics.api.Template;
+import org.countersign.biometrics.protect.ProtectedTemplate;
+import org.countersign.biometrics.protect.TemplateProtector;
+import org.countersign.biometrics.protect.TransformKey;
+import org.countersign.core.bytes.SecretBytes;
+import org.countersign.core.keys.AssociatedData;
+import org.countersign.core.keys.KeyService;
+import org.countersign.core.keys.SealedBlob;
+
+/**
+ * Makes and opens stored references (A-G6, A-S7, X.1279 §9.3): the template is transformed with a fresh per-reference
+ * key into a non-invertible, renewable code (ISO/IEC 24745), then code and key are sealed apart under the key
+ * service. Comparison happens in the protected domain; the raw template of the reference never exists again.
+ */
+public final class ReferenceVault {
+    static final String PURPOSE = "remote-reference";
+
+    private final KeyService keys;
+    private final TemplateProtector protector;
+    private final SecureRandom random;
+
+    public ReferenceVault(KeyService keys, TemplateProtector protector, SecureRandom random) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.protector = Objects.requireNonNull(protector, "protector");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /** Protects and seals {@code raw}; the caller stores the result and drops the raw template. */
+    public RemoteStore.Reference protect(String tenant, String user, String deviceType, Template raw, String source,
+            Instant now) throws BiometricException {
+        TransformKey key = TransformKey.generate(random);
+        ProtectedTemplate code = protector.protect(raw, key);
+        SealedBlob sealedCode = keys.seal(PURPOSE, referenceAd(tenant, user),
+                SecretBytes.copyOf(code.encode().toByteArray()));
+        SealedBlob sealedKey = keys.seal(PURPOSE, keyAd(tenant, user), key.secret());
+        return new RemoteStore.Reference(tenant, user, deviceType, sealedCode.encode(), sealedKey.encode(),
+                code.sourceFormat(), code.scheme(), source, now);
+    }
+
+    /** Score of a fresh probe against a stored reference, computed in the protected domain. */
+    public double compare(RemoteStore.Reference ref, Template probe) throws BiometricException {
+        SecretBytes code = keys.open(SealedBlob.decode(ref.sealedReference()), referenceAd(ref.tenantId(),
+                ref.userId()));
+        SecretBytes key = keys.open(SealedBlob.decode(ref.sealedTransformKey()), keyAd(ref.tenantId(), ref.userId()));
+        try {
+            ProtectedTemplate reference = ProtectedTemplate.decode(
+                    org.countersign.core.bytes.ByteArray.copyOf(code.revealForCrypto()));
+            return protector.compare(probe, reference, TransformKey.of(key));
+        } finally {
+            code.destroy();
+        }
+    }
+
+    static AssociatedData referenceAd(String tenant, String user) {
+        return new AssociatedData(tenant, user, "remote-reference");
+    }
+
+    static AssociatedData keyAd(String tenant, String user) {
+        return new AssociatedData(tenant, user, "remote-transform-key");
+    }
+}

@@ -1,0 +1,101 @@
+package org.countersign.server.remote;
+
+import io.javalin.config.JavalinConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.countersign.biometrics.api.BiometricException;
+import org.countersign.biometrics.face.FaceAnalyzer;
+import org.countersign.biometrics.liveness.JudgePolicy;
+import org.countersign.biometrics.liveness.LivenessJudge;
+import org.countersign.biometrics.protect.TemplateProtector;
+import org.countersign.core.replay.FreshnessPolicy;
+import org.countersign.server.ServerContext;
+import org.countersign.server.http.ApiServer;
+
+/**
+ * Assembles the remote biometric module (issue 5, ITU-T X.1279 / ISO/IEC 27553-2) from the node's context. The
+ * face models are opened on the first capture, not at start-up, so nodes that never see a capture pay nothing.
+ */
+public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
+    /** How long frame hashes are kept: far beyond any challenge's limit plus grace (X.1279 App. III item 4). */
+    static final Duration FRAME_HASH_RETENTION = Duration.ofDays(30);
+
+    private final RemoteRoutes routes;
+    private final LazyEngines engines;
+    private final RemoteBiometricService service;
+
+    private RemoteModule(ServerContext ctx) {
+        RemoteStore store = new RemoteStore(ctx.jdbc());
+        JdbcFrameHashStore hashes = new JdbcFrameHashStore(ctx.jdbc(), FRAME_HASH_RETENTION);
+        this.engines = new LazyEngines(hashes, ctx);
+        SecureSessions sessions = new SecureSessions(store, ctx.keys(), ctx.random(), ctx.clock(),
+                FreshnessPolicy.DEFAULT);
+        this.service = new RemoteBiometricService(store, sessions, new RiskPolicyEngine(ctx.random()),
+                new ReferenceVault(ctx.keys(), TemplateProtector.faceDefaults(), ctx.random()), engines,
+                JudgePolicy.defaults(), ctx.audit(), ctx.json(), ctx.random(), ctx.clock());
+        this.routes = new RemoteRoutes(service, ctx.users(), ctx.body());
+    }
+
+    /** Builds the module and registers it for closing; the caller adds the result to the route list. */
+    public static RemoteModule create(ServerContext ctx, List<AutoCloseable> closeables) {
+        RemoteModule m = new RemoteModule(ctx);
+        closeables.add(m);
+        return m;
+    }
+
+    public RemoteBiometricService service() {
+        return service;
+    }
+
+    @Override
+    public void accept(JavalinConfig config) {
+        routes.accept(config);
+    }
+
+    @Override
+    public void close() {
+        engines.close();
+    }
+
+    /** Opens the analyzer once, on demand; a failed open is retried on the next capture. */
+    static final class LazyEngines implements Supplier<RemoteBiometricService.Engines>, AutoCloseable {
+        private final JdbcFrameHashStore hashes;
+        private final ServerContext ctx;
+        private RemoteBiometricService.Engines engines;
+        private java.time.Instant lastPurge = java.time.Instant.MIN;
+
+        LazyEngines(JdbcFrameHashStore hashes, ServerContext ctx) {
+            this.hashes = hashes;
+            this.ctx = ctx;
+        }
+
+        @Override
+        public synchronized RemoteBiometricService.Engines get() {
+            if (engines == null) {
+                try {
+                    FaceAnalyzer analyzer = FaceAnalyzer.open();
+                    engines = new RemoteBiometricService.Engines(analyzer,
+                            new LivenessJudge(analyzer, hashes, ctx.clock()));
+                } catch (BiometricException e) {
+                    throw new RemoteException(RemoteException.Kind.ENGINE_UNAVAILABLE, e.getMessage());
+                }
+            }
+            // Hourly, on the capture path: hashes past retention no longer protect anything (no scheduler needed).
+            java.time.Instant now = ctx.clock().instant();
+            if (lastPurge.isBefore(now.minus(Duration.ofHours(1)))) {
+                lastPurge = now;
+                hashes.purge(now);
+            }
+            return engines;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (engines != null) {
+                engines.analyzer().close();
+                engines = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,355 @@
+package org.countersign.server.remote;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.server.store.Jdbc;
+
+/**
+ * Persistence of the remote module (schema {@code V4__remote_biometrics.sql}). Every statement names the tenant
+ * (A-G1). State that a second node may need — SRP state, channel sequence numbers, challenges — lives here, never
+ * in memory, and moves by compare-and-set so two nodes cannot both accept one message.
+ */
+public final class RemoteStore {
+    private final Jdbc jdbc;
+
+    public RemoteStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Jdbc jdbc() {
+        return jdbc;
+    }
+
+    // ---- enrolment codes and devices --------------------------------------------------------------------------
+
+    public record Enrolment(String tenantId, String userId, String deviceType, Instant expiresAt) {}
+
+    public void insertEnrolment(ByteArray codeHash, String tenant, String user, String deviceType, Instant now,
+            Instant expires) {
+        jdbc.update("insert into remote_enrolments (code_hash, tenant_id, user_id, device_type, created_at, expires_at)"
+                + " values (?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setBytes(1, codeHash.toByteArray());
+                    ps.setString(2, tenant);
+                    ps.setString(3, user);
+                    ps.setString(4, deviceType);
+                    ps.setTimestamp(5, Timestamp.from(now));
+                    ps.setTimestamp(6, Timestamp.from(expires));
+                });
+    }
+
+    public record Device(String tenantId, String deviceId, String userId, String deviceType, String srpGroup,
+            String srpDigest, ByteArray salt, ByteArray verifier, Instant createdAt) {}
+
+    public enum DeviceInsert { CREATED, ENROLMENT_INVALID, DEVICE_EXISTS }
+
+    /** Spends the enrolment code and creates the device in one transaction: both happen or neither. */
+    public DeviceInsert insertDevice(ByteArray codeHash, Device d, Instant now) {
+        return jdbc.inTransaction(c -> {
+            List<Enrolment> e = Jdbc.query(c, "update remote_enrolments set used_at = ? where code_hash = ?"
+                    + " and tenant_id = ? and used_at is null and expires_at > ?"
+                    + " returning tenant_id, user_id, device_type, expires_at", ps -> {
+                        ps.setTimestamp(1, Timestamp.from(now));
+                        ps.setBytes(2, codeHash.toByteArray());
+                        ps.setString(3, d.tenantId());
+                        ps.setTimestamp(4, Timestamp.from(now));
+                    }, rs -> new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getTimestamp(4).toInstant()));
+            if (e.isEmpty() || !e.get(0).userId().equals(d.userId()) || !e.get(0).deviceType().equals(d.deviceType())) {
+                c.rollback();
+                return DeviceInsert.ENROLMENT_INVALID;
+            }
+            List<Integer> inserted = Jdbc.query(c, "insert into remote_devices (tenant_id, device_id, user_id,"
+                    + " device_type, srp_group, srp_digest, srp_salt, srp_verifier, created_at)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning 1", ps -> {
+                        ps.setString(1, d.tenantId());
+                        ps.setString(2, d.deviceId());
+                        ps.setString(3, d.userId());
+                        ps.setString(4, d.deviceType());
+                        ps.setString(5, d.srpGroup());
+                        ps.setString(6, d.srpDigest());
+                        ps.setBytes(7, d.salt().toByteArray());
+                        ps.setBytes(8, d.verifier().toByteArray());
+                        ps.setTimestamp(9, Timestamp.from(d.createdAt()));
+                    }, rs -> 1);
+            if (inserted.isEmpty()) {
+                c.rollback();
+                return DeviceInsert.DEVICE_EXISTS;
+            }
+            return DeviceInsert.CREATED;
+        });
+    }
+
+    /** Looks up the enrolment a code would spend, without spending it. */
+    public Optional<Enrolment> findEnrolment(ByteArray codeHash, String tenant, Instant now) {
+        return jdbc.queryOne("select tenant_id, user_id, device_type, expires_at from remote_enrolments"
+                + " where code_hash = ? and tenant_id = ? and used_at is null and expires_at > ?", ps -> {
+                    ps.setBytes(1, codeHash.toByteArray());
+                    ps.setString(2, tenant);
+                    ps.setTimestamp(3, Timestamp.from(now));
+                }, rs -> new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant()));
+    }
+
+    public Optional<Device> findDevice(String tenant, String deviceId) {
+        return jdbc.queryOne("select tenant_id, device_id, user_id, device_type, srp_group, srp_digest, srp_salt,"
+                + " srp_verifier, created_at from remote_devices where tenant_id = ? and device_id = ?", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, deviceId);
+                }, rs -> new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), ByteArray.copyOf(rs.getBytes(7)),
+                        ByteArray.copyOf(rs.getBytes(8)), rs.getTimestamp(9).toInstant()));
+    }
+
+    // ---- sessions ------------------------------------------------------------------------------------------------
+
+    public record Session(String sessionId, String tenantId, String deviceId, String state, Optional<ByteArray> srpPrivate,
+            Optional<ByteArray> sessionKey, long lastReceived, long lastSent, String clientNetwork, Instant expiresAt) {}
+
+    public void insertSession(String sessionId, String tenant, String deviceId, ByteArray sealedPrivate,
+            String network, Instant now, Instant expires) {
+        jdbc.update("insert into remote_sessions (session_id, tenant_id, device_id, state, srp_private, client_network,"
+                + " created_at, expires_at) values (?, ?, ?, 'offered', ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, sessionId);
+                    ps.setString(2, tenant);
+                    ps.setString(3, deviceId);
+                    ps.setBytes(4, sealedPrivate.toByteArray());
+                    ps.setString(5, network);
+                    ps.setTimestamp(6, Timestamp.from(now));
+                    ps.setTimestamp(7, Timestamp.from(expires));
+                });
+    }
+
+    public Optional<Session> findSession(String sessionId) {
+        return jdbc.queryOne("select session_id, tenant_id, device_id, state, srp_private, session_key, last_received,"
+                + " last_sent, client_network, expires_at from remote_sessions where session_id = ?",
+                ps -> ps.setString(1, sessionId), RemoteStore::session);
+    }
+
+    private static Session session(ResultSet rs) throws SQLException {
+        byte[] b = rs.getBytes(5);
+        byte[] k = rs.getBytes(6);
+        return new Session(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                Optional.ofNullable(b).map(ByteArray::copyOf), Optional.ofNullable(k).map(ByteArray::copyOf),
+                rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getTimestamp(10).toInstant());
+    }
+
+    /**
+     * Moves an offered session to open (with its sealed key) or failed; b is erased either way, so one B answers
+     * exactly one proof (docs/srp.md). Returns false if another request got there first.
+     */
+    public boolean settleSession(String sessionId, boolean open, ByteArray sealedKey, Instant expires) {
+        return jdbc.update("update remote_sessions set state = ?, srp_private = null, session_key = ?, expires_at = ?"
+                + " where session_id = ? and state = 'offered'", ps -> {
+                    ps.setString(1, open ? "open" : "failed");
+                    ps.setBytes(2, sealedKey == null ? null : sealedKey.toByteArray());
+                    ps.setTimestamp(3, Timestamp.from(expires));
+                    ps.setString(4, sessionId);
+                }) == 1;
+    }
+
+    /** Compare-and-set of the inbound sequence: false when another request already moved it (replay or race). */
+    public boolean advanceReceived(String sessionId, long expected, long next) {
+        return jdbc.update("update remote_sessions set last_received = ? where session_id = ? and state = 'open'"
+                + " and last_received = ?", ps -> {
+                    ps.setLong(1, next);
+                    ps.setString(2, sessionId);
+                    ps.setLong(3, expected);
+                }) == 1;
+    }
+
+    /**
+     * Reserves the next outbound sequence number atomically, so that two nodes replying in one session never
+     * reuse a GCM nonce under the same key.
+     */
+    public long reserveSent(String sessionId) {
+        return jdbc.queryOne("update remote_sessions set last_sent = last_sent + 1 where session_id = ?"
+                + " returning last_sent", ps -> ps.setString(1, sessionId), rs -> rs.getLong(1))
+                .orElseThrow(() -> new RemoteException(RemoteException.Kind.SESSION_INVALID, "session vanished"));
+    }
+
+    /** Failed handshakes of one device since {@code since} (failed rows are kept until their expiry). */
+    public int recentFailedSessions(String tenant, String deviceId, Instant since) {
+        return jdbc.queryOne("select count(*) from remote_sessions where tenant_id = ? and device_id = ?"
+                + " and state = 'failed' and created_at > ?", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, deviceId);
+                    ps.setTimestamp(3, Timestamp.from(since));
+                }, rs -> rs.getInt(1)).orElse(0);
+    }
+
+    public int purgeExpiredSessions(Instant now) {
+        return jdbc.update("delete from remote_sessions where expires_at < ?", ps -> ps.setTimestamp(1,
+                Timestamp.from(now)));
+    }
+
+    // ---- challenges ------------------------------------------------------------------------------------------------
+
+    public record Challenge(String challengeId, String tenantId, String userId, String deviceId, String sessionId,
+            Operation operation, List<String> actions, int timeLimitMillis, ByteArray nonce, String decisionJson,
+            String clientNetwork, Instant issuedAt, Instant expiresAt, String status, Optional<String> outcome,
+            List<String> reasons, Optional<String> assuranceJson) {}
+
+    public void insertChallenge(Challenge c) {
+        jdbc.update("insert into remote_challenges (challenge_id, tenant_id, user_id, device_id, session_id, operation,"
+                + " actions, time_limit_ms, nonce, decision, client_network, issued_at, expires_at, status)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, 'open')", ps -> {
+                    ps.setString(1, c.challengeId());
+                    ps.setString(2, c.tenantId());
+                    ps.setString(3, c.userId());
+                    ps.setString(4, c.deviceId());
+                    ps.setString(5, c.sessionId());
+                    ps.setString(6, c.operation().name());
+                    ps.setArray(7, ps.getConnection().createArrayOf("text", c.actions().toArray()));
+                    ps.setInt(8, c.timeLimitMillis());
+                    ps.setBytes(9, c.nonce().toByteArray());
+                    ps.setString(10, c.decisionJson());
+                    ps.setString(11, c.clientNetwork());
+                    ps.setTimestamp(12, Timestamp.from(c.issuedAt()));
+                    ps.setTimestamp(13, Timestamp.from(c.expiresAt()));
+                });
+    }
+
+    private static final String CHALLENGE_COLUMNS = "challenge_id, tenant_id, user_id, device_id, session_id, operation,"
+            + " actions, time_limit_ms, nonce, decision::text, client_network, issued_at, expires_at, status, outcome,"
+            + " reasons, assurance::text";
+
+    public Optional<Challenge> findChallenge(String tenant, String challengeId) {
+        return jdbc.queryOne("select " + CHALLENGE_COLUMNS + " from remote_challenges where tenant_id = ?"
+                + " and challenge_id = ?", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, challengeId);
+                }, RemoteStore::challenge);
+    }
+
+    private static Challenge challenge(ResultSet rs) throws SQLException {
+        return new Challenge(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                Operation.valueOf(rs.getString(6)), strings(rs.getArray(7)), rs.getInt(8),
+                ByteArray.copyOf(rs.getBytes(9)), rs.getString(10), rs.getString(11), rs.getTimestamp(12).toInstant(),
+                rs.getTimestamp(13).toInstant(), rs.getString(14), Optional.ofNullable(rs.getString(15)),
+                strings(rs.getArray(16)), Optional.ofNullable(rs.getString(17)));
+    }
+
+    private static List<String> strings(Array a) throws SQLException {
+        return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
+    }
+
+    /** Marks an open challenge answered; false when it was answered already (a challenge is answered once). */
+    public boolean claimChallenge(String challengeId, Instant now) {
+        return jdbc.update("update remote_challenges set status = 'answered', answered_at = ? where challenge_id = ?"
+                + " and status = 'open'", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setString(2, challengeId);
+                }) == 1;
+    }
+
+    public void recordOutcome(String challengeId, String outcome, List<String> reasons, String assuranceJson) {
+        jdbc.update("update remote_challenges set outcome = ?, reasons = ?, assurance = ?::jsonb where challenge_id = ?",
+                ps -> {
+                    ps.setString(1, outcome);
+                    ps.setArray(2, ps.getConnection().createArrayOf("text", reasons.toArray()));
+                    ps.setString(3, assuranceJson);
+                    ps.setString(4, challengeId);
+                });
+    }
+
+    /** User and device history the decision logic needs (X.1279 §7.3.6 keeps risk data with the references). */
+    public record History(int recentFailures, boolean networkSeen, Optional<Instant> lastSuccess,
+            boolean deviceKnown) {}
+
+    public History history(String tenant, String user, String deviceId, String network, Instant failuresSince) {
+        return jdbc.inConnection(c -> {
+            int failures = Jdbc.query(c, "select count(*) from remote_challenges where tenant_id = ? and user_id = ?"
+                    + " and outcome in ('REFUSED', 'UNUSABLE') and issued_at > ?", ps -> {
+                        ps.setString(1, tenant);
+                        ps.setString(2, user);
+                        ps.setTimestamp(3, Timestamp.from(failuresSince));
+                    }, rs -> rs.getInt(1)).get(0);
+            boolean seen = !Jdbc.query(c, "select 1 from remote_challenges where tenant_id = ? and user_id = ?"
+                    + " and outcome = 'ACCEPTED' and client_network = ? limit 1", ps -> {
+                        ps.setString(1, tenant);
+                        ps.setString(2, user);
+                        ps.setString(3, network);
+                    }, rs -> 1).isEmpty();
+            Optional<Instant> last = Jdbc.query(c, "select max(answered_at) from remote_challenges where tenant_id = ?"
+                    + " and user_id = ? and outcome = 'ACCEPTED'", ps -> {
+                        ps.setString(1, tenant);
+                        ps.setString(2, user);
+                    }, rs -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant)).get(0);
+            boolean known = !Jdbc.query(c, "select 1 from remote_challenges where tenant_id = ? and device_id = ?"
+                    + " and outcome = 'ACCEPTED' limit 1", ps -> {
+                        ps.setString(1, tenant);
+                        ps.setString(2, deviceId);
+                    }, rs -> 1).isEmpty();
+            return new History(failures, seen, last, known);
+        });
+    }
+
+    // ---- references ------------------------------------------------------------------------------------------------
+
+    public record Reference(String tenantId, String userId, String deviceType, ByteArray sealedReference,
+            ByteArray sealedTransformKey, String sourceFormat, String scheme, String source, Instant createdAt) {}
+
+    public void upsertReference(Reference r) {
+        jdbc.update("insert into remote_references (tenant_id, user_id, device_type, reference, transform_key,"
+                + " source_format, scheme, source, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict (tenant_id, user_id, device_type) do update set reference = excluded.reference,"
+                + " transform_key = excluded.transform_key, source_format = excluded.source_format,"
+                + " scheme = excluded.scheme, source = excluded.source, created_at = excluded.created_at", ps -> {
+                    ps.setString(1, r.tenantId());
+                    ps.setString(2, r.userId());
+                    ps.setString(3, r.deviceType());
+                    ps.setBytes(4, r.sealedReference().toByteArray());
+                    ps.setBytes(5, r.sealedTransformKey().toByteArray());
+                    ps.setString(6, r.sourceFormat());
+                    ps.setString(7, r.scheme());
+                    ps.setString(8, r.source());
+                    ps.setTimestamp(9, Timestamp.from(r.createdAt()));
+                });
+    }
+
+    /** The user's references, the one for {@code preferredType} first, then newest first. */
+    public List<Reference> references(String tenant, String user, String preferredType) {
+        return jdbc.query("select tenant_id, user_id, device_type, reference, transform_key, source_format, scheme,"
+                + " source, created_at from remote_references where tenant_id = ? and user_id = ?"
+                + " order by (device_type = ?) desc, created_at desc", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, user);
+                    ps.setString(3, preferredType);
+                }, rs -> new Reference(rs.getString(1), rs.getString(2), rs.getString(3),
+                        ByteArray.copyOf(rs.getBytes(4)), ByteArray.copyOf(rs.getBytes(5)), rs.getString(6),
+                        rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant()));
+    }
+
+    public int deleteReference(String tenant, String user, String deviceType) {
+        return jdbc.update("delete from remote_references where tenant_id = ? and user_id = ? and device_type = ?",
+                ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, user);
+                    ps.setString(3, deviceType);
+                });
+    }
+
+    // ---- policies --------------------------------------------------------------------------------------------------
+
+    public Optional<String> policyJson(String tenant) {
+        return jdbc.queryOne("select policy::text from remote_policies where tenant_id = ?",
+                ps -> ps.setString(1, tenant), rs -> rs.getString(1));
+    }
+
+    public void savePolicy(String tenant, String json, Instant now) {
+        jdbc.update("insert into remote_policies (tenant_id, policy, updated_at) values (?, ?::jsonb, ?)"
+                + " on conflict (tenant_id) do update set policy = excluded.policy, updated_at = excluded.updated_at",
+                ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, json);
+                    ps.setTimestamp(3, Timestamp.from(now));
+                });
+    }
+}

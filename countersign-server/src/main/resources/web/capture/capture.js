@@ -1,0 +1,168 @@
+// The verifier's capture page (X.1279 §8.2.x steps 2-11 in a browser): SRP login with a per-device secret kept in
+// this browser, the sealed request and challenge, a prompt and progress per action while frames are grabbed from the
+// camera through a canvas as JPEG (longer side at most 640 px), the sealed capture, and the sealed result.
+// URL parameters: tenant, user, op (REGISTER | AUTHENTICATE | DEREGISTER), code (enrolment code, first use only).
+import { clientRun, computeVerifier, b64url, fromB64url, sameBytes } from './srp.js';
+import { Channel, encodePayload, decodePayload, TYPES } from './channel.js';
+
+const q = new URLSearchParams(location.search);
+const tenant = q.get('tenant');
+const user = q.get('user');
+const op = (q.get('op') || 'AUTHENTICATE').toUpperCase();
+const code = q.get('code');
+const $ = id => document.getElementById(id);
+const PROMPTS = {
+  NOD: 'Nod: head down, then back up',
+  SHAKE: 'Shake your head: left, then right',
+  BLINK: 'Blink with both eyes',
+  OPEN_MOUTH: 'Open your mouth, then close it',
+};
+const FPS = 10;
+
+function status(text) { $('status').textContent = text; }
+
+async function postJson(path, body) {
+  const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const j = await r.json();
+  if (!r.ok) throw Object.assign(new Error(j.detail || j.title), { problem: j });
+  return j;
+}
+
+async function postSealed(path, deviceId, bytes) {
+  const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream',
+    'Countersign-Client': deviceId }, body: bytes });
+  if (!r.ok) {
+    const j = await r.json();
+    throw Object.assign(new Error(j.detail || j.title), { problem: j });
+  }
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+// A-C5: the device secret is created here once and only its SRP verifier leaves the browser.
+async function device() {
+  const key = 'countersign.device.' + tenant + '.' + user;
+  const stored = localStorage.getItem(key);
+  if (stored) return JSON.parse(stored);
+  if (!code) throw new Error('this browser is not enrolled: open the link your service sent, with its code');
+  const secret = crypto.getRandomValues(new Uint8Array(32));
+  const deviceId = 'b-' + b64url(crypto.getRandomValues(new Uint8Array(16)));
+  const salt = crypto.getRandomValues(new Uint8Array(32));
+  const verifier = await computeVerifier('RFC5054_2048', 'SHA256', deviceId, secret, salt);
+  await postJson('/v1/remote/devices', { tenant, enrolmentCode: code, deviceId, srpGroup: 'RFC5054_2048',
+    srpHash: 'SHA256', salt: b64url(salt), verifier: b64url(verifier) });
+  const d = { deviceId, secret: b64url(secret) };
+  localStorage.setItem(key, JSON.stringify(d));
+  return d;
+}
+
+async function login(d) {
+  const offer = await postJson('/v1/remote/sessions', { tenant, deviceId: d.deviceId });
+  if (offer.srpGroup !== 'RFC5054_2048' || offer.srpHash !== 'SHA256') throw new Error('unexpected SRP parameters');
+  const run = await clientRun({ groupName: offer.srpGroup, hash: offer.srpHash, identity: d.deviceId,
+    password: fromB64url(d.secret), salt: fromB64url(offer.salt), B: fromB64url(offer.serverPublicB) });
+  const opened = await postJson('/v1/remote/sessions/' + offer.sessionId + '/proof',
+    { clientPublicA: b64url(run.A), clientProofM1: b64url(run.M1) });
+  // Use K only after the server proved it holds the verifier (docs/srp.md step 5).
+  if (!sameBytes(fromB64url(opened.serverProofM2), run.M2)) throw new Error('the server failed its SRP proof');
+  return { sessionId: offer.sessionId, channel: await Channel.open(run.K, fromB64url(offer.sessionId)) };
+}
+
+function showActions(actions, current) {
+  const ol = $('actions');
+  ol.innerHTML = '';
+  actions.forEach((a, i) => {
+    const li = document.createElement('li');
+    li.textContent = PROMPTS[a] || a;
+    li.className = i < current ? 'done' : i === current ? 'current' : '';
+    ol.appendChild(li);
+  });
+}
+
+// Steps 5-7: prompt per action, frames from the camera through a canvas, one per new video frame.
+async function capture(video, challenge) {
+  const actions = challenge.actions;
+  const duration = Math.min(challenge.timeLimitMillis - 1500, 1500 + 2500 * Math.max(1, actions.length));
+  const maxFrames = Math.min(challenge.limits.maxFrames, Math.floor(duration / 1000 * FPS));
+  const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(video.videoWidth * scale);
+  canvas.height = Math.round(video.videoHeight * scale);
+  const g = canvas.getContext('2d');
+  const frames = [];
+  const t0 = performance.now();
+  let last = -1000;
+  await new Promise(resolve => {
+    const tick = async () => {
+      const t = performance.now() - t0;
+      const slot = actions.length ? Math.min(actions.length - 1, Math.floor((t - 750) / ((duration - 750) / actions.length))) : -1;
+      $('prompt').textContent = t < 750 ? 'Look at the camera' : (PROMPTS[actions[Math.max(0, slot)]] || 'Hold still');
+      showActions(actions, Math.max(0, slot));
+      $('progress').value = Math.min(100, 100 * t / duration);
+      if (t - last >= 1000 / FPS - 5 && frames.length < maxFrames) {
+        last = t;
+        g.drawImage(video, 0, 0, canvas.width, canvas.height);
+        const blob = await new Promise(r => canvas.toBlob(r, 'image/jpeg', 0.85));
+        frames.push({ sequence: frames.length, capturedAtMillis: Math.round(t), jpeg: new Uint8Array(await blob.arrayBuffer()) });
+      }
+      if (t >= duration || frames.length >= maxFrames) return resolve();
+      if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick); else requestAnimationFrame(tick);
+    };
+    tick();
+  });
+  // Strictly increasing capture times, as the server requires.
+  for (let i = 1; i < frames.length; i++) {
+    if (frames[i].capturedAtMillis <= frames[i - 1].capturedAtMillis) frames[i].capturedAtMillis = frames[i - 1].capturedAtMillis + 1;
+  }
+  $('prompt').textContent = '';
+  showActions(actions, actions.length);
+  console.log('captured ' + frames.length + ' frames over ' + Math.round(performance.now() - t0) + ' ms, '
+    + new Set(frames.map(f => f.jpeg.length)).size + ' distinct sizes, video ' + video.videoWidth + 'x' + video.videoHeight
+    + (video.requestVideoFrameCallback ? ', per video frame' : ', per animation frame'));
+  return frames;
+}
+
+function showResult(outcome, detail) {
+  const box = $('result');
+  box.hidden = false;
+  box.className = outcome === 'ACCEPTED' ? 'accepted' : 'refused';
+  $('result-title').textContent = outcome === 'ACCEPTED' ? 'Done: ' + op.toLowerCase() + ' accepted' : 'Not accepted';
+  $('result-detail').textContent = detail;
+  document.body.dataset.outcome = outcome;
+  status(outcome);
+}
+
+async function run() {
+  try {
+    if (!tenant || !user) throw new Error('missing tenant or user in the address');
+    status('Starting the camera…');
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+    const video = $('camera');
+    video.srcObject = stream;
+    await new Promise(r => (video.readyState >= 2 ? r() : (video.onloadeddata = r)));
+    status('Opening a secure channel…');
+    const d = await device();
+    const s = await login(d);
+    const base = '/v1/remote/sessions/' + s.sessionId;
+    const req = await s.channel.seal(TYPES.REQUEST, new Uint8Array(0), encodePayload({ operation: op, userId: user,
+      device: { emulator: false, rooted: false, osName: 'browser', osVersion: '', model: navigator.userAgent.slice(0, 100) } }));
+    const challenge = decodePayload(await s.channel.open(await postSealed(base + '/request', d.deviceId, req), TYPES.CHALLENGE));
+    const nonce = fromB64url(challenge.nonce);
+    showActions(challenge.actions, -1);
+    status('Ready: ' + challenge.actions.length + ' action(s), ' + Math.round(challenge.timeLimitMillis / 1000) + ' s');
+    const frames = await capture(video, challenge);
+    stream.getTracks().forEach(t => t.stop());
+    status('Checking…');
+    const manifest = { challengeId: challenge.challengeId, clientActions: [],
+      frames: frames.map(f => ({ sequence: f.sequence, capturedAtMillis: f.capturedAtMillis })) };
+    const sealed = await s.channel.seal(TYPES.CAPTURE, nonce, encodePayload(manifest, frames.map(f => f.jpeg)));
+    const result = decodePayload(await s.channel.open(await postSealed(base + '/capture', d.deviceId, sealed), TYPES.RESULT, nonce));
+    showResult(result.outcome, result.reasons.length ? 'Reasons: ' + result.reasons.join(', ') : 'Thank you.');
+  } catch (e) {
+    const reasons = e.problem && e.problem.reasonCodes ? ' (' + e.problem.reasonCodes.join(', ') + ')' : '';
+    showResult('ERROR', e.message + reasons);
+  }
+}
+
+$('start').disabled = false;
+$('start').addEventListener('click', () => { $('start').disabled = true; run(); });
+if (q.get('autostart') === '1') { $('start').disabled = true; run(); }

@@ -1,0 +1,311 @@
+package org.countersign.server.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.countersign.agent.remote.DeviceCredential;
+import org.countersign.agent.remote.RemoteChallenge;
+import org.countersign.agent.remote.RemoteException;
+import org.countersign.agent.remote.RemoteResult;
+import org.countersign.agent.remote.RemoteSession;
+import org.countersign.biometrics.liveness.Action;
+import org.countersign.biometrics.liveness.CapturedFrame;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.keys.SealedBlob;
+import org.countersign.server.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The X.1279 §8.2 flows end to end over HTTPS with the server's liveness judge on real frames, and the attacks
+ * that must fail. Test names say which real material each capture was built from.
+ *
+ * <p>The tenant's policy limits the actions so that the real clips can answer: the blink clip performs a blink and
+ * nothing else; a two-action test uses stills of one person joined with mirrored stills (a head shake).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RemoteFlowTest {
+    TestServer server;
+    RemoteFixture fx;
+    DeviceCredential sam;
+    List<ByteArray> samRegistrationFrames;
+    RemoteResult samRegistration;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = TestServer.onPostgres(c -> c);
+        fx = new RemoteFixture(server, "flow");
+        fx.policy(RemoteFixture.onlyActions(1, "BLINK"));
+        sam = fx.device("sam", "cli");
+        samRegistrationFrames = Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.85f);
+        RemoteSession s = fx.client.login(sam);
+        RemoteChallenge c = s.request("REGISTER", "sam", null, null);
+        samRegistration = s.capture(c, Frames.capture(samRegistrationFrames), List.of(Action.BLINK));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private RemoteResult authenticate(DeviceCredential d, List<ByteArray> frames) throws Exception {
+        RemoteSession s = fx.client.login(d);
+        RemoteChallenge c = s.request("AUTHENTICATE", d.userId(), null, null);
+        return s.capture(c, Frames.capture(frames), c.actions());
+    }
+
+    /** The attacker fails either way: a refused decision, or an unusable capture (422). */
+    private void assertAttackerFails(DeviceCredential d, List<ByteArray> frames, String... expectedReasons)
+            throws Exception {
+        List<String> reasons;
+        try {
+            RemoteResult r = authenticate(d, frames);
+            assertThat(r.outcome()).isEqualTo("REFUSED");
+            reasons = r.reasons();
+        } catch (RemoteException e) {
+            assertThat(e.status()).isEqualTo(422);
+            reasons = e.reasonCodes();
+        }
+        assertThat(reasons).isNotEmpty();
+        if (expectedReasons.length > 0) {
+            assertThat(reasons).contains(expectedReasons);
+        }
+    }
+
+    @Test
+    void X1279_8_2_1_registration_blinkClipRealFrames_acceptedAndStoredOnlyProtectedAndSealed() throws Exception {
+        assertThat(samRegistration.outcome()).as(samRegistration.toString()).isEqualTo("ACCEPTED");
+        assertThat(samRegistration.assurance().path("actionsSeen").toString()).contains("BLINK");
+        assertThat(samRegistration.assurance().path("referenceProtection").asText()).contains("biohash");
+        // A-S6, D-3: the stored row holds two sealed blobs, nothing else; no table holds a frame.
+        try (var c = server.node.store().dataSource().getConnection();
+                var rs = c.createStatement().executeQuery("select reference, transform_key, source from"
+                        + " remote_references where tenant_id = 'flow' and user_id = 'sam'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(SealedBlob.decode(ByteArray.copyOf(rs.getBytes(1))).keyId()).isNotBlank();
+            assertThat(SealedBlob.decode(ByteArray.copyOf(rs.getBytes(2))).keyId()).isNotBlank();
+            assertThat(rs.getString(3)).isEqualTo("capture");
+        }
+        try (var c = server.node.store().dataSource().getConnection();
+                var rs = c.createStatement().executeQuery("select count(*) from remote_frame_hashes")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(40);
+        }
+    }
+
+    @Test
+    void X1279_8_2_2_authentication_laterFramesOfTheSameBlinkClip_accepted_andTheRpReadsTheSameOutcome()
+            throws Exception {
+        RemoteSession s = fx.client.login(sam);
+        RemoteChallenge c = s.request("AUTHENTICATE", "sam", null, null);
+        assertThat(c.actions()).containsExactly(Action.BLINK);
+        RemoteResult r = s.capture(c, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58), 0.85f)),
+                List.of(Action.BLINK));
+        assertThat(r.outcome()).as(r.toString()).isEqualTo("ACCEPTED");
+        assertThat(r.assurance().path("comparisonScore").asDouble())
+                .isGreaterThanOrEqualTo(r.assurance().path("matchThreshold").asDouble());
+        assertThat(r.assurance().path("padPerformed").asBoolean()).isTrue();
+        var view = server.get("/v1/remote/challenges/" + c.challengeId(), fx.apiKey).json();
+        assertThat(view.get("outcome").asText()).isEqualTo("ACCEPTED");
+        assertThat(view.get("status").asText()).isEqualTo("answered");
+    }
+
+    @Test
+    void X1279_7_3_3_referencesPerDeviceType_kioskRegistrationKeptApart_andUsedForTheKiosk() throws Exception {
+        DeviceCredential kiosk = fx.device("sam", "kiosk");
+        RemoteSession s = fx.client.login(kiosk);
+        RemoteChallenge reg = s.request("REGISTER", "sam", null, null);
+        // The same real clip, encoded at another quality: new bytes, as another camera would give.
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.70f)),
+                List.of()).outcome()).isEqualTo("ACCEPTED");
+        RemoteChallenge auth = s.request("AUTHENTICATE", "sam", null, null);
+        RemoteResult r = s.capture(auth, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58),
+                0.70f)), List.of());
+        assertThat(r.outcome()).isEqualTo("ACCEPTED");
+        assertThat(r.assurance().path("referenceDeviceType").asText()).isEqualTo("kiosk");
+        try (var c = server.node.store().dataSource().getConnection();
+                var rs = c.createStatement().executeQuery("select device_type from remote_references where"
+                        + " tenant_id = 'flow' and user_id = 'sam' order by device_type")) {
+            List<String> types = new ArrayList<>();
+            while (rs.next()) {
+                types.add(rs.getString(1));
+            }
+            assertThat(types).containsExactly("cli", "kiosk");
+        }
+    }
+
+    @Test
+    void attack_oneStillFrameRepeated_photoOfTheBlinkSubject_refusedAsStillImage() throws Exception {
+        // Quality 0.92: at 0.85 this still (a frame of the blink clip) would match a registered frame byte for byte.
+        ByteArray still = Frames.jpeg(Frames.file("liveness/photo-attack/still_blink_subject_eyes_open.png"), 0.92f);
+        List<ByteArray> frames = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            frames.add(still);
+        }
+        assertAttackerFails(sam, frames, "STILL_IMAGE");
+    }
+
+    @Test
+    void attack_printedPhoto_nuaaImposterFrames_refusedAsPresentationAttack() throws Exception {
+        List<BufferedImage> imgs = Frames.files("pad/nuaa/attack/0001", "").stream().limit(12).map(Frames::read)
+                .toList();
+        assertAttackerFails(sam, Frames.jpegs(imgs, 0.85f), "PRESENTATION_ATTACK");
+    }
+
+    @Test
+    void attack_cgiFace_multiangleSyntheticHeadStills_refused() throws Exception {
+        List<BufferedImage> imgs = Frames.files("faces/human-samples", "cgi-multiangle-").stream().map(Frames::read)
+                .toList();
+        assertAttackerFails(sam, Frames.jpegs(imgs, 0.85f));
+    }
+
+    @Test
+    void attack_recordedRegistrationCaptureReplayed_toNewChallenge_refusedAsReplayed_reencodedRefusedByActions()
+            throws Exception {
+        // Byte-identical replay of the recorded registration capture.
+        assertAttackerFails(sam, samRegistrationFrames, "FRAME_REPLAYED");
+        // Re-encoded so that no hash matches, against a fresh two-action challenge the recording cannot answer.
+        fx.policy(RemoteFixture.onlyActions(2, "BLINK", "OPEN_MOUTH"));
+        try {
+            assertAttackerFails(sam, Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.80f),
+                    "ACTION_MISSING");
+        } finally {
+            fx.policy(RemoteFixture.onlyActions(1, "BLINK"));
+        }
+    }
+
+    @Test
+    void attack_actionsInWrongOrder_stockEmotionsBStillsJoinedWithMirrors_blinkThenShake_refused() throws Exception {
+        fx.policy(RemoteFixture.onlyActions(2, "BLINK", "SHAKE"));
+        try {
+            RemoteSession s = fx.client.login(sam);
+            RemoteChallenge c = s.request("AUTHENTICATE", "sam", null, null);
+            // The recording shows BLINK then SHAKE; ask until the server's random order is the other one.
+            for (int i = 0; i < 30 && !c.actions().equals(List.of(Action.SHAKE, Action.BLINK)); i++) {
+                c = s.request("AUTHENTICATE", "sam", null, null);
+            }
+            assertThat(c.actions()).containsExactly(Action.SHAKE, Action.BLINK);
+            String dir = "faces/human-samples/stock-emotions-b-";
+            BufferedImage b1 = Frames.file(dir + "1.jpg");
+            BufferedImage b2 = Frames.file(dir + "2.jpg");
+            BufferedImage b4 = Frames.file(dir + "4.jpg");
+            BufferedImage b7 = Frames.file(dir + "7.jpg");
+            BufferedImage b8 = Frames.file(dir + "8.jpg");
+            List<BufferedImage> seq = List.of(b8, b2, b8, b1, b2, b4, b2, b7, Frames.mirror(b8), Frames.mirror(b2), b8);
+            // Identical stills must stay byte-identical within the capture, as the judge's still check expects.
+            List<ByteArray> frames = seq.stream().map(i -> Frames.jpeg(i, 0.9f)).toList();
+            RemoteResult r = s.capture(c, Frames.capture(frames), List.of(Action.BLINK, Action.SHAKE));
+            assertThat(r.outcome()).isEqualTo("REFUSED");
+            assertThat(r.reasons()).contains("ACTIONS_OUT_OF_ORDER");
+        } finally {
+            fx.policy(RemoteFixture.onlyActions(1, "BLINK"));
+        }
+    }
+
+    @Test
+    void attack_differentPerson_stationaryClipWithASpontaneousBlink_refusedAsReferenceMismatch() throws Exception {
+        RemoteResult r = authenticate(sam, Frames.jpegs(Frames.clip("stationary_male4_istock", 1, 40), 0.85f));
+        assertThat(r.outcome()).as(r.toString()).isEqualTo("REFUSED");
+        assertThat(r.reasons()).containsExactly("REFERENCE_MISMATCH");
+        assertThat(r.assurance().path("comparisonScore").asDouble())
+                .isLessThan(r.assurance().path("matchThreshold").asDouble());
+    }
+
+    @Test
+    void X1279_8_2_3_deregistration_livenessAuthenticationFirst_thenReferenceRemoved() throws Exception {
+        DeviceCredential tom = fx.device("tom", "cli");
+        RemoteSession s = fx.client.login(tom);
+        RemoteChallenge reg = s.request("REGISTER", "tom", null, null);
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.75f)),
+                List.of()).outcome()).isEqualTo("ACCEPTED");
+        RemoteChallenge dereg = s.request("DEREGISTER", "tom", null, null);
+        assertThat(dereg.rules()).contains("operation.deregistration");
+        RemoteResult r = s.capture(dereg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58),
+                0.75f)), List.of());
+        assertThat(r.outcome()).as(r.toString()).isEqualTo("ACCEPTED");
+        assertThatThrownBy(() -> s.request("AUTHENTICATE", "tom", null, null))
+                .isInstanceOfSatisfying(RemoteException.class, e -> assertThat(e.problemType())
+                        .isEqualTo("remote-not-registered"));
+    }
+
+    @Test
+    void badInput_truncatedNonImageTooFewTooManyOutOfOrder_zeroAndSeveralFaces_answeredTwice_4xxNothingStored()
+            throws Exception {
+        DeviceCredential nina = fx.device("nina", "cli");
+        RemoteSession s = fx.client.login(nina);
+        List<ByteArray> good = Frames.jpegs(Frames.clip("blink_frontal_male1", 59, 70), 0.7f);
+
+        List<ByteArray> truncated = new ArrayList<>(good);
+        byte[] t = good.get(3).toByteArray();
+        truncated.set(3, ByteArray.copyOf(Arrays.copyOf(t, t.length / 2)));
+        assertUnusable(s, Frames.capture(truncated), "IMAGE_UNREADABLE");
+
+        List<ByteArray> text = new ArrayList<>(good);
+        text.set(2, ByteArray.ofUtf8("this is not an image at all"));
+        assertUnusable(s, Frames.capture(text), "IMAGE_UNREADABLE");
+
+        assertUnusable(s, Frames.capture(good.subList(0, 3)), "TOO_FEW_FRAMES");
+
+        List<ByteArray> many = new ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            many.add(good.get(i % good.size()));
+        }
+        assertUnusable(s, Frames.capture(many), "TOO_MANY_FRAMES");
+
+        List<CapturedFrame> swapped = new ArrayList<>(Frames.capture(good));
+        CapturedFrame a = swapped.get(4);
+        swapped.set(4, swapped.get(5));
+        swapped.set(5, a);
+        assertUnusable(s, swapped, "FRAMES_OUT_OF_ORDER");
+
+        // Zero faces: crops of a real photograph of an empty scene.
+        BufferedImage bg = Frames.file("faces/human-samples/background.jpg");
+        List<ByteArray> empty = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int w = bg.getWidth() / 2;
+            int h = bg.getHeight() / 2;
+            empty.add(Frames.jpeg(bg.getSubimage(i * (bg.getWidth() - w) / 10, i * (bg.getHeight() - h) / 10, w, h),
+                    0.85f));
+        }
+        assertUnusable(s, Frames.capture(empty), "NO_FACE");
+
+        // Several faces: real group photographs and their mirror images.
+        List<ByteArray> groups = new ArrayList<>();
+        for (var p : Frames.files("faces/human-samples", "group-")) {
+            BufferedImage g = Frames.read(p);
+            groups.add(Frames.jpeg(g, 0.5f));
+            groups.add(Frames.jpeg(Frames.mirror(g), 0.5f));
+        }
+        assertUnusable(s, Frames.capture(groups), "SEVERAL_FACES");
+
+        // Nothing partial: none of the refused registrations left a reference behind.
+        assertThatThrownBy(() -> s.request("AUTHENTICATE", "nina", null, null))
+                .isInstanceOfSatisfying(RemoteException.class, e -> assertThat(e.problemType())
+                        .isEqualTo("remote-not-registered"));
+
+        // A challenge is answered once.
+        RemoteChallenge c = s.request("REGISTER", "nina", null, null);
+        assertThatThrownBy(() -> s.capture(c, Frames.capture(good.subList(0, 3)), List.of()))
+                .isInstanceOf(RemoteException.class);
+        assertThatThrownBy(() -> s.capture(c, Frames.capture(good), List.of()))
+                .isInstanceOfSatisfying(RemoteException.class, e -> {
+                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.reasonCodes()).containsExactly("CHALLENGE_ALREADY_ANSWERED");
+                });
+    }
+
+    private void assertUnusable(RemoteSession s, List<CapturedFrame> frames, String reason) throws Exception {
+        RemoteChallenge c = s.request("REGISTER", "nina", null, null);
+        assertThatThrownBy(() -> s.capture(c, frames, List.of())).isInstanceOfSatisfying(RemoteException.class, e -> {
+            assertThat(e.status()).as(e.getMessage()).isEqualTo(422);
+            assertThat(e.problemType()).isEqualTo("remote-capture-unusable");
+            assertThat(e.reasonCodes()).contains(reason);
+        });
+    }
+}
