@@ -95,6 +95,7 @@ class WebAuthenticatorScriptTest {
                 .isEqualTo(fresh);
     }
 
+    /** Both browser clients' protocol code: the web authenticator (OCRA, offset) and the capture page (SRP-6a). */
     @Test
     void javascriptProtocolTestsPass() throws Exception {
         Optional<String> node = which("node");
@@ -105,7 +106,7 @@ class WebAuthenticatorScriptTest {
             Assumptions.abort("node is not installed: JavaScript tests skipped");
         }
         Path out = Files.createTempFile("oob-js-test", ".log");
-        Process p = new ProcessBuilder(node.get(), "--test", "src/test/js/oob.test.mjs")
+        Process p = new ProcessBuilder(node.get(), "--test", "src/test/js/oob.test.mjs", "src/test/js/srp.test.mjs")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         boolean done = p.waitFor(5, TimeUnit.MINUTES);
         String log = Files.readString(out, StandardCharsets.UTF_8);
