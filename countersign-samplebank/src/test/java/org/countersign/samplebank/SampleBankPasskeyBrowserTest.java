@@ -229,6 +229,28 @@ class SampleBankPasskeyBrowserTest {
     }
 
     @Test
+    void aPageThatLowersUserVerificationGetsAnAssertionTheVerifierRefuses() {
+        openAccountWithPasskey(false);
+        JsonObject p = new JsonObject();
+        p.addProperty("authenticatorId", authenticatorId);
+        p.addProperty("isUserVerified", false);
+        cdp.send("WebAuthn.setUserVerified", p);
+        // A tampered page asks the device for no user verification; the assertion it gets lacks the UV flag, and
+        // the verifier (through the bank) refuses it.
+        page.route("**/login/passkey/options", route -> {
+            var fetched = route.fetch();
+            String body = fetched.text().replace("\"userVerification\":\"required\"",
+                    "\"userVerification\":\"discouraged\"");
+            route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(fetched).setBody(body));
+        });
+        signInWithPasskey();
+        assertThat(page.locator("#passkey-error")).containsText("Your device did not confirm that it checked your "
+                + "fingerprint, face or screen lock. You are not signed in.");
+        assertThat(page.locator("header")).not().containsText("Signed in as");
+        screenshot("05-refused-by-the-verifier");
+    }
+
+    @Test
     void userWithoutAPasskeyIsToldWhatToDo() {
         signInWithPasskey();
         assertThat(page.locator("#passkey-error")).containsText("No passkey is set up for this user id");
