@@ -101,6 +101,13 @@ public final class SampleBank implements AutoCloseable {
             config.routes.post("/account/password-login", this::passwordLoginSetting);
             config.routes.post("/account/password", this::changePassword);
             config.routes.post("/account/release", this::release);
+            config.routes.get("/account/passkeys/new", this::newPasskeyPage);
+            config.routes.post("/account/passkeys/consent", this::passkeyConsent);
+            config.routes.post("/account/passkeys/options", this::passkeyRegistrationOptions);
+            config.routes.post("/account/passkeys/finish", this::passkeyRegistrationFinish);
+            config.routes.get("/login/passkey", this::passkeyLoginPage);
+            config.routes.post("/login/passkey/options", this::passkeyLoginOptions);
+            config.routes.post("/login/passkey/finish", this::passkeyLoginFinish);
             config.routes.post("/logout", ctx -> {
                 if (requireCsrf(ctx)) {
                     sessions.signOut(ctx);
@@ -216,7 +223,8 @@ public final class SampleBank implements AutoCloseable {
                 + "<form method=\"post\" action=\"/login\" class=\"card\">" + csrfField(s.csrf)
                 + field("userId", "User id", "text", "autocomplete=\"username\" required maxlength=\"64\"")
                 + "<button type=\"submit\" class=\"primary\">Continue</button></form>"
-                + "<ul class=\"links\"><li><a href=\"/password\">Sign in with a password</a></li>"
+                + "<ul class=\"links\"><li><a href=\"/login/passkey\">Sign in with a passkey</a></li>"
+                + "<li><a href=\"/password\">Sign in with a password</a></li>"
                 + "<li><a href=\"/signup\">Open an account</a></li>"
                 + "<li><a href=\"/recover\">Lost your phone? Use a recovery code</a></li></ul>");
     }
@@ -454,6 +462,9 @@ public final class SampleBank implements AutoCloseable {
         Session s = maybe.get();
         String user = s.userId;
         StringBuilder b = new StringBuilder(takeFlash(s));
+        if (s.signedInWith != null) {
+            b.append("<p class=\"note\" id=\"signed-in-with\">").append(esc(s.signedInWith)).append("</p>");
+        }
         accounts.get(user).filter(a -> a.passwordRenewed).ifPresent(a -> b.append("<p class=\"note\">After your last "
                 + "sign-in with the authenticator your password was replaced by a random one (automatic password "
                 + "renewal). Use the authenticator, or set a new password below.</p>"));
@@ -493,6 +504,8 @@ public final class SampleBank implements AutoCloseable {
         b.append("<form method=\"post\" action=\"/account/enrol\">").append(csrfField(s.csrf))
                 .append("<button type=\"submit\" class=\"primary\" id=\"enrol\">Set up a new authenticator</button></form>")
                 .append("</section>");
+
+        passkeySection(b, s);
 
         boolean disabled;
         try {
@@ -598,6 +611,322 @@ public final class SampleBank implements AutoCloseable {
                     + "set up a new authenticator.";
             ctx.redirect("/account", HttpStatus.SEE_OTHER);
         });
+    }
+
+    // ------------------------------------------------------------------ passkeys (ISO/IEC 27553-1 local mode)
+
+    static final String PASSKEY_SIGN_IN_TEXT = "Sign in to Sample Bank";
+
+    private void passkeySection(StringBuilder b, Session s) {
+        b.append("<section class=\"card\" aria-labelledby=\"passkeys-title\"><h2 id=\"passkeys-title\">Passkeys</h2>")
+                .append("<p>A passkey lets this browser's device sign you in after it checks your fingerprint, face or "
+                        + "screen lock. The check happens on your device; the bank never sees it.</p>");
+        JsonNode list;
+        try {
+            list = verifier.passkeys(s.userId).path("credentials");
+        } catch (VerifierException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            list = JSON.createArrayNode();
+        }
+        if (list.isEmpty()) {
+            b.append("<p id=\"no-passkeys\">No passkey yet.</p>");
+        } else {
+            b.append("<table id=\"passkeys\"><thead><tr><th scope=\"col\">Passkey</th><th scope=\"col\">Added</th>"
+                    + "<th scope=\"col\">Last used</th><th scope=\"col\">Protection</th><th scope=\"col\">Attestation</th>"
+                    + "<th scope=\"col\">Status</th></tr></thead><tbody>");
+            for (JsonNode k : list) {
+                String id = k.path("credentialId").asText();
+                b.append("<tr><td title=\"").append(esc(id)).append("\">").append(esc(shortId(id))).append("</td><td>")
+                        .append(esc(readableTime(k.path("createdAt").asText()))).append("</td><td>")
+                        .append(esc(k.hasNonNull("lastUsedAt") ? readableTime(k.path("lastUsedAt").asText()) : "never"))
+                        .append("</td><td>").append(esc(k.path("assurance").path("credentialProtection").asText("unknown")))
+                        .append("</td><td>").append(esc(k.path("assurance").path("attestation").asText("none")))
+                        .append("</td><td>").append(k.hasNonNull("revokedAt") ? "revoked" : "active").append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        }
+        b.append("<p><a class=\"button primary\" id=\"add-passkey\" href=\"/account/passkeys/new\">Add a passkey</a></p>")
+                .append("</section>");
+    }
+
+    static String shortId(String id) {
+        return id.length() <= 16 ? id : id.substring(0, 8) + "…" + id.substring(id.length() - 6);
+    }
+
+    private void newPasskeyPage(Context ctx) {
+        Optional<Session> maybe = requireUser(ctx);
+        if (maybe.isEmpty()) {
+            return;
+        }
+        newPasskeyPage(ctx, maybe.get(), null);
+    }
+
+    private void newPasskeyPage(Context ctx, Session s, String error) {
+        verifier.ensureUser(s.userId);
+        JsonNode notice = verifier.privacyNotice();
+        String version = notice.path("version").asText();
+        StringBuilder b = new StringBuilder(error == null ? "" : alert("error", error));
+        if (!verifier.hasConsent(s.userId, version)) {
+            // 27553-1 10.2: the user sees the notice and agrees before any biometric enrolment.
+            b.append("<section class=\"card\" id=\"privacy-notice\" aria-labelledby=\"notice-title\">")
+                    .append("<h2 id=\"notice-title\">Before you add a passkey: privacy notice</h2>")
+                    .append("<p class=\"muted\">Notice version <strong id=\"notice-version\">").append(esc(version))
+                    .append("</strong></p><p>").append(esc(notice.path("controllerNote").asText())).append("</p>");
+            for (JsonNode section : notice.path("sections")) {
+                b.append("<h3>").append(esc(section.path("heading").asText())).append("</h3><p>")
+                        .append(esc(section.path("text").asText())).append("</p>");
+            }
+            b.append("<form method=\"post\" action=\"/account/passkeys/consent\">").append(csrfField(s.csrf))
+                    .append("<input type=\"hidden\" name=\"noticeVersion\" value=\"").append(esc(version)).append("\">")
+                    .append("<div class=\"field check\"><input type=\"checkbox\" id=\"consent\" name=\"consent\" "
+                            + "value=\"yes\" required><label for=\"consent\">I have read this notice (version ")
+                    .append(esc(version)).append(") and agree to the use of my device's biometric check for sign-in.</label></div>")
+                    .append("<button type=\"submit\" class=\"primary\">Agree and continue</button></form>")
+                    .append("<p><a href=\"/account\">Not now, back to your account</a></p></section>");
+            render(ctx, "Add a passkey", b.toString());
+            return;
+        }
+        b.append("<section class=\"card\" id=\"passkey-register\" data-csrf=\"").append(esc(s.csrf)).append("\">")
+                .append("<p>Press the button, then confirm with your fingerprint, face or screen lock when your "
+                        + "browser asks.</p>")
+                .append("<button type=\"button\" class=\"primary\" id=\"passkey-create\">Create a passkey</button>")
+                .append("<p id=\"passkey-status\" class=\"status\" role=\"status\" aria-live=\"polite\"></p>")
+                .append("<p id=\"passkey-error\" class=\"error\" role=\"alert\" hidden></p>")
+                .append("<noscript><p class=\"error\">Passkeys need JavaScript in this browser.</p></noscript>")
+                .append("<p><a href=\"/account\">Back to your account</a></p></section>");
+        render(ctx, "Add a passkey", b.toString(), "passkey.js");
+    }
+
+    private void passkeyConsent(Context ctx) {
+        if (!requireCsrf(ctx)) {
+            return;
+        }
+        Optional<Session> maybe = requireUser(ctx);
+        if (maybe.isEmpty()) {
+            return;
+        }
+        Session s = maybe.get();
+        String version = ctx.formParam("noticeVersion");
+        if (!"yes".equals(ctx.formParam("consent")) || version == null || version.isBlank()) {
+            newPasskeyPage(ctx, s, "Tick the box to agree to the notice, or go back to your account.");
+            return;
+        }
+        try {
+            verifier.grantConsent(s.userId, version);
+        } catch (VerifierException e) {
+            if (e.status() / 100 != 4) {
+                throw e;
+            }
+            newPasskeyPage(ctx, s, "The privacy notice has changed. Please read the new version.");
+            return;
+        }
+        ctx.redirect("/account/passkeys/new", HttpStatus.SEE_OTHER);
+    }
+
+    private void jsonResult(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The checks every passkey JSON endpoint shares: same-site token, and (optionally) a signed-in user. */
+    private Optional<Session> jsonCaller(Context ctx, boolean signedIn) {
+        if (!sessions.csrfValid(ctx)) {
+            jsonResult(ctx, 403, Map.of("message", "This page is too old. Reload it and try again."));
+            return Optional.empty();
+        }
+        Session s = session(ctx);
+        if (signedIn && s.userId == null) {
+            jsonResult(ctx, 401, Map.of("message", "You are signed out. Sign in again first.", "next", "/"));
+            return Optional.empty();
+        }
+        return Optional.of(s);
+    }
+
+    private JsonNode webauthnOf(Context ctx) {
+        try {
+            JsonNode w = JSON.readTree(ctx.body()).path("webauthn");
+            return w.isObject() ? w : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void passkeyRegistrationOptions(Context ctx) {
+        Optional<Session> maybe = jsonCaller(ctx, true);
+        if (maybe.isEmpty()) {
+            return;
+        }
+        Session s = maybe.get();
+        JsonNode started;
+        try {
+            started = verifier.startPasskeyRegistration(s.userId);
+        } catch (VerifierException e) {
+            if ("local-consent-required".equals(e.problem())) {
+                jsonResult(ctx, 409, Map.of("message", "Please agree to the privacy notice first.",
+                        "next", "/account/passkeys/new"));
+                return;
+            }
+            jsonResult(ctx, 502, Map.of("message", "The sign-in service could not start the passkey set-up ("
+                    + e.problem() + "). Please try again."));
+            return;
+        }
+        s.passkeyCeremony = started.path("ceremonyId").asText();
+        s.passkeyUser = s.userId;
+        jsonResult(ctx, 200, Map.of("options", started.path("options")));
+    }
+
+    private void passkeyRegistrationFinish(Context ctx) {
+        Optional<Session> maybe = jsonCaller(ctx, true);
+        if (maybe.isEmpty()) {
+            return;
+        }
+        Session s = maybe.get();
+        String ceremony = s.passkeyCeremony;
+        boolean mine = ceremony != null && s.userId.equals(s.passkeyUser);
+        s.passkeyCeremony = null;
+        s.passkeyUser = null;
+        JsonNode webauthn = webauthnOf(ctx);
+        if (!mine || webauthn == null) {
+            jsonResult(ctx, 400, Map.of("message", "No passkey set-up is in progress. Press the button again."));
+            return;
+        }
+        try {
+            verifier.finishPasskeyRegistration(ceremony, webauthn);
+        } catch (VerifierException e) {
+            if (e.status() / 100 != 4) {
+                throw e;
+            }
+            jsonResult(ctx, 403, Map.of("message", passkeyRefusal(e, false)));
+            return;
+        }
+        s.flash = "Passkey added. You can now sign in with it.";
+        jsonResult(ctx, 200, Map.of("next", "/account"));
+    }
+
+    private void passkeyLoginPage(Context ctx) {
+        Session s = session(ctx);
+        if (s.userId != null) {
+            ctx.redirect("/account", HttpStatus.SEE_OTHER);
+            return;
+        }
+        render(ctx, "Sign in with a passkey", "<p>Type your user id, press the button and confirm with your "
+                + "fingerprint, face or screen lock when your browser asks.</p>"
+                + "<form id=\"passkey-signin\" class=\"card\" data-csrf=\"" + esc(s.csrf) + "\">"
+                + field("userId", "User id", "text", "autocomplete=\"username webauthn\" required maxlength=\"64\"")
+                + "<button type=\"submit\" class=\"primary\">Sign in with a passkey</button>"
+                + "<p id=\"passkey-status\" class=\"status\" role=\"status\" aria-live=\"polite\"></p>"
+                + "<p id=\"passkey-error\" class=\"error\" role=\"alert\" hidden></p>"
+                + "<noscript><p class=\"error\">Passkeys need JavaScript in this browser.</p></noscript></form>"
+                + "<ul class=\"links\"><li><a href=\"/\">Sign in with your authenticator instead</a></li>"
+                + "<li><a href=\"/password\">Sign in with a password</a></li></ul>", "passkey.js");
+    }
+
+    private void passkeyLoginOptions(Context ctx) {
+        Optional<Session> maybe = jsonCaller(ctx, false);
+        if (maybe.isEmpty()) {
+            return;
+        }
+        Session s = maybe.get();
+        String userId;
+        try {
+            userId = JSON.readTree(ctx.body()).path("userId").asText("").trim();
+        } catch (IOException e) {
+            userId = "";
+        }
+        if (!Accounts.validUserId(userId)) {
+            jsonResult(ctx, 400, Map.of("message", "A user id has 1 to 64 letters, digits or . _ @ -"));
+            return;
+        }
+        JsonNode started;
+        try {
+            started = verifier.startPasskeyAuthentication(userId, PASSKEY_SIGN_IN_TEXT);
+        } catch (VerifierException e) {
+            if (e.status() == 404) {
+                jsonResult(ctx, 404, Map.of("message", "No passkey is set up for this user id. Sign in another way, "
+                        + "then add a passkey on your account page."));
+                return;
+            }
+            jsonResult(ctx, 502, Map.of("message", "The sign-in service could not start the passkey sign-in ("
+                    + e.problem() + "). Please try again."));
+            return;
+        }
+        s.passkeyCeremony = started.path("ceremonyId").asText();
+        s.passkeyUser = userId;
+        jsonResult(ctx, 200, Map.of("options", started.path("options")));
+    }
+
+    private void passkeyLoginFinish(Context ctx) {
+        Optional<Session> maybe = jsonCaller(ctx, false);
+        if (maybe.isEmpty()) {
+            return;
+        }
+        Session s = maybe.get();
+        String ceremony = s.passkeyCeremony;
+        String userId = s.passkeyUser;
+        s.passkeyCeremony = null;
+        s.passkeyUser = null;
+        JsonNode webauthn = webauthnOf(ctx);
+        if (ceremony == null || webauthn == null) {
+            jsonResult(ctx, 400, Map.of("message", "No passkey sign-in is in progress. Press the button again."));
+            return;
+        }
+        JsonNode result;
+        try {
+            result = verifier.finishPasskeyAuthentication(ceremony, webauthn);
+        } catch (VerifierException e) {
+            if (e.status() / 100 != 4) {
+                throw e;
+            }
+            LOG.info("passkey sign-in refused for {}: {}", userId, e.getMessage());
+            jsonResult(ctx, 403, Map.of("message", passkeyRefusal(e, true)));
+            return;
+        }
+        // The verifier's result names the user and the signed text; the bank accepts only what it asked for.
+        if (!result.path("verified").asBoolean(false) || !userId.equals(result.path("userId").asText())
+                || !PASSKEY_SIGN_IN_TEXT.equals(result.path("transactionText").asText())) {
+            jsonResult(ctx, 403, Map.of("message", "The passkey sign-in could not be confirmed. You are not signed in."));
+            return;
+        }
+        Session signedIn = sessions.signIn(ctx, userId);
+        signedIn.flash = "Signed in with your passkey.";
+        signedIn.signedInWith = describeAssurance(result.path("assurance"));
+        jsonResult(ctx, 200, Map.of("next", "/account"));
+    }
+
+    /** The assurance vector of the verifier's result in words, e.g. "protection: unknown, attestation: none". */
+    static String describeAssurance(JsonNode a) {
+        StringBuilder b = new StringBuilder("Signed in with a passkey — protection: ")
+                .append(a.path("credentialProtection").asText("unknown"))
+                .append(", attestation: ").append(a.path("attestation").asText("none"))
+                .append(", modality: ").append(a.hasNonNull("modality") ? a.path("modality").asText() : "not reported")
+                .append(", false match rate: ").append(a.hasNonNull("fmr") ? a.path("fmr").asText() : "not reported")
+                .append(", presentation-attack detection: ")
+                .append(a.path("pad").path("used").asBoolean(false) ? "used" : "not reported");
+        if (a.hasNonNull("transformLevel")) {
+            b.append(", template protection level: ").append(a.path("transformLevel").asInt());
+        }
+        return b.append(", user verified.").toString();
+    }
+
+    static String passkeyRefusal(VerifierException e, boolean signIn) {
+        String not = signIn ? " You are not signed in." : " No passkey was added.";
+        String reason = e.reason() == null ? e.problem() : e.reason();
+        return switch (reason) {
+            case "user-not-verified" -> "Your device did not confirm that it checked your fingerprint, face or screen "
+                    + "lock." + not + " Try again and complete the check on your device.";
+            case "ceremony-expired", "local-ceremony-expired" -> "The passkey request expired." + not + " Please try again.";
+            case "bad-origin", "bad-rp-id" -> "This page's address is not one the bank's passkeys are set up for." + not;
+            case "local-consent-required", "consent-required" -> "Please agree to the privacy notice on your account "
+                    + "page first." + not;
+            case "unknown-credential", "credential-revoked" -> "That passkey is not (or no longer) registered for this "
+                    + "user id." + not;
+            default -> "The passkey could not be verified (" + reason + ")." + not;
+        };
     }
 
     // ------------------------------------------------------------------ recovery (C-S2)

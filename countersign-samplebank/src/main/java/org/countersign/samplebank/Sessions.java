@@ -33,6 +33,11 @@ final class Sessions {
         volatile String userId;
         volatile PendingLogin pending;
         volatile String flash;
+        /** The passkey ceremony this session started (registration or sign-in) and for whom. */
+        volatile String passkeyCeremony;
+        volatile String passkeyUser;
+        /** How the user signed in, as shown on the account page (the assurance vector of a passkey sign-in). */
+        volatile String signedInWith;
         volatile Instant lastSeen;
 
         Session(String id, String publicId, String csrf, Instant now) {
@@ -94,7 +99,8 @@ final class Sessions {
     }
 
     boolean csrfValid(Context ctx) {
-        String sent = ctx.formParam("csrf");
+        // Forms send a field; the passkey script sends a header (its bodies are JSON).
+        String sent = ctx.header("X-CSRF-Token") != null ? ctx.header("X-CSRF-Token") : ctx.formParam("csrf");
         Session s = of(ctx);
         return sent != null && MessageDigest.isEqual(sent.getBytes(), s.csrf.getBytes());
     }

@@ -35,11 +35,22 @@ public final class VerifierClient {
     public static final class VerifierException extends RuntimeException {
         private final int status;
         private final String problem;
+        private final String reason;
 
         VerifierException(int status, String problem, String detail) {
+            this(status, problem, detail, null);
+        }
+
+        VerifierException(int status, String problem, String detail, String reason) {
             super(status + " " + problem + (detail == null ? "" : ": " + detail));
             this.status = status;
             this.problem = problem;
+            this.reason = reason;
+        }
+
+        /** The local-mode refusal code ({@code user-not-verified}, {@code bad-origin}, …), or null. */
+        public String reason() {
+            return reason;
         }
 
         public int status() {
@@ -182,6 +193,67 @@ public final class VerifierClient {
                 Duration.ofSeconds(waitSeconds + 15L));
     }
 
+    // ------------------------------------------------------------------ passkeys (ISO/IEC 27553-1 local mode)
+
+    /** The verifier keeps its own user record for local credentials; creating one that exists is fine. */
+    public void ensureUser(String userId) {
+        try {
+            send("POST", "/v1/users", JSON.createObjectNode().put("userId", userId), Duration.ofSeconds(20));
+        } catch (VerifierException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    public JsonNode privacyNotice() {
+        return send("GET", "/v1/local/privacy-notice", null, Duration.ofSeconds(20));
+    }
+
+    /** Whether the user consented to the notice version {@code version} and has not withdrawn since. */
+    public boolean hasConsent(String userId, String version) {
+        JsonNode data = send("GET", "/v1/local/users/" + seg(userId) + "/data", null, Duration.ofSeconds(20));
+        for (JsonNode c : data.path("consents")) {
+            if (version.equals(c.path("noticeVersion").asText()) && !c.hasNonNull("withdrawnAt")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void grantConsent(String userId, String noticeVersion) {
+        send("POST", "/v1/local/users/" + seg(userId) + "/consent",
+                JSON.createObjectNode().put("noticeVersion", noticeVersion), Duration.ofSeconds(20));
+    }
+
+    public JsonNode startPasskeyRegistration(String userId) {
+        return send("POST", "/v1/local/registrations",
+                JSON.createObjectNode().put("userId", userId).put("format", "webauthn"), Duration.ofSeconds(20));
+    }
+
+    /** {@code webauthn}: the browser's attestation, fields base64url (id, clientDataJSON, attestationObject, transports). */
+    public JsonNode finishPasskeyRegistration(String ceremonyId, JsonNode webauthn) {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("webauthn", webauthn);
+        return send("POST", "/v1/local/registrations/" + seg(ceremonyId) + "/finish", body, Duration.ofSeconds(20));
+    }
+
+    public JsonNode startPasskeyAuthentication(String userId, String transactionText) {
+        return send("POST", "/v1/local/authentications", JSON.createObjectNode().put("userId", userId)
+                .put("format", "webauthn").put("transactionText", transactionText), Duration.ofSeconds(20));
+    }
+
+    /** {@code webauthn}: the browser's assertion (id, clientDataJSON, authenticatorData, signature, userHandle). */
+    public JsonNode finishPasskeyAuthentication(String ceremonyId, JsonNode webauthn) {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("webauthn", webauthn);
+        return send("POST", "/v1/local/authentications/" + seg(ceremonyId) + "/finish", body, Duration.ofSeconds(20));
+    }
+
+    public JsonNode passkeys(String userId) {
+        return send("GET", "/v1/local/users/" + seg(userId) + "/credentials", null, Duration.ofSeconds(20));
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private JsonNode send(String method, String pathAndQuery, JsonNode body, Duration timeout) {
@@ -212,7 +284,8 @@ public final class VerifierClient {
         if (r.statusCode() / 100 != 2) {
             String type = json.path("type").asText("");
             String slug = type.isEmpty() ? Integer.toString(r.statusCode()) : type.substring(type.lastIndexOf('/') + 1);
-            throw new VerifierException(r.statusCode(), slug, json.path("detail").asText(null));
+            throw new VerifierException(r.statusCode(), slug, json.path("detail").asText(null),
+                    json.path("reason").asText(null));
         }
         return json;
     }
