@@ -5,27 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import java.io.File;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.countersign.server.Countersign;
-import org.countersign.server.config.ServerConfig;
-import org.countersign.server.store.Store;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,19 +28,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 @Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SampleBankBrowserTest {
-    static final String PG_ADMIN_URL = System.getProperty("countersign.test.pg", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    static final String PG_USER = System.getProperty("countersign.test.pgUser", "postgres");
     static final String PIN = "482916";
     static final String USER = "alice";
     static final String PHISHING_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
     static final Path SHOTS = Path.of("target", "screenshots");
 
+    static BankTestBed bed;
     static Countersign node;
-    static String database;
-    static Path dataDir;
     static SampleBank bank;
     static String bankUrl;
-    static Playwright playwright;
     static Browser browser;
     static BrowserContext terminal;
     static BrowserContext phone;
@@ -65,23 +45,11 @@ class SampleBankBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Optional<String> chromium = which("chromium");
-        if (chromium.isEmpty()) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("chromium is required for the browser tests in CI");
-            }
-            Assumptions.abort("chromium is not installed: browser test skipped");
-        }
-        VerifierClient client = startVerifier();
-        bank = SampleBank.start(client, new SampleBank.Settings("127.0.0.1", 0, false), Clock.systemUTC());
-        bankUrl = "http://127.0.0.1:" + bank.port();
-
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get(chromium.get())).setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        bed = BankTestBed.start("127.0.0.1");
+        node = bed.node;
+        bank = bed.bank;
+        bankUrl = bed.bankUrl;
+        browser = bed.browser;
         terminal = browser.newContext(new Browser.NewContextOptions().setViewportSize(1000, 900));
         // The verifier's CA is a local one made at its first start; the phone context accepts it.
         phone = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
@@ -95,42 +63,10 @@ class SampleBankBrowserTest {
         Files.createDirectories(SHOTS);
     }
 
-    /** The real verifier: Countersign on a fresh PostgreSQL database of its own. */
-    static VerifierClient startVerifier() throws Exception {
-        database = "cs_bank_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(PG_ADMIN_URL, PG_USER, "", database);
-        dataDir = Files.createTempDirectory("countersign-bank-test");
-        String url = PG_ADMIN_URL.substring(0, PG_ADMIN_URL.lastIndexOf('/') + 1) + database;
-        node = Countersign.start(ServerConfig.defaults().withDataDir(dataDir).withPort(0).withDatabase(url, PG_USER, ""),
-                Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
-        HttpClient http = VerifierClient.httpClientTrusting(node.caCertificatePath());
-        URI base = URI.create(node.baseUrl());
-        String key = VerifierClient.bootstrapTenant(base, http, node.bootstrapAdminToken().orElseThrow(),
-                "samplebank", "Sample Bank", "http://127.0.0.1");
-        return new VerifierClient(base, key, http);
-    }
-
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (bank != null) {
-            bank.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (database != null) {
-            Store.dropDatabase(PG_ADMIN_URL, PG_USER, "", database);
-        }
-        if (dataDir != null) {
-            try (var files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+        if (bed != null) {
+            bed.close();
         }
     }
 
@@ -276,19 +212,5 @@ class SampleBankBrowserTest {
         assertThat(status).hasClass(java.util.regex.Pattern.compile("danger"));
         screenshot(c, "bank-codes-differ-warning");
         phisher.close();
-    }
-
-    static Optional<String> which(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toString());
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -6,32 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
-import java.io.File;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.countersign.server.Countersign;
-import org.countersign.server.config.ServerConfig;
-import org.countersign.server.store.Store;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -45,16 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("browser")
 class SampleBankPasskeyBrowserTest {
-    static final String PG_ADMIN_URL = System.getProperty("countersign.test.pg", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    static final String PG_USER = System.getProperty("countersign.test.pgUser", "postgres");
     static final Path SHOTS = Path.of("target", "screenshots");
 
+    static BankTestBed bed;
     static Countersign node;
-    static String database;
-    static Path dataDir;
     static SampleBank bank;
     static String bankUrl;
-    static Playwright playwright;
     static Browser browser;
     static int users;
 
@@ -66,62 +44,19 @@ class SampleBankPasskeyBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Optional<String> chromium = SampleBankBrowserTest.which("chromium");
-        if (chromium.isEmpty()) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("chromium is required for the browser tests in CI");
-            }
-            Assumptions.abort("chromium is not installed: browser test skipped");
-        }
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        bankUrl = "http://localhost:" + port;
-
-        database = "cs_bankpk_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(PG_ADMIN_URL, PG_USER, "", database);
-        dataDir = Files.createTempDirectory("countersign-bank-passkey-test");
-        String url = PG_ADMIN_URL.substring(0, PG_ADMIN_URL.lastIndexOf('/') + 1) + database;
-        node = Countersign.start(ServerConfig.defaults().withDataDir(dataDir).withPort(0).withDatabase(url, PG_USER, ""),
-                Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
-        HttpClient http = VerifierClient.httpClientTrusting(node.caCertificatePath());
-        URI base = URI.create(node.baseUrl());
-        String key = VerifierClient.bootstrapTenant(base, http, node.bootstrapAdminToken().orElseThrow(),
-                "samplebank", "Sample Bank", bankUrl);
-        bank = SampleBank.start(new VerifierClient(base, key, http), new SampleBank.Settings("127.0.0.1", port, false),
-                Clock.systemUTC());
-
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get(chromium.get())).setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        // WebAuthn needs a domain as RP id: the bank is opened at localhost and registered with that origin.
+        bed = BankTestBed.start("localhost");
+        node = bed.node;
+        bank = bed.bank;
+        bankUrl = bed.bankUrl;
+        browser = bed.browser;
         Files.createDirectories(SHOTS);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (bank != null) {
-            bank.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (database != null) {
-            Store.dropDatabase(PG_ADMIN_URL, PG_USER, "", database);
-        }
-        if (dataDir != null) {
-            try (var files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+        if (bed != null) {
+            bed.close();
         }
     }
 
