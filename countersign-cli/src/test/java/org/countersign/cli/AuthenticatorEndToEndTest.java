@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,14 +14,11 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.countersign.server.Countersign;
-import org.countersign.server.config.ServerConfig;
-import org.countersign.server.store.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,24 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
  * party's calls over HTTPS, and {@code countersign authenticator} as the user's authenticator.
  */
 class AuthenticatorEndToEndTest {
-    private static final String PG_ADMIN = System.getProperty("countersign.test.pg", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    private static final String PG_USER = System.getProperty("countersign.test.pgUser", "postgres");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
     Countersign node;
-    String database;
+    TestDatabase database;
     HttpClient http;
     String apiKey;
 
     @BeforeEach
     void start() throws Exception {
-        database = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(PG_ADMIN, PG_USER, "", database);
-        String url = PG_ADMIN.substring(0, PG_ADMIN.lastIndexOf('/') + 1) + database;
-        ServerConfig cfg = ServerConfig.defaults().withDataDir(tmp.resolve("data")).withPort(0).withDatabase(url, PG_USER, "");
-        node = Countersign.start(cfg, Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+        database = TestDatabase.create();
+        node = database.startNode(tmp.resolve("data"));
         http = HttpClient.newBuilder().sslContext(trusting(node.caCertificatePath())).build();
         JsonNode t = call("POST", "/v1/admin/tenants", node.bootstrapAdminToken().orElseThrow(),
                 "{\"id\":\"bank\",\"displayName\":\"Bank\",\"allowedOrigins\":[\"https://bank.example\"]}", 201);
@@ -64,7 +54,7 @@ class AuthenticatorEndToEndTest {
         if (node != null) {
             node.close();
         }
-        Store.dropDatabase(PG_ADMIN, PG_USER, "", database);
+        database.close();
         try (var files = Files.walk(tmp)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

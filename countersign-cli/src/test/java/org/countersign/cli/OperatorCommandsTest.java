@@ -3,49 +3,41 @@ package org.countersign.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
 import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.keys.AssociatedData;
 import org.countersign.core.keys.SealedBlob;
 import org.countersign.server.Countersign;
-import org.countersign.server.config.ServerConfig;
-import org.countersign.server.store.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** `countersign audit verify` and `countersign keys rotate` against a real node on PostgreSQL (A-G4, A-G5). */
 class OperatorCommandsTest {
-    private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
-    private String database;
+    private TestDatabase database;
     private String url;
     private Path dataDir;
 
     @BeforeEach
     void setUp() throws Exception {
-        database = "cs_cli_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(ADMIN_URL, "postgres", "", database);
-        url = "jdbc:postgresql://127.0.0.1:5432/" + database;
+        database = TestDatabase.create();
+        url = database.url;
         dataDir = Files.createTempDirectory("countersign-cli");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        Store.dropDatabase(ADMIN_URL, "postgres", "", database);
+        database.close();
     }
 
     private Countersign startNode() throws Exception {
-        ServerConfig cfg = ServerConfig.defaults().withDataDir(dataDir).withPort(0).withDatabase(url, "postgres", "");
-        return Countersign.start(cfg, Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+        return database.startNode(dataDir);
     }
 
     private record Run(int exit, String out) {}

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,14 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import org.countersign.agent.remote.RemoteClient;
 import org.countersign.server.Countersign;
-import org.countersign.server.config.ServerConfig;
-import org.countersign.server.store.Store;
 import org.countersign.testkit.TestData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,26 +29,19 @@ import picocli.CommandLine;
  * {@code countersign import} from a folder of real face images.
  */
 class RemoteCliEndToEndTest {
-    private static final String PG_ADMIN = System.getProperty("countersign.test.pg", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    private static final String PG_USER = System.getProperty("countersign.test.pgUser", "postgres");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
     Countersign node;
-    String database;
-    String dbUrl;
+    TestDatabase database;
     HttpClient http;
     String apiKey;
 
     @BeforeEach
     void start() throws Exception {
-        database = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(PG_ADMIN, PG_USER, "", database);
-        dbUrl = PG_ADMIN.substring(0, PG_ADMIN.lastIndexOf('/') + 1) + database;
-        ServerConfig cfg = ServerConfig.defaults().withDataDir(tmp.resolve("data")).withPort(0)
-                .withDatabase(dbUrl, PG_USER, "");
-        node = Countersign.start(cfg, Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+        database = TestDatabase.create();
+        node = database.startNode(tmp.resolve("data"));
         http = RemoteClient.httpClient(java.util.Optional.of(node.caCertificatePath()));
         apiKey = call("POST", "/v1/admin/tenants", node.bootstrapAdminToken().orElseThrow(),
                 "{\"id\":\"bank\",\"displayName\":\"Bank\",\"allowedOrigins\":[\"https://bank.example\"]}", 201)
@@ -71,7 +59,7 @@ class RemoteCliEndToEndTest {
         if (node != null) {
             node.close();
         }
-        Store.dropDatabase(PG_ADMIN, PG_USER, "", database);
+        database.close();
         try (var files = Files.walk(tmp)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -158,7 +146,7 @@ class RemoteCliEndToEndTest {
             }
         }
         Run r = run("import", "--tenant", "bank", "--from", src.toString(), "--data-dir",
-                tmp.resolve("data").toString(), "--database-url", dbUrl, "--database-user", PG_USER);
+                tmp.resolve("data").toString(), "--database-url", database.url, "--database-user", TestDatabase.PG_USER);
         assertThat(r.out()).contains("of 2 users into bank");
         try (var c = node.store().dataSource().getConnection();
                 var rs = c.createStatement().executeQuery("select count(*) from remote_references where"
