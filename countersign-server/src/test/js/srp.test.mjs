@@ -3,7 +3,7 @@
 // SHA-256 vectors, which countersign-core's Java sessions produced (so the page and the server agree byte for byte).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { clientRun, computeVerifier, fromHex, bytesToBig, GROUPS } from '../../main/resources/web/capture/srp.js';
@@ -11,12 +11,12 @@ import { Channel, encodePayload, decodePayload } from '../../main/resources/web/
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const project = path.resolve(here, '../../../..');
-const dataRoot = process.env.COUNTERSIGN_DATA || path.resolve(project, '..', 'shared', 'data');
+const vectors = path.resolve(project, 'countersign-testkit/src/main/resources/org/countersign/testkit/vectors');
 const utf8 = s => new TextEncoder().encode(s);
 const hex = b => Buffer.from(b).toString('hex').toUpperCase();
 
-test('RFC 5054 Appendix B: x, v, k, u, A and S', { skip: !existsSync(path.join(dataRoot, 'vectors/srp-rfc5054.json')) }, async () => {
-  const t = JSON.parse(readFileSync(path.join(dataRoot, 'vectors/srp-rfc5054.json'), 'utf8'));
+test('RFC 5054 Appendix B: x, v, k, u, A and S', async () => {
+  const t = JSON.parse(readFileSync(path.join(vectors, 'srp-rfc5054.json'), 'utf8'));
   assert.equal(BigInt('0x' + t.N), GROUPS.RFC5054_1024.N);
   const salt = fromHex(t.s);
   const v = await computeVerifier('RFC5054_1024', 'SHA1', t.I, utf8(t.P), salt);

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.countersign.core.bytes.SecretBytes;
+import org.countersign.testkit.TestVectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,17 +18,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HotpTotpTest {
 
     static List<JsonNode> hotpRows() {
-        return VectorFiles.rows("hotp-rfc4226.json");
+        return VectorFiles.rows(TestVectors.HOTP_RFC4226);
     }
 
     static List<JsonNode> totpRows() {
-        return VectorFiles.rows("totp-rfc6238.json");
+        return VectorFiles.rows(TestVectors.TOTP_RFC6238);
     }
 
     @ParameterizedTest(name = "counter {0}")
     @MethodSource("hotpRows")
     void RFC4226_AppendixD_vectors(JsonNode row) {
-        JsonNode file = VectorFiles.read("hotp-rfc4226.json");
+        JsonNode file = VectorFiles.read(TestVectors.HOTP_RFC4226);
         SecretBytes key = SecretBytes.copyOf(file.get("key_ascii").asText().getBytes(StandardCharsets.US_ASCII));
         assertThat(Hotp.generate(key, row.get("counter").asLong(), file.get("digits").asInt()))
                 .isEqualTo(row.get("hotp").asText());
@@ -36,7 +37,7 @@ class HotpTotpTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("totpRows")
     void RFC6238_AppendixB_vectors(JsonNode row) {
-        JsonNode file = VectorFiles.read("totp-rfc6238.json");
+        JsonNode file = VectorFiles.read(TestVectors.TOTP_RFC6238);
         String mode = row.get("mode").asText();
         SecretBytes key = SecretBytes.copyOf(
                 file.get("keys_ascii").get(mode).asText().getBytes(StandardCharsets.US_ASCII));

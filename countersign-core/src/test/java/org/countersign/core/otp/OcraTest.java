@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
+import org.countersign.testkit.TestVectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OcraTest {
 
     static List<JsonNode> ocraRows() {
-        return VectorFiles.rows("ocra-rfc6287.json");
+        return VectorFiles.rows(TestVectors.OCRA_RFC6287);
     }
 
     @Test
@@ -56,7 +57,7 @@ class OcraTest {
 
     @Test
     void RFC6287_5_1_pinHashOfVectorPin() {
-        JsonNode file = VectorFiles.read("ocra-rfc6287.json");
+        JsonNode file = VectorFiles.read(TestVectors.OCRA_RFC6287);
         OcraSuite suite = OcraSuite.parse("OCRA-1:HOTP-SHA256-8:QN08-PSHA1");
         ByteArray p = Ocra.hashPin(suite, SecretBytes.copyOf(file.get("pin").asText().getBytes(StandardCharsets.US_ASCII)));
         assertThat(p.toHex()).isEqualTo(file.get("pin_sha1_hex").asText());

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
-import org.countersign.testkit.TestData;
+import org.countersign.testkit.TestVectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,7 +34,9 @@ class SrpTest {
     // ---- RFC 5054 Appendix B (1024-bit group, SHA-1) ----
 
     static JsonNode rfc() throws Exception {
-        return new ObjectMapper().readTree(TestData.require("vectors/srp-rfc5054.json").toFile());
+        try (InputStream in = TestVectors.open(TestVectors.SRP_RFC5054)) {
+            return new ObjectMapper().readTree(in);
+        }
     }
 
     @Test
