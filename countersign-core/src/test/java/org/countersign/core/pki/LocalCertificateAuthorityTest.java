@@ -2,7 +2,6 @@ package org.countersign.core.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.countersign.core.bytes.SecretBytes;
+import org.countersign.testkit.TestTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,7 +119,7 @@ class LocalCertificateAuthorityTest {
 
     @Test
     void readsKeysMadeByOpenssl() throws Exception {
-        assumeTrue(opensslAvailable(), "openssl not installed");
+        TestTools.require(opensslAvailable(), "openssl");
         Path ec = dir.resolve("ec.pem");
         run("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-out", ec.toString());
         assertThat(Pem.readPrivateKey(read(ec)).getAlgorithm()).isEqualTo("EC");
