@@ -132,6 +132,7 @@ public final class Countersign implements AutoCloseable {
 
             // [web] static pages served by the verifier (web authenticator, capture page)
             routes.add(new org.countersign.server.web.WebAuthenticatorPages());
+            routes.add(new org.countersign.server.web.SitePages());
 
             // ---- end of feature modules ----
 

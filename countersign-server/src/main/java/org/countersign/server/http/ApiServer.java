@@ -73,6 +73,9 @@ public final class ApiServer {
                 ctx.header("X-Request-Id", id);
                 ctx.header("Cache-Control", "no-store");
                 ctx.header("X-Content-Type-Options", "nosniff");
+                // API answers are data, never documents: nothing in them may load or run, and nothing may frame
+                // them. Pages replace this with their own strict policy (SitePages, WebAuthenticatorPages, capture).
+                ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
                 if (settings.tls().isPresent()) {
                     ctx.header("Strict-Transport-Security", "max-age=31536000");
                 }

@@ -37,8 +37,6 @@ public final class OpsRoutes implements ApiServer.Routes {
                 .result(meters.scrape()), Access.PUBLIC);
         String document = openApiDocument();
         config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(document), Access.PUBLIC);
-        config.routes.get("/docs/api", ctx -> ctx.contentType("text/html; charset=utf-8").result(resource("web/api-docs.html")),
-                Access.PUBLIC);
     }
 
     private void ready(Context ctx) {

@@ -3,6 +3,7 @@ package org.countersign.server.remote;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.remote.RemoteMessageType;
@@ -57,8 +58,18 @@ public final class RemoteRoutes implements ApiServer.Routes {
             s.hostedPath = "/capture";
             s.directory = "/web/capture";
             s.location = Location.CLASSPATH;
+            s.headers = Map.of("Content-Security-Policy", CAPTURE_PAGE_POLICY, "Referrer-Policy", "no-referrer",
+                    "Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff");
         });
     }
+
+    /**
+     * The capture page's policy: its own modules and API only, the camera stream (a MediaStream, never a URL) and
+     * canvas frames; no inline script, no framing (a framing page could overlay the prompts).
+     */
+    static final String CAPTURE_PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self'; base-uri 'none'; "
+            + "form-action 'none'; frame-ancestors 'none'";
 
     private void enrol(Context ctx) {
         String tenant = Requests.tenant(ctx);
