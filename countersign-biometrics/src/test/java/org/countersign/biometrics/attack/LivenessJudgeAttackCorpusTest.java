@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.countersign.biometrics.eval.LivenessEvaluation;
 import org.countersign.biometrics.eval.LivenessEvaluation.ClipResult;
 import org.countersign.biometrics.eval.LivenessEvaluation.Report;
+import org.countersign.biometrics.eval.Reports;
 import org.countersign.biometrics.face.FaceAnalyzer;
 import org.countersign.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
@@ -63,7 +64,11 @@ class LivenessJudgeAttackCorpusTest {
                         .forEach(k -> System.out.println("    " + k.name() + " " + k.measured()));
             }
             System.out.println(outcome.summaryLine());
-            Files.write(work.resolve("chart.png"), outcome.chartPng().toByteArray());
+            // Kept under the module's build folder for people to look at (the corpus itself stays in the temp dir).
+            Path keep = Files.createDirectories(Path.of("target", "liveness-evaluation"));
+            Files.write(keep.resolve("chart.png"), outcome.chartPng().toByteArray());
+            Files.writeString(keep.resolve("report.json"), Reports.toJson(report));
+            Files.writeString(keep.resolve("manifest.json"), Files.readString(corpus.resolve("manifest.json")));
         }
     }
 
