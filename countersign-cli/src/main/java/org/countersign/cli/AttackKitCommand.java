@@ -49,6 +49,12 @@ public final class AttackKitCommand implements Callable<Integer> {
             stderr.println("error: --from has no liveness/clips folder: " + from);
             return USAGE;
         }
+        Path repo = enclosingWorkTree(out);
+        if (repo != null) {
+            stderr.println("error: --out is inside the git work tree " + repo + ": the clips are third-party material"
+                    + " and must stay out of repositories; choose a folder elsewhere (e.g. under the temp folder)");
+            return USAGE;
+        }
         try {
             AttackKit.Manifest m = new AttackKit(from, seed).build(out);
             Map<String, Integer> perSpecies = new TreeMap<>();
@@ -65,6 +71,16 @@ public final class AttackKitCommand implements Callable<Integer> {
             stderr.println("error: " + e.getMessage());
             return FAILED;
         }
+    }
+
+    /** The nearest folder at or above {@code dir} that holds {@code .git}, or {@code null}. */
+    static Path enclosingWorkTree(Path dir) {
+        for (Path p = dir.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve(".git"))) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Standalone entry point. */

@@ -53,6 +53,21 @@ class AttackKitCommandTest {
     }
 
     @Test
+    void refusesToWriteTheClipsIntoAGitWorkTree() throws Exception {
+        Path data = TestData.require("liveness/clips").getParent().getParent();
+        Path repo = Files.createDirectories(out.resolve("repo"));
+        Files.createDirectories(repo.resolve(".git"));
+        StringWriter stderr = new StringWriter();
+
+        int exit = run(new StringWriter(), stderr, "attack-kit", "--from", data.toString(), "--out",
+                repo.resolve("corpus").toString());
+
+        assertThat(exit).isEqualTo(AttackKitCommand.USAGE);
+        assertThat(stderr.toString()).contains("git work tree");
+        assertThat(repo.resolve("corpus")).doesNotExist();
+    }
+
+    @Test
     void aSourceWithoutClipsIsAUsageError() {
         StringWriter stderr = new StringWriter();
         int exit = run(new StringWriter(), stderr, "attack-kit", "--from", out.toString(), "--out",
