@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.countersign.biometrics.BiometricEngines;
@@ -14,6 +17,8 @@ import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.api.Modality;
 import org.countersign.biometrics.api.PresentationAttackDetector;
 import org.countersign.biometrics.eval.Evaluator;
+import org.countersign.biometrics.eval.LivenessEvaluation;
+import org.countersign.biometrics.face.FaceAnalyzer;
 import org.countersign.biometrics.eval.ProgressListener;
 import org.countersign.biometrics.eval.Reports;
 import org.countersign.biometrics.protect.TemplateProtector;
@@ -26,36 +31,40 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code countersign evaluate face|fingerprint|pad --data DIR}: biometric performance per ISO/IEC 19795-1 (or
- * PAD per ISO/IEC 30107-3) on a data folder. Writes {@code report.json} and {@code det.png} to {@code --out}; the
- * last line on standard output is a one-line {@code summary key=value ...} for scripts.
+ * {@code countersign evaluate face|fingerprint|pad|liveness --data DIR}: biometric performance per ISO/IEC 19795-1
+ * (or PAD per ISO/IEC 30107-3) on a data folder. Writes {@code report.json} and {@code det.png} to {@code --out}
+ * ({@code liveness}: the server's whole liveness judge on a clip corpus, {@code report.json} and {@code chart.png});
+ * the last line on standard output is a one-line {@code summary key=value ...} for scripts.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Measure FMR/FNMR, EER and DET (face, fingerprint) or APCER/BPCER (pad) on a data folder.")
+        description = "Measure FMR/FNMR, EER and DET (face, fingerprint), APCER/BPCER (pad) or the liveness judge's"
+                + " APCER per attack species and BPCER (liveness) on a data folder.")
 public final class EvaluateCommand implements Callable<Integer> {
     /** Exit codes: 0 done, 1 evaluation failed, 2 usage error, 3 engine not available in this build. */
     static final int FAILED = 1;
     static final int USAGE = 2;
     static final int UNAVAILABLE = 3;
 
-    enum Target { face, fingerprint, pad }
+    enum Target { face, fingerprint, pad, liveness }
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "face|fingerprint|pad", description = "What to evaluate.")
+    @Parameters(index = "0", paramLabel = "face|fingerprint|pad|liveness", description = "What to evaluate.")
     Target target;
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "Data folder: one sub-folder per subject, or files <subject>_<n>.<ext>;"
-                    + " for pad, 'bona-fide' and 'attack' folders at any depth.")
+                    + " for pad, 'bona-fide' and 'attack' folders at any depth;"
+                    + " for liveness, bona-fide/<clip>/ and attack/<species>/<clip>/ (frames, actions.txt, fps.txt).")
     Path data;
 
     @Option(names = "--dpi", defaultValue = "500", description = "Fingerprint scan resolution (default ${DEFAULT-VALUE}).")
     double dpi;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Output folder for report.json and det.png (default ./evaluation-<target>).")
+            description = "Output folder for report.json and det.png (default ./evaluation-<target>; liveness:"
+                    + " a new folder under ./countersign-data/evaluations if that exists, else under the temp folder).")
     Path out;
 
     @Option(names = "--protected",
@@ -91,8 +100,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " are not cancelable; they are protected by sealing (encryption) alone.");
             return USAGE;
         }
-        Path outDir = out != null ? out : Path.of("evaluation-" + target.name());
         ProgressBar bar = new ProgressBar(stderr, !noProgress);
+        if (target == Target.liveness) {
+            return liveness(stdout, stderr, bar);
+        }
+        Path outDir = out != null ? out : Path.of("evaluation-" + target.name());
         Evaluator evaluator = new Evaluator(bar);
         try {
             String json;
@@ -143,6 +155,47 @@ public final class EvaluateCommand implements Callable<Integer> {
             stderr.println("error: " + e.getMessage());
             return FAILED;
         }
+    }
+
+    /**
+     * The server's liveness judge over a clip corpus (ISO/IEC 30107-3): per-species table, {@code report.json},
+     * {@code chart.png}, summary line last. Never writes into the working folder unless asked to.
+     */
+    private int liveness(PrintWriter stdout, PrintWriter stderr, ProgressBar bar) {
+        try (FaceAnalyzer analyzer = FaceAnalyzer.open()) {
+            LivenessEvaluation.Outcome outcome = LivenessEvaluation.run(analyzer, data, Clock.systemUTC(), bar);
+            bar.finish();
+            Path outDir = out != null ? out : defaultLivenessOut(Path.of("countersign-data", "evaluations"),
+                    Path.of(System.getProperty("java.io.tmpdir")), Clock.systemUTC());
+            Files.createDirectories(outDir);
+            Path report = outDir.resolve("report.json");
+            Path chart = outDir.resolve("chart.png");
+            Files.writeString(report, Reports.toJson(outcome.report()) + System.lineSeparator(),
+                    StandardCharsets.UTF_8);
+            Files.write(chart, outcome.chartPng().toByteArray());
+            stdout.print(outcome.table());
+            stdout.println("report " + report.toAbsolutePath());
+            stdout.println("chart " + chart.toAbsolutePath());
+            stdout.println(outcome.summaryLine());
+            stdout.flush();
+            return 0;
+        } catch (BiometricException e) {
+            bar.finish();
+            stderr.println("error: the face engine cannot be opened: " + e.reason() + ": " + e.getMessage());
+            return UNAVAILABLE;
+        } catch (IOException | IllegalArgumentException e) {
+            bar.finish();
+            stderr.println("error: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** {@code evaluations/liveness-<UTC time>} under {@code preferred} if it exists, else under {@code temp}. */
+    static Path defaultLivenessOut(Path preferred, Path temp, Clock clock) {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
+                .format(clock.instant());
+        Path base = Files.isDirectory(preferred) ? preferred : temp.resolve("countersign-evaluations");
+        return base.resolve("liveness-" + stamp);
     }
 
     /** A one-line bar on standard error, redrawn in place; silent when disabled. */

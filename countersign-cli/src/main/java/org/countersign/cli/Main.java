@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.OptionSpec;
         description = "Countersign authentication server: out-of-band server authentication (ITU-T X.1280), "
                 + "remote and local biometric authentication (ITU-T X.1279, ISO/IEC 27553).",
         subcommands = {ServeCommand.class, AuditCommand.class, KeysCommand.class, EvaluateCommand.class,
+                AttackKitCommand.class,
                 AuthenticatorCommand.class, SampleBankCommand.class,
                 RemoteCommands.Enroll.class, RemoteCommands.Authenticate.class, RemoteCommands.Deregister.class,
                 ImportCommand.class,

@@ -5,17 +5,10 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 import org.countersign.core.bytes.ByteArray;
 
 /**
@@ -30,8 +23,6 @@ public final class DetPlot {
     private static final int RIGHT = 24;
     private static final int TOP = 48;
     private static final int BOTTOM = 64;
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0x9467bd), new Color(0xff7f0e)};
 
     /** One curve: (x, y) error-rate pairs and a legend label. */
     public record Series(String label, List<double[]> points) {
@@ -81,32 +72,14 @@ public final class DetPlot {
     }
 
     public ByteArray renderPng(List<Series> series) {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            draw(g, series);
-        } finally {
-            g.dispose();
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("PNG encoding in memory failed", e);
-        }
-        return ByteArray.copyOf(out.toByteArray());
+        return Charts.png(WIDTH, HEIGHT, g -> draw(g, series));
     }
 
     private void draw(Graphics2D g, List<Series> series) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, WIDTH, HEIGHT);
+        Charts.background(g, WIDTH, HEIGHT);
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
-        Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-        Font label = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-        Font heading = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+        Font small = Charts.SMALL;
 
         // Grid and tick labels per decade (and the 2 and 5 multiples as light lines).
         g.setFont(small);
@@ -141,7 +114,7 @@ public final class DetPlot {
 
         g.setStroke(new BasicStroke(2f));
         for (int s = 0; s < series.size(); s++) {
-            g.setColor(PALETTE[s % PALETTE.length]);
+            g.setColor(Charts.color(s));
             Path2D path = new Path2D.Double();
             boolean first = true;
             for (double[] p : series.get(s).points()) {
@@ -165,24 +138,14 @@ public final class DetPlot {
             int lx = LEFT + plotW - fm.stringWidth(text) - 40;
             g.setColor(Color.WHITE);
             g.fillRect(lx - 4, ly - fm.getAscent(), fm.stringWidth(text) + 40, fm.getHeight());
-            g.setColor(PALETTE[s % PALETTE.length]);
+            g.setColor(Charts.color(s));
             g.fillRect(lx, ly - fm.getAscent() / 2 - 1, 24, 3);
             g.setColor(Color.BLACK);
             g.drawString(text, lx + 30, ly);
             ly += fm.getHeight() + 2;
         }
 
-        g.setColor(Color.BLACK);
-        g.setFont(heading);
-        FontMetrics hm = g.getFontMetrics();
-        g.drawString(title, (WIDTH - hm.stringWidth(title)) / 2, TOP - 18);
-        g.setFont(label);
-        FontMetrics lm = g.getFontMetrics();
-        g.drawString(xLabel, LEFT + (plotW - lm.stringWidth(xLabel)) / 2, HEIGHT - 18);
-        AffineTransform saved = g.getTransform();
-        g.rotate(-Math.PI / 2);
-        g.drawString(yLabel, -(TOP + (plotH + lm.stringWidth(yLabel)) / 2), 22);
-        g.setTransform(saved);
+        Charts.titleAndAxes(g, WIDTH, HEIGHT, LEFT, TOP, plotW, plotH, title, xLabel, yLabel);
     }
 
     private double floor() {
