@@ -68,11 +68,14 @@ class LocalAgentFlowTest {
         trustAgentCa();
     }
 
-    void trustAgentCa() throws Exception {
-        String pem = "-----BEGIN CERTIFICATE-----\n"
+    String agentCaPem() throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder().encodeToString(agentCa.certificate().getEncoded()) + "\n-----END CERTIFICATE-----";
+    }
+
+    void trustAgentCa() throws Exception {
         Response r = server.send("PUT", "/v1/local/policy", key, "application/json", JSON.writeValueAsBytes(
-                Map.of("allowNoneAttestation", false, "trustedRoots", List.of(pem))));
+                Map.of("allowNoneAttestation", false, "trustedRoots", List.of(agentCaPem()))));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
@@ -286,6 +289,135 @@ class LocalAgentFlowTest {
         assertThat(server.get("/v1/local/users/" + user + "/credentials", key).json().get("credentials").size()).isZero();
         // And the genuine one still works for its own ceremony.
         assertThat(finish("registrations", s, good).status()).isEqualTo(201);
+    }
+
+    // ---------------------------------------------------------------- forged attestations and claims
+
+    /** The registration an attacker builds: own credential key, chosen claims, signed by {@code attestationKey}. */
+    RegistrationResponse forged(JsonNode started, RegistrationResponse template, Map<String, Object> assurance,
+            java.security.PrivateKey attestationKey, List<String> chain) throws Exception {
+        Map<String, Object> data = JSON.readValue(Base64.getUrlDecoder().decode(template.registrationData()), Map.class);
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair credential = g.generateKeyPair();
+        byte[] id = new byte[32];
+        new SecureRandom().nextBytes(id);
+        data.put("challenge", started.at("/options/challenge").asText());
+        data.put("credentialId", b64(id));
+        data.put("publicKey", b64(credential.getPublic().getEncoded()));
+        data.put("assurance", assurance);
+        byte[] signed = JSON.writeValueAsBytes(data);
+        return new RegistrationResponse(b64(signed), b64(der(credential.getPrivate(), signed)),
+                attestationKey == null ? null : b64(der(attestationKey, signed)), chain);
+    }
+
+    static byte[] der(java.security.PrivateKey key, byte[] data) throws Exception {
+        java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
+        s.initSign(key);
+        s.update(data);
+        return s.sign();
+    }
+
+    static Map<String, Object> strongClaims() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("modality", "face");
+        a.put("fmr", 1e-6);
+        a.put("pad", true);
+        a.put("apcer", 0.001);
+        a.put("bpcer", 0.01);
+        a.put("credentialProtection", "hardware-backed");
+        a.put("transformLevel", 3);
+        return a;
+    }
+
+    RegistrationResponse genuine() throws Exception {
+        return agent.register(JSON.treeToValue(startRegistration().get("options"), RegistrationChallenge.class),
+                face("amy", 2));
+    }
+
+    @Test
+    void SR_B_6_prependedSelfSignedCertificateIsRefused() throws Exception {
+        RegistrationResponse genuine = genuine();
+        // The attacker's own self-signed certificate in front of the genuine public chain, its key signing.
+        LocalCertificateAuthority self = LocalCertificateAuthority.create("Totally Genuine Secure Element", Duration.ofDays(5));
+        List<String> chain = new java.util.ArrayList<>();
+        chain.add(Base64.getEncoder().encodeToString(self.certificate().getEncoded()));
+        chain.addAll(genuine.attestationChain());
+        JsonNode s = startRegistration();
+        Response r = finish("registrations", s, forged(s, genuine, strongClaims(), self.privateKey(), chain));
+        assertReason(r, 403, "untrusted-attestation");
+        assertThat(server.get("/v1/local/users/" + user + "/credentials", key).json().get("credentials").size()).isZero();
+    }
+
+    @Test
+    void SR_M_10_chainWhoseLeafIsNotTheSignerIsRefused() throws Exception {
+        RegistrationResponse genuine = genuine();
+        // A second genuine certificate from the same CA (another device's) signs, the victim vendor's leaf is shown.
+        IssuedCertificate other = agentCa.issueClientCertificate("another device", Duration.ofDays(5));
+        JsonNode s = startRegistration();
+        assertReason(finish("registrations", s, forged(s, genuine, strongClaims(), other.privateKey(),
+                genuine.attestationChain())), 403, "bad-attestation");
+        // The signer's certificate placed after the genuine leaf: the leaf is still not the signer.
+        List<String> both = new java.util.ArrayList<>(genuine.attestationChain().subList(0, 1));
+        both.add(Base64.getEncoder().encodeToString(other.certificate().getEncoded()));
+        JsonNode s2 = startRegistration();
+        Response r = finish("registrations", s2, forged(s2, genuine, strongClaims(), other.privateKey(), both));
+        assertThat(r.status()).as(r.body()).isEqualTo(403);
+        // The CA certificate first (self-issued leaf), then the genuine leaf.
+        List<String> rootFirst = List.of(genuine.attestationChain().get(1), genuine.attestationChain().get(0));
+        JsonNode s3 = startRegistration();
+        assertReason(finish("registrations", s3, forged(s3, genuine, strongClaims(), attestation.privateKey(),
+                rootFirst)), 403, "untrusted-attestation");
+        assertThat(server.get("/v1/local/users/" + user + "/credentials", key).json().get("credentials").size()).isZero();
+    }
+
+    @Test
+    void SR_M_15_softwareAgentCannotClaimHardwareBackedProtection() throws Exception {
+        // A modified build that still holds the (software, extractable) attestation key claims a secure element.
+        RegistrationResponse genuine = genuine();
+        JsonNode s = startRegistration();
+        Response r = finish("registrations", s, forged(s, genuine, strongClaims(), attestation.privateKey(),
+                genuine.attestationChain()));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().at("/assurance/credentialProtection").asText()).isEqualTo("software");
+    }
+
+    @Test
+    void SR_M_8_noneAttestationIsRefusedByDefaultOnceTheTenantTrustsRoots() throws Exception {
+        try {
+            Response p = server.send("PUT", "/v1/local/policy", key, "application/json", JSON.writeValueAsBytes(
+                    Map.of("trustedRoots", List.of(agentCaPem()))));
+            assertThat(p.status()).as(p.body()).isEqualTo(200);
+            RegistrationResponse genuine = genuine();
+            JsonNode s = startRegistration();
+            assertReason(finish("registrations", s, forged(s, genuine, strongClaims(), null, List.of())), 403,
+                    "none-attestation-refused");
+        } finally {
+            trustAgentCa();
+        }
+    }
+
+    @Test
+    void SR_M_8_unattestedCredentialIsMarkedAsSuchInTheVector() throws Exception {
+        try {
+            Response p = server.send("PUT", "/v1/local/policy", key, "application/json", JSON.writeValueAsBytes(
+                    Map.of("allowNoneAttestation", true, "trustedRoots", List.of(agentCaPem()))));
+            assertThat(p.status()).as(p.body()).isEqualTo(200);
+            RegistrationResponse genuine = genuine();
+            JsonNode s = startRegistration();
+            Response r = finish("registrations", s, forged(s, genuine, strongClaims(), null, List.of()));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            JsonNode v = r.json().get("assurance");
+            assertThat(v.get("attestation").asText()).isEqualTo("none");
+            // Nothing an unattested device says about itself is recorded as fact.
+            assertThat(v.path("fmr").isNumber()).isFalse();
+            assertThat(v.at("/pad/used").asBoolean()).isFalse();
+            assertThat(v.get("credentialProtection").asText()).isEqualTo("unknown");
+            assertThat(v.get("modality").asText()).isEqualTo("unknown");
+            assertThat(v.path("transformLevel").isNumber()).isFalse();
+        } finally {
+            trustAgentCa();
+        }
     }
 
     static void assertReason(Response r, int status, String reason) {
