@@ -37,11 +37,11 @@ final class AgentVerifier {
             String credentialProtection, Integer transformLevel) {}
 
     /** Signed registration document (A.3.2 step g). */
-    record RegistrationData(String type, String challenge, String rpId, String userId, String credentialId,
+    record RegistrationData(String type, String challenge, String rpId, String origin, String userId, String credentialId,
             String publicKey, String algorithm, String referenceId, AgentAssurance assurance) {}
 
     /** Signed authentication document (A.3.3 step g): challenge plus the transaction text shown to the user. */
-    record AssertionData(String type, String challenge, String rpId, String credentialId, long counter,
+    record AssertionData(String type, String challenge, String rpId, String origin, String credentialId, long counter,
             String transactionText, boolean userVerified) {}
 
     record Registered(String credentialId, ByteArray spki, String referenceId, AssuranceVector assurance) {}
@@ -56,7 +56,8 @@ final class AgentVerifier {
         this.clock = clock;
     }
 
-    Registered verifyRegistration(LocalStore.PendingCeremony ceremony, LocalPolicy policy, ByteArray signed,
+    Registered verifyRegistration(LocalStore.PendingCeremony ceremony, LocalPolicy policy, Set<String> origins,
+            ByteArray signed,
             ByteArray credentialSignature, ByteArray attestationSignature, List<String> chainBase64) {
         RegistrationData d = parse(signed, RegistrationData.class);
         if (!REGISTRATION_TYPE.equals(d.type())) {
@@ -66,6 +67,7 @@ final class AgentVerifier {
         if (!ceremony.rpId().equals(d.rpId())) {
             throw new LocalFailure(Reason.BAD_RP_ID, "the agent registered for a different relying-party id");
         }
+        checkOrigin(origins, d.origin());
         if (!ceremony.userId().equals(d.userId())) {
             throw new LocalFailure(Reason.WRONG_USER, "the registration names a different user");
         }
@@ -109,7 +111,7 @@ final class AgentVerifier {
     }
 
     Asserted verifyAssertion(LocalStore.PendingCeremony ceremony, LocalStore.StoredCredential credential,
-            ByteArray signed, ByteArray signature) {
+            Set<String> origins, ByteArray signed, ByteArray signature) {
         AssertionData d = parse(signed, AssertionData.class);
         if (!AUTHENTICATION_TYPE.equals(d.type())) {
             throw new LocalFailure(Reason.BAD_TYPE, "assertion data has the wrong type");
@@ -118,6 +120,7 @@ final class AgentVerifier {
         if (!ceremony.rpId().equals(d.rpId())) {
             throw new LocalFailure(Reason.BAD_RP_ID, "the assertion names a different relying-party id");
         }
+        checkOrigin(origins, d.origin());
         if (!credential.credentialId().equals(d.credentialId())) {
             throw new LocalFailure(Reason.UNKNOWN_CREDENTIAL, "the assertion names a different credential");
         }
@@ -155,6 +158,17 @@ final class AgentVerifier {
                     AssuranceVector.Protection.SOFTWARE, a.modality(), a.transformLevel(), status);
         } catch (IllegalArgumentException e) {
             throw new LocalFailure(Reason.MALFORMED, "assurance: " + e.getMessage());
+        }
+    }
+
+    /**
+     * SR-C-3: the agent signs the origin (or app id) of whoever called it, as its platform reports it; only the
+     * tenant's own allowed origins are accepted, so a relaying app or page cannot forward a challenge. Checked
+     * before the signature like the other members: a forged value fails there anyway.
+     */
+    private static void checkOrigin(Set<String> origins, String origin) {
+        if (origin == null || !origins.contains(origin)) {
+            throw new LocalFailure(Reason.BAD_ORIGIN, "the agent was called from an origin this relying party does not allow");
         }
     }
 

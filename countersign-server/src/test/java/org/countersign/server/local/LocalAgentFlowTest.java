@@ -50,6 +50,8 @@ class LocalAgentFlowTest {
     TestServer server;
     String key;
     String rpId = "agentbank.example";
+    String origin = "https://agentbank.example";
+    java.security.PublicKey serverKey;
     FaceEngine engine;
     LocalCertificateAuthority agentCa;
     IssuedCertificate attestation;
@@ -66,6 +68,24 @@ class LocalAgentFlowTest {
         agentCa = LocalCertificateAuthority.create("Countersign agent attestation CA", Duration.ofDays(365));
         attestation = agentCa.issueClientCertificate("countersign-agent 0.1 attestation", Duration.ofDays(90));
         trustAgentCa();
+        serverKey = serverKey(key);
+    }
+
+    /** The tenant's pinned challenge-signing key, as the RP builds it into its app (SR-C-5). */
+    java.security.PublicKey serverKey(String apiKey) throws Exception {
+        Response k = server.get("/v1/local/agent-key", apiKey);
+        assertThat(k.status()).as(k.body()).isEqualTo(200);
+        assertThat(k.json().get("algorithm").asText()).isEqualTo("ES256");
+        return java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                Base64.getUrlDecoder().decode(k.json().get("publicKey").asText())));
+    }
+
+    AgentSettings settings(Path vault) {
+        return AgentSettings.defaults(vault, keyFileOf(vault), rpId, serverKey);
+    }
+
+    static Path keyFileOf(Path vault) {
+        return vault.resolveSibling(vault.getFileName() + ".device-key");
     }
 
     String agentCaPem() throws Exception {
@@ -93,8 +113,7 @@ class LocalAgentFlowTest {
         assertThat(server.post("/v1/local/users/" + user + "/consent", key,
                 "{\"noticeVersion\":\"" + version + "\"}").status()).isEqualTo(201);
         dir = Files.createTempDirectory("device");
-        agent = new LocalAuthenticationAgent(AgentSettings.defaults(dir, rpId), attestation, engine, new SecureRandom(),
-                Clock.systemUTC());
+        agent = new LocalAuthenticationAgent(settings(dir), attestation, engine, new SecureRandom(), Clock.systemUTC());
     }
 
     @AfterEach
@@ -103,6 +122,7 @@ class LocalAgentFlowTest {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+        Files.deleteIfExists(keyFileOf(dir));
     }
 
     static ByteArray face(String person, int n) throws Exception {
@@ -127,7 +147,7 @@ class LocalAgentFlowTest {
 
     String register(ByteArray face) throws Exception {
         JsonNode s = startRegistration();
-        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), face);
+        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), origin, face);
         Response r = finish("registrations", s, resp);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().get("credentialId").asText();
@@ -150,7 +170,7 @@ class LocalAgentFlowTest {
     @Test
     void A_3_2_and_A_3_3_faceMatchOnTheDeviceAuthenticatesWithTheFullAssuranceVector() throws Exception {
         JsonNode s = startRegistration();
-        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class),
+        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), origin,
                 face("amy", 2));
         Response reg = finish("registrations", s, resp);
         assertThat(reg.status()).as(reg.body()).isEqualTo(201);
@@ -158,7 +178,7 @@ class LocalAgentFlowTest {
         assertThat(reg.json().get("referenceId").asText()).isNotEmpty();
 
         JsonNode a = startAuthentication("Transfer 250.00 EUR to J. Smith");
-        AssertionResponse assertion = agent.authenticate(challengeOf(a), face("amy", 3));
+        AssertionResponse assertion = agent.authenticate(challengeOf(a), origin, face("amy", 3));
         Response ok = finish("authentications", a, assertion);
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         JsonNode v = ok.json().get("assurance");
@@ -176,12 +196,12 @@ class LocalAgentFlowTest {
         String id = register(face("amy", 2));
         JsonNode a = startAuthentication("");
         for (String[] impostor : new String[][] {{"sheldon", "1"}, {"raj", "1"}, {"howard", "1"}, {"howard", "4"}}) {
-            assertThatThrownBy(() -> agent.authenticate(challengeOf(a), face(impostor[0], Integer.parseInt(impostor[1]))))
+            assertThatThrownBy(() -> agent.authenticate(challengeOf(a), origin, face(impostor[0], Integer.parseInt(impostor[1]))))
                     .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.NO_MATCH);
         }
-        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), face("raj", 2)))
+        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), origin, face("raj", 2)))
                 .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.LOCKED);
-        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), face("amy", 3)))
+        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), origin, face("amy", 3)))
                 .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.LOCKED);
         assertThat(agent.isLocked(id)).isTrue();
     }
@@ -191,14 +211,16 @@ class LocalAgentFlowTest {
         register(face("amy", 2));
         Path copy = Files.createTempDirectory("stolen");
         copyTree(dir, copy);
+        // Code running as the user reads the device key file as well; a software agent cannot stop that (SR-B-9).
+        Files.copy(keyFileOf(dir), keyFileOf(copy));
         JsonNode a1 = startAuthentication("");
-        assertThat(finish("authentications", a1, agent.authenticate(challengeOf(a1), face("amy", 3))).status())
+        assertThat(finish("authentications", a1, agent.authenticate(challengeOf(a1), origin, face("amy", 3))).status())
                 .isEqualTo(200);
-        try (LocalAuthenticationAgent thief = new LocalAuthenticationAgent(AgentSettings.defaults(copy, rpId),
+        try (LocalAuthenticationAgent thief = new LocalAuthenticationAgent(settings(copy),
                 attestation, engine, new SecureRandom(), Clock.systemUTC())) {
             // The thief has the victim's face photo and the copied store: the gate opens, the counter gives it away.
             JsonNode a2 = startAuthentication("");
-            Response r = finish("authentications", a2, thief.authenticate(challengeOf(a2), face("amy", 5)));
+            Response r = finish("authentications", a2, thief.authenticate(challengeOf(a2), origin, face("amy", 5)));
             assertThat(r.status()).as(r.body()).isEqualTo(403);
             assertThat(r.json().get("reason").asText()).isEqualTo("counter-regression");
         }
@@ -227,12 +249,12 @@ class LocalAgentFlowTest {
     @Test
     void C_1_2_agentAttestedByAnUnknownCaIsRefused() throws Exception {
         LocalCertificateAuthority rogue = LocalCertificateAuthority.create("Rogue CA", Duration.ofDays(10));
-        try (LocalAuthenticationAgent fake = new LocalAuthenticationAgent(AgentSettings.defaults(dir.resolve("fake"), rpId),
+        try (LocalAuthenticationAgent fake = new LocalAuthenticationAgent(settings(dir.resolve("fake")),
                 rogue.issueClientCertificate("fake agent", Duration.ofDays(5)), engine, new SecureRandom(),
                 Clock.systemUTC())) {
             JsonNode s = startRegistration();
             Response r = finish("registrations", s,
-                    fake.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), face("amy", 2)));
+                    fake.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), origin, face("amy", 2)));
             assertThat(r.status()).as(r.body()).isEqualTo(403);
             assertThat(r.json().get("reason").asText()).isEqualTo("untrusted-attestation");
         }
@@ -244,17 +266,94 @@ class LocalAgentFlowTest {
         register(face("amy", 2));
         JsonNode a = startAuthentication("Pay 5 EUR");
         AuthenticationChallenge original = challengeOf(a);
+        // The relay edits the plain text: the agent reads only the server-signed copy, so it shows and signs 5 EUR.
         AuthenticationChallenge altered = new AuthenticationChallenge(original.challenge(), original.rpId(),
-                original.credentialIds(), original.expiresAt(), "Pay 5000 EUR", original.timeout());
-        Response r = finish("authentications", a, agent.authenticate(altered, face("amy", 3)));
-        assertThat(r.status()).isEqualTo(403);
-        assertThat(r.json().get("reason").asText()).isEqualTo("transaction-mismatch");
+                original.credentialIds(), original.expiresAt(), "Pay 5000 EUR", original.timeout(),
+                original.signedChallenge(), original.serverSignature());
+        Response r = finish("authentications", a, agent.authenticate(altered, origin, face("amy", 3)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("transactionText").asText()).isEqualTo("Pay 5 EUR");
+        // The relay edits the signed copy: the agent refuses before any capture.
+        JsonNode a2 = startAuthentication("Pay 5 EUR");
+        AuthenticationChallenge o2 = challengeOf(a2);
+        String edited = b64(new String(Base64.getUrlDecoder().decode(o2.signedChallenge()),
+                java.nio.charset.StandardCharsets.UTF_8).replace("Pay 5 EUR", "Pay 5000 EUR")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        AuthenticationChallenge forged = new AuthenticationChallenge(o2.challenge(), o2.rpId(), o2.credentialIds(),
+                o2.expiresAt(), "Pay 5000 EUR", o2.timeout(), edited, o2.serverSignature());
+        assertThatThrownBy(() -> agent.authenticate(forged, origin, face("amy", 3)))
+                .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.SERVER_NOT_AUTHENTIC);
+    }
+
+    @Test
+    void SR_C_3_challengeSignedForAnotherOriginIsRefused() throws Exception {
+        // A relaying app on a sub-domain the tenant never allowed (the agent accepts it as within the RP id, as a
+        // WebAuthn client would; the server holds the exact list).
+        String relay = "https://relay.agentbank.example";
+        JsonNode s = startRegistration();
+        assertReason(finish("registrations", s, agent.register(JSON.treeToValue(s.get("options"),
+                RegistrationChallenge.class), relay, face("amy", 2))), 403, "bad-origin");
+        register(face("amy", 2));
+        JsonNode a = startAuthentication("Pay 5 EUR");
+        assertReason(finish("authentications", a, agent.authenticate(challengeOf(a), relay, face("amy", 3))), 403,
+                "bad-origin");
+        // The same user through the genuine app still works.
+        JsonNode ok = startAuthentication("Pay 5 EUR");
+        assertThat(finish("authentications", ok, agent.authenticate(challengeOf(ok), origin, face("amy", 3))).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void SR_C_3_challengeSignedForAnotherRpIdIsRefused() throws Exception {
+        register(face("amy", 2));
+        JsonNode a = startAuthentication("");
+        AuthenticationChallenge c = challengeOf(a);
+        // The relay renames the RP in the plain options and hands the challenge to an agent of another RP: the
+        // signed copy still names agentbank.example, so that agent refuses.
+        Path otherDir = Files.createTempDirectory("other-rp");
+        try (LocalAuthenticationAgent other = new LocalAuthenticationAgent(
+                AgentSettings.defaults(otherDir, keyFileOf(otherDir), "other.example", serverKey), attestation, engine,
+                new SecureRandom(), Clock.systemUTC())) {
+            AuthenticationChallenge renamed = new AuthenticationChallenge(c.challenge(), "other.example",
+                    c.credentialIds(), c.expiresAt(), c.transactionText(), c.timeout(), c.signedChallenge(),
+                    c.serverSignature());
+            assertThatThrownBy(() -> other.authenticate(renamed, "https://other.example", face("amy", 3)))
+                    .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.CHALLENGE_INVALID);
+        } finally {
+            Files.deleteIfExists(keyFileOf(otherDir));
+        }
+        // Signed data naming another RP id is refused by the server.
+        AssertionResponse genuine = agent.authenticate(c, origin, face("amy", 3));
+        Map<String, Object> data = JSON.readValue(Base64.getUrlDecoder().decode(genuine.assertionData()), Map.class);
+        data.put("rpId", "other.example");
+        JsonNode a2 = startAuthentication("");
+        data.put("challenge", a2.at("/options/challenge").asText());
+        assertReason(finish("authentications", a2, new AssertionResponse(genuine.credentialId(),
+                b64(JSON.writeValueAsBytes(data)), genuine.signature())), 403, "bad-rp-id");
+    }
+
+    @Test
+    void SR_C_5_agentRefusesAChallengeFromAnotherServer() throws Exception {
+        String otherKey = server.createTenant("otherbank");
+        assertThat(server.post("/v1/users", otherKey, "{\"userId\":\"" + user + "\"}").status()).isEqualTo(201);
+        String version = server.get("/v1/local/privacy-notice", null).json().get("version").asText();
+        server.post("/v1/local/users/" + user + "/consent", otherKey, "{\"noticeVersion\":\"" + version + "\"}");
+        Response r = server.post("/v1/local/registrations", otherKey,
+                JSON.writeValueAsString(Map.of("userId", user, "format", "countersign-agent")));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(serverKey(otherKey)).isNotEqualTo(serverKey);
+        // The agent was set up with agentbank's key: a challenge signed by anybody else is refused before capture.
+        assertThatThrownBy(() -> agent.register(JSON.treeToValue(r.json().get("options"), RegistrationChallenge.class),
+                origin, face("amy", 2)))
+                .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.SERVER_NOT_AUTHENTIC);
+        // The same key is served on every call (pinning needs a stable key).
+        assertThat(serverKey(key)).isEqualTo(serverKey);
     }
 
     @Test
     void badAgentInputGivesProblemsAndStoresNothing() throws Exception {
         JsonNode s = startRegistration();
-        RegistrationResponse good = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class),
+        RegistrationResponse good = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), origin,
                 face("amy", 2));
         // Not JSON inside the signed data.
         assertReason(finish("registrations", startRegistration(), new RegistrationResponse(
@@ -263,7 +362,7 @@ class LocalAgentFlowTest {
         // Truncated attestation certificate.
         String leaf = good.attestationChain().get(0);
         JsonNode s4 = startRegistration();
-        RegistrationResponse fresh = agent.register(JSON.treeToValue(s4.get("options"), RegistrationChallenge.class),
+        RegistrationResponse fresh = agent.register(JSON.treeToValue(s4.get("options"), RegistrationChallenge.class), origin,
                 face("amy", 2));
         assertReason(finish("registrations", s4, new RegistrationResponse(fresh.registrationData(),
                 fresh.credentialSignature(), fresh.attestationSignature(), List.of(leaf.substring(0, leaf.length() / 2)))),
@@ -331,7 +430,7 @@ class LocalAgentFlowTest {
     }
 
     RegistrationResponse genuine() throws Exception {
-        return agent.register(JSON.treeToValue(startRegistration().get("options"), RegistrationChallenge.class),
+        return agent.register(JSON.treeToValue(startRegistration().get("options"), RegistrationChallenge.class), origin,
                 face("amy", 2));
     }
 
