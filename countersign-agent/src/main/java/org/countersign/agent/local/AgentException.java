@@ -10,6 +10,10 @@ public final class AgentException extends Exception {
     public enum Reason {
         /** The challenge is expired, for another relying party, or malformed (27553-1 A.3.2 e / A.3.3 e). */
         CHALLENGE_INVALID,
+        /** The challenge is not signed by the pinned Countersign server key: another server or an edit (SR-C-5). */
+        SERVER_NOT_AUTHENTIC,
+        /** The calling app or page is not an origin of the relying party this agent serves (SR-C-3). */
+        ORIGIN_REFUSED,
         /** No credential on this device answers the challenge. */
         UNKNOWN_CREDENTIAL,
         /** The sample could not be used (no face, poor quality, several faces). */

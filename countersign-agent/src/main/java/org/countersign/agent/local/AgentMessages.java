@@ -10,8 +10,13 @@ import java.util.Objects;
 public final class AgentMessages {
     private AgentMessages() {}
 
-    /** A registration challenge: {@code options} of {@code POST /v1/local/registrations} with format countersign-agent. */
-    public record RegistrationChallenge(String challenge, String rpId, String userId, String expiresAt) {
+    /**
+     * A registration challenge: {@code options} of {@code POST /v1/local/registrations} with format countersign-agent.
+     * The agent acts only on {@code signedChallenge}, the server-signed copy of the other members, after checking
+     * {@code serverSignature} with the pinned server key; the plain members are for display and logs.
+     */
+    public record RegistrationChallenge(String challenge, String rpId, String userId, String expiresAt,
+            String signedChallenge, String serverSignature) {
         public RegistrationChallenge {
             Objects.requireNonNull(challenge, "challenge");
         }
@@ -25,9 +30,9 @@ public final class AgentMessages {
         }
     }
 
-    /** An authentication challenge: {@code options} of {@code POST /v1/local/authentications}. */
+    /** An authentication challenge: {@code options} of {@code POST /v1/local/authentications}; signed as above. */
     public record AuthenticationChallenge(String challenge, String rpId, List<String> credentialIds, String expiresAt,
-            String transactionText, Integer timeout) {
+            String transactionText, Integer timeout, String signedChallenge, String serverSignature) {
         public AuthenticationChallenge {
             credentialIds = credentialIds == null ? List.of() : List.copyOf(credentialIds);
             transactionText = transactionText == null ? "" : transactionText;

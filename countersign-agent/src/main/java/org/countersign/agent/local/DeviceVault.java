@@ -20,11 +20,12 @@ import javax.crypto.spec.SecretKeySpec;
  * The agent's storage: one folder per credential, every file sealed with AES-256-GCM under a device key, with the
  * credential id and file name as associated data so files cannot be swapped between credentials.
  *
- * <p>What a software vault can and cannot do: sealing keeps the reference, transform key and key-release secret
- * unreadable to anyone who copies the folder without {@code device.key}, and detects edits. It cannot stop code
- * running as this user from reading {@code device.key} and bypassing the biometric gate, nor a rollback of the
- * whole folder. On a phone the device key belongs in the TEE/secure element (Android Keystore with
- * user-authentication binding, iOS Secure Enclave), which is the platform duty of SR-M-10 and SR-B-7.
+ * <p>What a software vault can and cannot do: the sealing key is kept outside the vault folder, so a copy of the
+ * folder alone (a backup, a sync client, another account that can read it) opens nothing and edits are detected.
+ * It cannot stop code running as this user, which can read the key file as well, from opening every file and
+ * signing without a face; nor a rollback of folder and key together. Only a platform key store that releases a key
+ * after its own user verification (Android Keystore with user-authentication binding, iOS Secure Enclave) closes
+ * that, which is the platform duty of SR-M-10 and SR-B-7; until then the agent reports its keys as software.
  */
 final class DeviceVault {
     private static final int NONCE = 12;
@@ -32,13 +33,15 @@ final class DeviceVault {
     private final SecretKeySpec deviceKey;
     private final SecureRandom random;
 
-    DeviceVault(Path root, SecureRandom random) throws AgentException {
+    DeviceVault(Path root, Path keyFile, SecureRandom random) throws AgentException {
         this.root = root;
         this.random = random;
         try {
             Files.createDirectories(root);
             restrict(root, "rwx------");
-            Path keyFile = root.resolve("device.key");
+            if (keyFile.getParent() != null) {
+                Files.createDirectories(keyFile.getParent());
+            }
             if (!Files.exists(keyFile)) {
                 byte[] k = new byte[32];
                 random.nextBytes(k);

@@ -53,15 +53,24 @@ import org.countersign.core.pki.IssuedCertificate;
 /**
  * The device side of 27553-1 Annex A for one relying party. Each registration enrols a fresh face reference under
  * its own renewable transform (so references for different credentials are unlinkable, Table C.2 level 3), makes an
- * ECDSA P-256 key in a PKCS#12 store whose password is derived from a secret released only after a local match
- * (SR-M-11), and has the registration attested by the agent's attestation key (Annex C proof keys).
+ * ECDSA P-256 key in a PKCS#12 store, and has the registration attested by the agent's attestation key (Annex C
+ * proof keys).
  *
- * <p>Nothing biometric leaves: the responses hold a public key, identifiers, claims about the local system and
- * signatures (SR-B-3). Comparison scores stay inside {@link #verifyLocally}.
+ * <p>The key gate is code, not cryptography (SR-M-11): the PKCS#12 password is derived from the comparison inputs
+ * (transform key and protected reference) and is computed only on the path that follows a match. No release secret
+ * is stored. Whoever can read both the vault and its device key file can derive the password without a face; a
+ * software agent cannot prevent that, which is why it reports {@code credentialProtection: software}.
+ *
+ * <p>Before acting, the agent checks that the challenge is signed by the pinned Countersign key (SR-C-5), and it
+ * signs the origin of the app or page that called it, as the host platform reports it, so the server can refuse a
+ * relaying app (SR-C-3). Nothing biometric leaves: the responses hold a public key, identifiers, claims about the
+ * local system and signatures (SR-B-3). Comparison scores stay inside {@link #verifyLocally}.
  */
 public final class LocalAuthenticationAgent implements AutoCloseable {
     static final String REGISTRATION_TYPE = "countersign.agent.registration";
     static final String AUTHENTICATION_TYPE = "countersign.agent.authentication";
+    static final String SERVER_REGISTRATION_TYPE = "countersign.server.registration-challenge";
+    static final String SERVER_AUTHENTICATION_TYPE = "countersign.server.authentication-challenge";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TemplateProtector PROTECTOR = TemplateProtector.faceDefaults();
 
@@ -78,13 +87,18 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
     record State(String credentialId, String rpId, String userId, String referenceId, long counter, int failures,
             boolean locked) {}
 
+    /** The challenge as the server signed it; the only copy the agent acts on. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record ServerChallenge(String type, String challenge, String rpId, String userId, List<String> credentialIds,
+            String transactionText, String expiresAt) {}
+
     public LocalAuthenticationAgent(AgentSettings settings, IssuedCertificate attestation, FaceEngine engine,
             SecureRandom random, Clock clock) throws AgentException {
         this.settings = settings;
         this.attestation = attestation;
         this.engine = engine;
         this.pad = FacePad.sharing(engine.analyzer());
-        this.vault = new DeviceVault(settings.directory(), random);
+        this.vault = new DeviceVault(settings.directory(), settings.deviceKeyFile(), random);
         this.random = random;
         this.clock = clock;
         this.threshold = engine.thresholdForFalseMatchRate(settings.targetFmr());
@@ -92,9 +106,17 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
 
     // ------------------------------------------------------------------ A.3.2 registration, device side
 
-    public RegistrationResponse register(RegistrationChallenge challenge, ByteArray faceImage) throws AgentException {
-        // e. Check the registration challenge: our relying party, not expired, a real challenge, a user.
+    /**
+     * @param origin the web origin or app id of the caller, as the host platform establishes it (never as the
+     *               caller states it); it is signed into the response and checked by the server
+     */
+    public RegistrationResponse register(RegistrationChallenge message, String origin, ByteArray faceImage)
+            throws AgentException {
+        // e. Check the registration challenge: signed by our server, our relying party, not expired, a user.
+        ServerChallenge challenge = serverSigned(message.signedChallenge(), message.serverSignature(),
+                SERVER_REGISTRATION_TYPE);
         checkChallenge(challenge.rpId(), challenge.expiresAt(), challenge.challenge());
+        checkOrigin(origin);
         if (challenge.userId() == null || challenge.userId().isBlank()) {
             throw new AgentException(Reason.CHALLENGE_INVALID, "the challenge names no user");
         }
@@ -110,14 +132,12 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
         // g. Generate the credential key pair and bind it to the biometric gate.
         String credentialId = randomId(32);
         String referenceId = randomId(16);
-        byte[] releaseSecret = new byte[32];
-        random.nextBytes(releaseSecret);
         KeyPair keys = newKeyPair();
-        vault.put(credentialId, "reference", reference.encode().toByteArray());
-        vault.put(credentialId, "transform-key", transformKey.secret().revealForCrypto());
-        vault.put(credentialId, "release-secret", releaseSecret);
-        vault.put(credentialId, "credential.p12", pkcs12(keys, storePassword(releaseSecret)));
-        java.util.Arrays.fill(releaseSecret, (byte) 0);
+        byte[] referenceBytes = reference.encode().toByteArray();
+        byte[] transformSecret = transformKey.secret().revealForCrypto();
+        vault.put(credentialId, "reference", referenceBytes);
+        vault.put(credentialId, "transform-key", transformSecret);
+        vault.put(credentialId, "credential.p12", pkcs12(keys, storePassword(transformSecret, referenceBytes)));
         saveState(new State(credentialId, challenge.rpId(), challenge.userId(), referenceId, 0, 0, false));
 
         // g. The registration response: public key, reference id, claims about the local system, signatures.
@@ -127,12 +147,13 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
         assurance.put("pad", true);
         assurance.put("apcer", settings.padApcer());
         assurance.put("bpcer", settings.padBpcer());
-        assurance.put("credentialProtection", "software"); // honest: a JVM key store, not a TEE
+        assurance.put("credentialProtection", "software"); // honest: a sealed PKCS#12 file, not a TEE
         assurance.put("transformLevel", 3); // TemplateProtector: renewable (27553-1 Table C.2)
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("type", REGISTRATION_TYPE);
         data.put("challenge", challenge.challenge());
         data.put("rpId", challenge.rpId());
+        data.put("origin", origin);
         data.put("userId", challenge.userId());
         data.put("credentialId", credentialId);
         data.put("publicKey", b64(keys.getPublic().getEncoded()));
@@ -154,11 +175,16 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
 
     // ------------------------------------------------------------------ A.3.3 authentication, device side
 
-    public AssertionResponse authenticate(AuthenticationChallenge challenge, ByteArray faceImage) throws AgentException {
-        // e. Check the challenge and find our credential among those the server will accept.
+    /** @param origin as for {@link #register}: the caller's origin or app id as the platform establishes it */
+    public AssertionResponse authenticate(AuthenticationChallenge message, String origin, ByteArray faceImage)
+            throws AgentException {
+        // e. Check the challenge (signed by our server, our RP, fresh) and find our credential among those allowed.
+        ServerChallenge challenge = serverSigned(message.signedChallenge(), message.serverSignature(),
+                SERVER_AUTHENTICATION_TYPE);
         checkChallenge(challenge.rpId(), challenge.expiresAt(), challenge.challenge());
+        checkOrigin(origin);
         State state = null;
-        for (String id : challenge.credentialIds()) {
+        for (String id : challenge.credentialIds() == null ? List.<String>of() : challenge.credentialIds()) {
             if (id.matches("[A-Za-z0-9_-]{16,128}") && vault.exists(id)) {
                 state = loadState(id);
                 break;
@@ -168,7 +194,7 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
             throw new AgentException(Reason.UNKNOWN_CREDENTIAL, "no credential on this device answers the challenge");
         }
         // f. Local biometric verification; only a match releases the key (SR-M-11).
-        PrivateKey key = unlock(state, faceImage);
+        PrivateKey key = unlock(state, faceImage).getPrivateKey();
         State used = new State(state.credentialId(), state.rpId(), state.userId(), state.referenceId(),
                 state.counter() + 1, 0, false);
         saveState(used);
@@ -177,9 +203,10 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
         data.put("type", AUTHENTICATION_TYPE);
         data.put("challenge", challenge.challenge());
         data.put("rpId", challenge.rpId());
+        data.put("origin", origin);
         data.put("credentialId", used.credentialId());
         data.put("counter", used.counter());
-        data.put("transactionText", challenge.transactionText());
+        data.put("transactionText", challenge.transactionText() == null ? "" : challenge.transactionText());
         data.put("userVerified", true);
         byte[] signed = json(data);
         return new AssertionResponse(used.credentialId(), b64(signed), b64(sign(key, signed)));
@@ -198,15 +225,21 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
             throw new AgentException(Reason.UNKNOWN_CREDENTIAL, "no such credential on this device");
         }
         State state = loadState(credentialId);
-        unlock(state, faceImage); // same gate, same lockout as an authentication
+        KeyStore.PrivateKeyEntry entry = unlock(state, faceImage); // same gate, same lockout as an authentication
         Template fresh = capture(faceImage);
         TransformKey newKey = TransformKey.generate(random);
+        byte[] newReference;
         try {
-            vault.put(credentialId, "reference", PROTECTOR.protect(fresh, newKey).encode().toByteArray());
+            newReference = PROTECTOR.protect(fresh, newKey).encode().toByteArray();
         } catch (BiometricException e) {
             throw new AgentException(Reason.SAMPLE_REJECTED, e.getMessage(), e);
         }
-        vault.put(credentialId, "transform-key", newKey.secret().revealForCrypto());
+        byte[] newSecret = newKey.secret().revealForCrypto();
+        // The key store's password follows the comparison inputs, so it is re-wrapped with them.
+        byte[] store = pkcs12(entry, storePassword(newSecret, newReference));
+        vault.put(credentialId, "reference", newReference);
+        vault.put(credentialId, "transform-key", newSecret);
+        vault.put(credentialId, "credential.p12", store);
         saveState(new State(state.credentialId(), state.rpId(), state.userId(), state.referenceId(), state.counter(),
                 0, false));
     }
@@ -237,7 +270,7 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
 
     // ------------------------------------------------------------------ the biometric gate
 
-    private PrivateKey unlock(State state, ByteArray faceImage) throws AgentException {
+    private KeyStore.PrivateKeyEntry unlock(State state, ByteArray faceImage) throws AgentException {
         if (state.locked()) {
             throw new AgentException(Reason.LOCKED, "too many failed verifications; register this device again");
         }
@@ -256,13 +289,14 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
                     after.locked() ? "too many failed verifications; the credential is now locked"
                             : "the face did not match; " + (settings.maxFailures() - after.failures()) + " attempts left");
         }
-        byte[] secret = vault.get(state.credentialId(), "release-secret");
+        // Only after a match: the password is derived from the inputs the comparison just used.
+        byte[] secret = vault.get(state.credentialId(), "transform-key");
         try {
-            char[] password = storePassword(secret);
+            char[] password = storePassword(secret, vault.get(state.credentialId(), "reference"));
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(new ByteArrayInputStream(vault.get(state.credentialId(), "credential.p12")), password);
-            return (PrivateKey) ks.getKey("credential", password);
-        } catch (IOException | GeneralSecurityException e) {
+            return (KeyStore.PrivateKeyEntry) ks.getEntry("credential", new KeyStore.PasswordProtection(password));
+        } catch (IOException | GeneralSecurityException | ClassCastException e) {
             throw new AgentException(Reason.STORAGE, "the credential key store cannot be opened", e);
         } finally {
             java.util.Arrays.fill(secret, (byte) 0);
@@ -302,6 +336,61 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
 
     // ------------------------------------------------------------------ helpers
 
+    /** SR-C-5: the challenge must verify under the pinned server key; then only the signed copy is read. */
+    private ServerChallenge serverSigned(String signedB64, String signatureB64, String type) throws AgentException {
+        byte[] signed;
+        byte[] signature;
+        try {
+            signed = Base64.getUrlDecoder().decode(signedB64 == null ? "" : signedB64);
+            signature = Base64.getUrlDecoder().decode(signatureB64 == null ? "" : signatureB64);
+        } catch (IllegalArgumentException e) {
+            throw new AgentException(Reason.SERVER_NOT_AUTHENTIC, "the challenge's server signature is malformed");
+        }
+        boolean ok;
+        try {
+            Signature v = Signature.getInstance("SHA256withECDSA");
+            v.initVerify(settings.serverKey());
+            v.update(signed);
+            ok = signed.length > 0 && v.verify(signature);
+        } catch (GeneralSecurityException e) {
+            ok = false;
+        }
+        if (!ok) {
+            throw new AgentException(Reason.SERVER_NOT_AUTHENTIC,
+                    "the challenge is not signed by the server this app was set up with");
+        }
+        ServerChallenge c;
+        try {
+            c = JSON.readValue(signed, ServerChallenge.class);
+        } catch (IOException e) {
+            throw new AgentException(Reason.CHALLENGE_INVALID, "the signed challenge is malformed");
+        }
+        if (c == null || !type.equals(c.type())) {
+            throw new AgentException(Reason.CHALLENGE_INVALID, "the signed challenge is of another kind");
+        }
+        return c;
+    }
+
+    /**
+     * SR-C-3, as a WebAuthn client does: the caller must be an https origin on the RP id or one of its subdomains.
+     * The server then requires the exact origin to be one the tenant allows.
+     */
+    private void checkOrigin(String origin) throws AgentException {
+        java.net.URI u;
+        try {
+            u = origin == null ? null : new java.net.URI(origin);
+        } catch (java.net.URISyntaxException e) {
+            u = null;
+        }
+        String host = u == null ? null : u.getHost();
+        boolean ok = u != null && "https".equals(u.getScheme()) && host != null
+                && (u.getPath() == null || u.getPath().isEmpty()) && u.getQuery() == null && u.getUserInfo() == null
+                && (host.equals(settings.rpId()) || host.endsWith("." + settings.rpId()));
+        if (!ok) {
+            throw new AgentException(Reason.ORIGIN_REFUSED, "the calling origin does not belong to " + settings.rpId());
+        }
+    }
+
     private void checkChallenge(String rpId, String expiresAt, String challenge) throws AgentException {
         if (!settings.rpId().equals(rpId)) {
             throw new AgentException(Reason.CHALLENGE_INVALID, "the challenge is for another relying party");
@@ -310,7 +399,7 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
             if (expiresAt == null || !clock.instant().isBefore(Instant.parse(expiresAt))) {
                 throw new AgentException(Reason.CHALLENGE_INVALID, "the challenge has expired");
             }
-            if (Base64.getUrlDecoder().decode(challenge).length < 16) {
+            if (challenge == null || Base64.getUrlDecoder().decode(challenge).length < 16) {
                 throw new AgentException(Reason.CHALLENGE_INVALID, "the challenge is too short");
             }
         } catch (DateTimeParseException | IllegalArgumentException e) {
@@ -330,15 +419,32 @@ public final class LocalAuthenticationAgent implements AutoCloseable {
         vault.put(s.credentialId(), "state", json(s));
     }
 
-    /** PKCS#12 password = HMAC-SHA-256(release secret, label): useless without the secret the gate releases. */
-    private static char[] storePassword(byte[] releaseSecret) throws AgentException {
+    /**
+     * PKCS#12 password = HMAC-SHA-256(transform key, label || protected reference): the two inputs of the face
+     * comparison, opened on the gate's path. Not a cryptographic binding to the face (see the class comment).
+     */
+    private static char[] storePassword(byte[] transformSecret, byte[] reference) throws AgentException {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(releaseSecret, "HmacSHA256"));
-            byte[] p = mac.doFinal("countersign-agent credential store v1".getBytes(StandardCharsets.US_ASCII));
+            mac.init(new SecretKeySpec(transformSecret, "HmacSHA256"));
+            mac.update("countersign-agent credential store v2".getBytes(StandardCharsets.US_ASCII));
+            byte[] p = mac.doFinal(reference);
             return Base64.getUrlEncoder().withoutPadding().encodeToString(p).toCharArray();
         } catch (GeneralSecurityException e) {
             throw new AgentException(Reason.STORAGE, "HMAC-SHA-256 unavailable", e);
+        }
+    }
+
+    private static byte[] pkcs12(KeyStore.PrivateKeyEntry entry, char[] password) throws AgentException {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("credential", entry.getPrivateKey(), password, entry.getCertificateChain());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ks.store(out, password);
+            return out.toByteArray();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new AgentException(Reason.STORAGE, "cannot re-wrap the credential key store", e);
         }
     }
 

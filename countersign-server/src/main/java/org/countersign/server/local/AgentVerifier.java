@@ -37,11 +37,11 @@ final class AgentVerifier {
             String credentialProtection, Integer transformLevel) {}
 
     /** Signed registration document (A.3.2 step g). */
-    record RegistrationData(String type, String challenge, String rpId, String userId, String credentialId,
+    record RegistrationData(String type, String challenge, String rpId, String origin, String userId, String credentialId,
             String publicKey, String algorithm, String referenceId, AgentAssurance assurance) {}
 
     /** Signed authentication document (A.3.3 step g): challenge plus the transaction text shown to the user. */
-    record AssertionData(String type, String challenge, String rpId, String credentialId, long counter,
+    record AssertionData(String type, String challenge, String rpId, String origin, String credentialId, long counter,
             String transactionText, boolean userVerified) {}
 
     record Registered(String credentialId, ByteArray spki, String referenceId, AssuranceVector assurance) {}
@@ -56,7 +56,8 @@ final class AgentVerifier {
         this.clock = clock;
     }
 
-    Registered verifyRegistration(LocalStore.PendingCeremony ceremony, LocalPolicy policy, ByteArray signed,
+    Registered verifyRegistration(LocalStore.PendingCeremony ceremony, LocalPolicy policy, Set<String> origins,
+            ByteArray signed,
             ByteArray credentialSignature, ByteArray attestationSignature, List<String> chainBase64) {
         RegistrationData d = parse(signed, RegistrationData.class);
         if (!REGISTRATION_TYPE.equals(d.type())) {
@@ -66,6 +67,7 @@ final class AgentVerifier {
         if (!ceremony.rpId().equals(d.rpId())) {
             throw new LocalFailure(Reason.BAD_RP_ID, "the agent registered for a different relying-party id");
         }
+        checkOrigin(origins, d.origin());
         if (!ceremony.userId().equals(d.userId())) {
             throw new LocalFailure(Reason.WRONG_USER, "the registration names a different user");
         }
@@ -92,10 +94,12 @@ final class AgentVerifier {
             status = AssuranceVector.Attestation.NONE;
         } else {
             List<X509Certificate> chain = certificates(chainBase64);
-            validateChain(chain, policy.roots());
+            // The attestation key is the public key of the leaf that the path validation just accepted, nothing
+            // else the agent sent (SR-B-6: a certificate slipped in front of a genuine chain must not sign).
+            X509Certificate leaf = validateChain(chain, policy.roots());
             EcP256PublicKey attestationKey;
             try {
-                attestationKey = EcP256PublicKey.fromSpki(ByteArray.copyOf(chain.get(0).getPublicKey().getEncoded()));
+                attestationKey = EcP256PublicKey.fromSpki(ByteArray.copyOf(leaf.getPublicKey().getEncoded()));
             } catch (SignatureFormatException e) {
                 throw new LocalFailure(Reason.UNSUPPORTED_ALGORITHM, "the attestation key must be ECDSA P-256");
             }
@@ -107,7 +111,7 @@ final class AgentVerifier {
     }
 
     Asserted verifyAssertion(LocalStore.PendingCeremony ceremony, LocalStore.StoredCredential credential,
-            ByteArray signed, ByteArray signature) {
+            Set<String> origins, ByteArray signed, ByteArray signature) {
         AssertionData d = parse(signed, AssertionData.class);
         if (!AUTHENTICATION_TYPE.equals(d.type())) {
             throw new LocalFailure(Reason.BAD_TYPE, "assertion data has the wrong type");
@@ -116,6 +120,7 @@ final class AgentVerifier {
         if (!ceremony.rpId().equals(d.rpId())) {
             throw new LocalFailure(Reason.BAD_RP_ID, "the assertion names a different relying-party id");
         }
+        checkOrigin(origins, d.origin());
         if (!credential.credentialId().equals(d.credentialId())) {
             throw new LocalFailure(Reason.UNKNOWN_CREDENTIAL, "the assertion names a different credential");
         }
@@ -137,16 +142,33 @@ final class AgentVerifier {
 
     private static AssuranceVector assurance(AgentAssurance a, AssuranceVector.Attestation status) {
         if (a == null || status != AssuranceVector.Attestation.TRUSTED) {
-            // Claims from an unattested agent are only claims: report what we cannot know as unknown.
+            // SR-M-8: what an unattested agent says about itself is only a claim; the vector records none of it,
+            // so "attestation: none" travels with unknown FMR, PAD, protection and modality.
             return new AssuranceVector(null, AssuranceVector.Pad.UNKNOWN, AssuranceVector.Protection.UNKNOWN,
-                    a == null ? null : a.modality(), null, status);
+                    null, null, status);
         }
         try {
+            if (a.credentialProtection() != null) {
+                AssuranceVector.Protection.parse(a.credentialProtection()); // still refuse nonsense
+            }
+            // SR-M-15: the Countersign agent keeps its key in a software key store and its attestation key is a
+            // software key as well, so nothing it signs can prove a secure element. Whatever it claims, the
+            // vector says software; a hardware-backed value can only come from a verified platform attestation.
             return new AssuranceVector(a.fmr(), new AssuranceVector.Pad(Boolean.TRUE.equals(a.pad()), a.apcer(), a.bpcer()),
-                    a.credentialProtection() == null ? null : AssuranceVector.Protection.parse(a.credentialProtection()),
-                    a.modality(), a.transformLevel(), status);
+                    AssuranceVector.Protection.SOFTWARE, a.modality(), a.transformLevel(), status);
         } catch (IllegalArgumentException e) {
             throw new LocalFailure(Reason.MALFORMED, "assurance: " + e.getMessage());
+        }
+    }
+
+    /**
+     * SR-C-3: the agent signs the origin (or app id) of whoever called it, as its platform reports it; only the
+     * tenant's own allowed origins are accepted, so a relaying app or page cannot forward a challenge. Checked
+     * before the signature like the other members: a forged value fails there anyway.
+     */
+    private static void checkOrigin(Set<String> origins, String origin) {
+        if (origin == null || !origins.contains(origin)) {
+            throw new LocalFailure(Reason.BAD_ORIGIN, "the agent was called from an origin this relying party does not allow");
         }
     }
 
@@ -218,27 +240,47 @@ final class AgentVerifier {
         return out;
     }
 
-    private void validateChain(List<X509Certificate> chain, List<X509Certificate> roots) {
+    /**
+     * Validates exactly the chain the agent presented, leaf first, and returns that leaf. The only certificate
+     * that may be dropped is a last one that is itself one of the tenant's trusted roots (agents often append it);
+     * any other self-issued certificate, above all a self-issued leaf, is refused, because trust must come from the
+     * tenant's policy and the signing key must be the one the path vouches for (27553-1 C.1.2 proof keys).
+     */
+    private X509Certificate validateChain(List<X509Certificate> chain, List<X509Certificate> roots) {
         if (roots.isEmpty()) {
             throw new LocalFailure(Reason.UNTRUSTED_ATTESTATION, "this relying party trusts no attestation root");
+        }
+        List<X509Certificate> path = new ArrayList<>(chain);
+        X509Certificate last = path.get(path.size() - 1);
+        if (path.size() > 1 && selfIssued(last) && roots.contains(last)) {
+            path.remove(path.size() - 1);
+        }
+        for (X509Certificate c : path) {
+            if (selfIssued(c)) {
+                throw new LocalFailure(Reason.UNTRUSTED_ATTESTATION,
+                        "the attestation chain holds a self-issued certificate that is not a trusted root at its end");
+            }
+        }
+        X509Certificate leaf = path.get(0);
+        if (leaf.getBasicConstraints() >= 0) {
+            throw new LocalFailure(Reason.UNTRUSTED_ATTESTATION, "the attestation leaf is a CA certificate");
         }
         try {
             Set<TrustAnchor> anchors = new HashSet<>();
             roots.forEach(r -> anchors.add(new TrustAnchor(r, null)));
-            // The path excludes any self-signed root the agent appended: trust comes from the policy, not the agent.
-            List<X509Certificate> path = chain.stream()
-                    .filter(c -> !c.getSubjectX500Principal().equals(c.getIssuerX500Principal())).toList();
-            if (path.isEmpty()) {
-                throw new LocalFailure(Reason.UNTRUSTED_ATTESTATION, "the attestation chain has no leaf certificate");
-            }
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(anchors);
             params.setRevocationEnabled(false);
             params.setDate(Date.from(clock.instant()));
             CertPathValidator.getInstance("PKIX").validate(certPath, params);
+            return leaf;
         } catch (GeneralSecurityException e) {
             throw new LocalFailure(Reason.UNTRUSTED_ATTESTATION,
                     "the attestation does not chain to a root this relying party trusts");
         }
+    }
+
+    private static boolean selfIssued(X509Certificate c) {
+        return c.getSubjectX500Principal().equals(c.getIssuerX500Principal());
     }
 }

@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.keys.KeyService;
 import org.countersign.server.audit.AuditLog;
 import org.countersign.server.http.ApiException;
 import org.countersign.server.local.LocalFailure.Reason;
 import org.countersign.server.local.LocalStore.Ceremony;
 import org.countersign.server.local.LocalStore.PendingCeremony;
 import org.countersign.server.local.LocalStore.StoredCredential;
+import org.countersign.server.store.Jdbc;
 import org.countersign.server.tenant.Tenant;
 import org.countersign.server.tenant.TenantRepository;
 import org.countersign.server.users.UserRepository;
@@ -70,17 +72,21 @@ public final class LocalCredentialService {
     private final AuditLog audit;
     private final WebAuthnVerifier webauthn;
     private final AgentVerifier agent;
+    private final AgentServerKeys serverKeys;
+    private final ObjectMapper json;
     private final SecureRandom random;
     private final Clock clock;
 
     public LocalCredentialService(LocalStore store, TenantRepository tenants, UserRepository users, AuditLog audit,
-            ObjectMapper json, SecureRandom random, Clock clock) {
+            ObjectMapper json, SecureRandom random, Clock clock, Jdbc jdbc, KeyService keys) {
         this.store = store;
         this.tenants = tenants;
         this.users = users;
         this.audit = audit;
         this.webauthn = new WebAuthnVerifier();
         this.agent = new AgentVerifier(json, clock);
+        this.serverKeys = new AgentServerKeys(jdbc, keys, random, clock);
+        this.json = json;
         this.random = random;
         this.clock = clock;
     }
@@ -113,11 +119,16 @@ public final class LocalCredentialService {
                     .filter(k -> k.format() == CredentialFormat.WEBAUTHN)
                     .map(k -> Map.of("type", "public-key", "id", k.credentialId())).toList());
         } else {
-            // d-e: the agent checks challenge, rpId and expiry before it runs local enrolment or verification.
+            // d-e: the agent checks the server's signature (SR-C-5), then challenge, rpId and expiry, before it
+            // runs local enrolment.
             options.put("challenge", c.challenge().toBase64Url());
             options.put("rpId", rpId);
             options.put("userId", userId);
             options.put("expiresAt", c.expiresAt().toString());
+            Map<String, Object> signed = new LinkedHashMap<>();
+            signed.put("type", "countersign.server.registration-challenge");
+            signed.putAll(options);
+            signChallenge(caller.tenantId(), signed, options);
         }
         return new Started(c.id(), format, c.expiresAt(), options);
     }
@@ -141,7 +152,8 @@ public final class LocalCredentialService {
                         CredentialFormat.WEBAUTHN, r.attestedCredentialData(), r.signCount(), v, "", r.aaguid(), now,
                         null, null);
             } else if (response instanceof AgentRegistration a && c.format() == CredentialFormat.AGENT) {
-                AgentVerifier.Registered r = agent.verifyRegistration(c, policy, a.registrationData(),
+                AgentVerifier.Registered r = agent.verifyRegistration(c, policy, origins(caller.tenantId()),
+                        a.registrationData(),
                         a.credentialSignature(), a.attestationSignature(), a.attestationChain());
                 credential = new StoredCredential(caller.tenantId(), r.credentialId(), c.userId(), CredentialFormat.AGENT,
                         r.spki(), 0, r.assurance(), r.referenceId(), "", now, null, null);
@@ -193,6 +205,17 @@ public final class LocalCredentialService {
         if (!transactionText.isEmpty()) {
             options.put("transactionText", transactionText);
         }
+        if (format == CredentialFormat.AGENT) {
+            // SR-C-5: what the agent shows and signs (challenge, RP, credentials, transaction text) comes signed.
+            Map<String, Object> signed = new LinkedHashMap<>();
+            signed.put("type", "countersign.server.authentication-challenge");
+            signed.put("challenge", options.get("challenge"));
+            signed.put("rpId", rpId);
+            signed.put("credentialIds", options.get("credentialIds"));
+            signed.put("transactionText", transactionText);
+            signed.put("expiresAt", options.get("expiresAt"));
+            signChallenge(caller.tenantId(), signed, options);
+        }
         return new Started(c.id(), format, c.expiresAt(), options);
     }
 
@@ -227,7 +250,8 @@ public final class LocalCredentialService {
                         k.signCount(), w.credentialId(), w.clientDataJson(), w.authenticatorData(), w.signature(),
                         w.userHandle());
             } else {
-                counter = agent.verifyAssertion(c, k, ((AgentAssertion) response).assertionData(),
+                counter = agent.verifyAssertion(c, k, origins(caller.tenantId()),
+                        ((AgentAssertion) response).assertionData(),
                         ((AgentAssertion) response).signature()).counter();
             }
             // ... require the counter to move forward (clone detection), atomically against concurrent uses ...
@@ -338,7 +362,28 @@ public final class LocalCredentialService {
         }
     }
 
+    /**
+     * The tenant's challenge-signing key for native agents (SR-C-5), which the RP builds into its app so that the
+     * agent can tell Countersign's challenges from anybody else's.
+     */
+    public Map<String, String> agentServerKey(String tenantId) {
+        tenant(tenantId);
+        return Map.of("algorithm", "ES256", "publicKey", serverKeys.publicKey(tenantId).toBase64Url());
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** Adds {@code signedChallenge} (the exact bytes signed) and {@code serverSignature} to the options. */
+    private void signChallenge(String tenantId, Map<String, Object> document, Map<String, Object> options) {
+        ByteArray bytes;
+        try {
+            bytes = ByteArray.copyOf(json.writeValueAsBytes(document));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the agent challenge", e);
+        }
+        options.put("signedChallenge", bytes.toBase64Url());
+        options.put("serverSignature", serverKeys.sign(tenantId, bytes).toBase64Url());
+    }
 
     private PendingCeremony takeCeremony(String tenantId, String id, Ceremony kind) {
         PendingCeremony c = store.takeCeremony(tenantId, id).orElseThrow(() -> new LocalFailure(Reason.CEREMONY_EXPIRED,

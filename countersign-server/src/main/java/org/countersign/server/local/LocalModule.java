@@ -10,7 +10,7 @@ public final class LocalModule {
     public static ApiServer.Routes routes(ServerContext ctx) {
         LocalStore store = new LocalStore(ctx.jdbc(), ctx.json());
         LocalCredentialService service = new LocalCredentialService(store, ctx.tenants(), ctx.users(), ctx.audit(),
-                ctx.json(), ctx.random(), ctx.clock());
+                ctx.json(), ctx.random(), ctx.clock(), ctx.jdbc(), ctx.keys());
         return new LocalRoutes(service, store, ctx.audit(), ctx.body(), ctx.clock());
     }
 }

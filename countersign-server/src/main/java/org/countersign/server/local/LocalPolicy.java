@@ -14,13 +14,17 @@ import java.util.regex.Pattern;
  *
  * @param rpId                 WebAuthn relying-party id; null means the host of the tenant's first allowed origin
  * @param allowNoneAttestation whether credentials without a verifiable attestation (format "none" or self
- *                             attestation) may register; true by default, as most consumer passkeys send none
+ *                             attestation) may register. When the field is left out it follows the roots: allowed
+ *                             while the tenant trusts no root (most consumer passkeys send none), refused as soon
+ *                             as it names one (SR-M-8: a tenant that set up attestation must not be downgraded by a
+ *                             device that simply omits it). Credentials registered without attestation carry
+ *                             {@code attestation: none} and no device claims in their assurance vector.
  * @param trustedRoots         PEM root certificates whose attestation chains this tenant trusts (authenticator
  *                             vendors, the Countersign agent-attestation CA)
  * @param minimum              minimum assurance vector for an authentication to succeed
  * @param challengeSeconds     how long a ceremony challenge stays valid
  */
-public record LocalPolicy(String rpId, boolean allowNoneAttestation, List<String> trustedRoots,
+public record LocalPolicy(String rpId, Boolean allowNoneAttestation, List<String> trustedRoots,
         AssuranceRequirement minimum, Integer challengeSeconds) {
     private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
 
@@ -31,6 +35,7 @@ public record LocalPolicy(String rpId, boolean allowNoneAttestation, List<String
             throw new IllegalArgumentException("rpId must be a lower-case host name");
         }
         trustedRoots = trustedRoots == null ? List.of() : List.copyOf(trustedRoots);
+        allowNoneAttestation = allowNoneAttestation == null ? trustedRoots.isEmpty() : allowNoneAttestation;
         if (trustedRoots.size() > 20) {
             throw new IllegalArgumentException("at most 20 trusted roots");
         }

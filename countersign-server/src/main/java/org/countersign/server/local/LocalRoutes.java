@@ -119,6 +119,7 @@ public final class LocalRoutes implements ApiServer.Routes {
             ctx.contentType("text/javascript; charset=utf-8").result(helperScript);
         }, Access.PUBLIC);
         r.get("/v1/local/policy", ctx -> ctx.json(service.policy(Requests.tenant(ctx))), Access.TENANT);
+        r.get("/v1/local/agent-key", ctx -> ctx.json(service.agentServerKey(Requests.tenant(ctx))), Access.TENANT);
         r.put("/v1/local/policy", this::putPolicy, Access.TENANT);
         r.post("/v1/local/registrations", this::startRegistration, Access.TENANT);
         r.post("/v1/local/registrations/{ceremonyId}/finish", this::finishRegistration, Access.TENANT);

@@ -50,6 +50,8 @@ class LocalAgentFlowTest {
     TestServer server;
     String key;
     String rpId = "agentbank.example";
+    String origin = "https://agentbank.example";
+    java.security.PublicKey serverKey;
     FaceEngine engine;
     LocalCertificateAuthority agentCa;
     IssuedCertificate attestation;
@@ -66,13 +68,34 @@ class LocalAgentFlowTest {
         agentCa = LocalCertificateAuthority.create("Countersign agent attestation CA", Duration.ofDays(365));
         attestation = agentCa.issueClientCertificate("countersign-agent 0.1 attestation", Duration.ofDays(90));
         trustAgentCa();
+        serverKey = serverKey(key);
+    }
+
+    /** The tenant's pinned challenge-signing key, as the RP builds it into its app (SR-C-5). */
+    java.security.PublicKey serverKey(String apiKey) throws Exception {
+        Response k = server.get("/v1/local/agent-key", apiKey);
+        assertThat(k.status()).as(k.body()).isEqualTo(200);
+        assertThat(k.json().get("algorithm").asText()).isEqualTo("ES256");
+        return java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                Base64.getUrlDecoder().decode(k.json().get("publicKey").asText())));
+    }
+
+    AgentSettings settings(Path vault) {
+        return AgentSettings.defaults(vault, keyFileOf(vault), rpId, serverKey);
+    }
+
+    static Path keyFileOf(Path vault) {
+        return vault.resolveSibling(vault.getFileName() + ".device-key");
+    }
+
+    String agentCaPem() throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder().encodeToString(agentCa.certificate().getEncoded()) + "\n-----END CERTIFICATE-----";
     }
 
     void trustAgentCa() throws Exception {
-        String pem = "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder().encodeToString(agentCa.certificate().getEncoded()) + "\n-----END CERTIFICATE-----";
         Response r = server.send("PUT", "/v1/local/policy", key, "application/json", JSON.writeValueAsBytes(
-                Map.of("allowNoneAttestation", false, "trustedRoots", List.of(pem))));
+                Map.of("allowNoneAttestation", false, "trustedRoots", List.of(agentCaPem()))));
         assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
@@ -90,8 +113,7 @@ class LocalAgentFlowTest {
         assertThat(server.post("/v1/local/users/" + user + "/consent", key,
                 "{\"noticeVersion\":\"" + version + "\"}").status()).isEqualTo(201);
         dir = Files.createTempDirectory("device");
-        agent = new LocalAuthenticationAgent(AgentSettings.defaults(dir, rpId), attestation, engine, new SecureRandom(),
-                Clock.systemUTC());
+        agent = new LocalAuthenticationAgent(settings(dir), attestation, engine, new SecureRandom(), Clock.systemUTC());
     }
 
     @AfterEach
@@ -100,6 +122,7 @@ class LocalAgentFlowTest {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+        Files.deleteIfExists(keyFileOf(dir));
     }
 
     static ByteArray face(String person, int n) throws Exception {
@@ -124,7 +147,7 @@ class LocalAgentFlowTest {
 
     String register(ByteArray face) throws Exception {
         JsonNode s = startRegistration();
-        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), face);
+        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), origin, face);
         Response r = finish("registrations", s, resp);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().get("credentialId").asText();
@@ -147,7 +170,7 @@ class LocalAgentFlowTest {
     @Test
     void A_3_2_and_A_3_3_faceMatchOnTheDeviceAuthenticatesWithTheFullAssuranceVector() throws Exception {
         JsonNode s = startRegistration();
-        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class),
+        RegistrationResponse resp = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), origin,
                 face("amy", 2));
         Response reg = finish("registrations", s, resp);
         assertThat(reg.status()).as(reg.body()).isEqualTo(201);
@@ -155,7 +178,7 @@ class LocalAgentFlowTest {
         assertThat(reg.json().get("referenceId").asText()).isNotEmpty();
 
         JsonNode a = startAuthentication("Transfer 250.00 EUR to J. Smith");
-        AssertionResponse assertion = agent.authenticate(challengeOf(a), face("amy", 3));
+        AssertionResponse assertion = agent.authenticate(challengeOf(a), origin, face("amy", 3));
         Response ok = finish("authentications", a, assertion);
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         JsonNode v = ok.json().get("assurance");
@@ -173,12 +196,12 @@ class LocalAgentFlowTest {
         String id = register(face("amy", 2));
         JsonNode a = startAuthentication("");
         for (String[] impostor : new String[][] {{"sheldon", "1"}, {"raj", "1"}, {"howard", "1"}, {"howard", "4"}}) {
-            assertThatThrownBy(() -> agent.authenticate(challengeOf(a), face(impostor[0], Integer.parseInt(impostor[1]))))
+            assertThatThrownBy(() -> agent.authenticate(challengeOf(a), origin, face(impostor[0], Integer.parseInt(impostor[1]))))
                     .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.NO_MATCH);
         }
-        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), face("raj", 2)))
+        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), origin, face("raj", 2)))
                 .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.LOCKED);
-        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), face("amy", 3)))
+        assertThatThrownBy(() -> agent.authenticate(challengeOf(a), origin, face("amy", 3)))
                 .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.LOCKED);
         assertThat(agent.isLocked(id)).isTrue();
     }
@@ -188,14 +211,16 @@ class LocalAgentFlowTest {
         register(face("amy", 2));
         Path copy = Files.createTempDirectory("stolen");
         copyTree(dir, copy);
+        // Code running as the user reads the device key file as well; a software agent cannot stop that (SR-B-9).
+        Files.copy(keyFileOf(dir), keyFileOf(copy));
         JsonNode a1 = startAuthentication("");
-        assertThat(finish("authentications", a1, agent.authenticate(challengeOf(a1), face("amy", 3))).status())
+        assertThat(finish("authentications", a1, agent.authenticate(challengeOf(a1), origin, face("amy", 3))).status())
                 .isEqualTo(200);
-        try (LocalAuthenticationAgent thief = new LocalAuthenticationAgent(AgentSettings.defaults(copy, rpId),
+        try (LocalAuthenticationAgent thief = new LocalAuthenticationAgent(settings(copy),
                 attestation, engine, new SecureRandom(), Clock.systemUTC())) {
             // The thief has the victim's face photo and the copied store: the gate opens, the counter gives it away.
             JsonNode a2 = startAuthentication("");
-            Response r = finish("authentications", a2, thief.authenticate(challengeOf(a2), face("amy", 5)));
+            Response r = finish("authentications", a2, thief.authenticate(challengeOf(a2), origin, face("amy", 5)));
             assertThat(r.status()).as(r.body()).isEqualTo(403);
             assertThat(r.json().get("reason").asText()).isEqualTo("counter-regression");
         }
@@ -224,12 +249,12 @@ class LocalAgentFlowTest {
     @Test
     void C_1_2_agentAttestedByAnUnknownCaIsRefused() throws Exception {
         LocalCertificateAuthority rogue = LocalCertificateAuthority.create("Rogue CA", Duration.ofDays(10));
-        try (LocalAuthenticationAgent fake = new LocalAuthenticationAgent(AgentSettings.defaults(dir.resolve("fake"), rpId),
+        try (LocalAuthenticationAgent fake = new LocalAuthenticationAgent(settings(dir.resolve("fake")),
                 rogue.issueClientCertificate("fake agent", Duration.ofDays(5)), engine, new SecureRandom(),
                 Clock.systemUTC())) {
             JsonNode s = startRegistration();
             Response r = finish("registrations", s,
-                    fake.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), face("amy", 2)));
+                    fake.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), origin, face("amy", 2)));
             assertThat(r.status()).as(r.body()).isEqualTo(403);
             assertThat(r.json().get("reason").asText()).isEqualTo("untrusted-attestation");
         }
@@ -241,17 +266,94 @@ class LocalAgentFlowTest {
         register(face("amy", 2));
         JsonNode a = startAuthentication("Pay 5 EUR");
         AuthenticationChallenge original = challengeOf(a);
+        // The relay edits the plain text: the agent reads only the server-signed copy, so it shows and signs 5 EUR.
         AuthenticationChallenge altered = new AuthenticationChallenge(original.challenge(), original.rpId(),
-                original.credentialIds(), original.expiresAt(), "Pay 5000 EUR", original.timeout());
-        Response r = finish("authentications", a, agent.authenticate(altered, face("amy", 3)));
-        assertThat(r.status()).isEqualTo(403);
-        assertThat(r.json().get("reason").asText()).isEqualTo("transaction-mismatch");
+                original.credentialIds(), original.expiresAt(), "Pay 5000 EUR", original.timeout(),
+                original.signedChallenge(), original.serverSignature());
+        Response r = finish("authentications", a, agent.authenticate(altered, origin, face("amy", 3)));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("transactionText").asText()).isEqualTo("Pay 5 EUR");
+        // The relay edits the signed copy: the agent refuses before any capture.
+        JsonNode a2 = startAuthentication("Pay 5 EUR");
+        AuthenticationChallenge o2 = challengeOf(a2);
+        String edited = b64(new String(Base64.getUrlDecoder().decode(o2.signedChallenge()),
+                java.nio.charset.StandardCharsets.UTF_8).replace("Pay 5 EUR", "Pay 5000 EUR")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        AuthenticationChallenge forged = new AuthenticationChallenge(o2.challenge(), o2.rpId(), o2.credentialIds(),
+                o2.expiresAt(), "Pay 5000 EUR", o2.timeout(), edited, o2.serverSignature());
+        assertThatThrownBy(() -> agent.authenticate(forged, origin, face("amy", 3)))
+                .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.SERVER_NOT_AUTHENTIC);
+    }
+
+    @Test
+    void SR_C_3_challengeSignedForAnotherOriginIsRefused() throws Exception {
+        // A relaying app on a sub-domain the tenant never allowed (the agent accepts it as within the RP id, as a
+        // WebAuthn client would; the server holds the exact list).
+        String relay = "https://relay.agentbank.example";
+        JsonNode s = startRegistration();
+        assertReason(finish("registrations", s, agent.register(JSON.treeToValue(s.get("options"),
+                RegistrationChallenge.class), relay, face("amy", 2))), 403, "bad-origin");
+        register(face("amy", 2));
+        JsonNode a = startAuthentication("Pay 5 EUR");
+        assertReason(finish("authentications", a, agent.authenticate(challengeOf(a), relay, face("amy", 3))), 403,
+                "bad-origin");
+        // The same user through the genuine app still works.
+        JsonNode ok = startAuthentication("Pay 5 EUR");
+        assertThat(finish("authentications", ok, agent.authenticate(challengeOf(ok), origin, face("amy", 3))).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void SR_C_3_challengeSignedForAnotherRpIdIsRefused() throws Exception {
+        register(face("amy", 2));
+        JsonNode a = startAuthentication("");
+        AuthenticationChallenge c = challengeOf(a);
+        // The relay renames the RP in the plain options and hands the challenge to an agent of another RP: the
+        // signed copy still names agentbank.example, so that agent refuses.
+        Path otherDir = Files.createTempDirectory("other-rp");
+        try (LocalAuthenticationAgent other = new LocalAuthenticationAgent(
+                AgentSettings.defaults(otherDir, keyFileOf(otherDir), "other.example", serverKey), attestation, engine,
+                new SecureRandom(), Clock.systemUTC())) {
+            AuthenticationChallenge renamed = new AuthenticationChallenge(c.challenge(), "other.example",
+                    c.credentialIds(), c.expiresAt(), c.transactionText(), c.timeout(), c.signedChallenge(),
+                    c.serverSignature());
+            assertThatThrownBy(() -> other.authenticate(renamed, "https://other.example", face("amy", 3)))
+                    .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.CHALLENGE_INVALID);
+        } finally {
+            Files.deleteIfExists(keyFileOf(otherDir));
+        }
+        // Signed data naming another RP id is refused by the server.
+        AssertionResponse genuine = agent.authenticate(c, origin, face("amy", 3));
+        Map<String, Object> data = JSON.readValue(Base64.getUrlDecoder().decode(genuine.assertionData()), Map.class);
+        data.put("rpId", "other.example");
+        JsonNode a2 = startAuthentication("");
+        data.put("challenge", a2.at("/options/challenge").asText());
+        assertReason(finish("authentications", a2, new AssertionResponse(genuine.credentialId(),
+                b64(JSON.writeValueAsBytes(data)), genuine.signature())), 403, "bad-rp-id");
+    }
+
+    @Test
+    void SR_C_5_agentRefusesAChallengeFromAnotherServer() throws Exception {
+        String otherKey = server.createTenant("otherbank");
+        assertThat(server.post("/v1/users", otherKey, "{\"userId\":\"" + user + "\"}").status()).isEqualTo(201);
+        String version = server.get("/v1/local/privacy-notice", null).json().get("version").asText();
+        server.post("/v1/local/users/" + user + "/consent", otherKey, "{\"noticeVersion\":\"" + version + "\"}");
+        Response r = server.post("/v1/local/registrations", otherKey,
+                JSON.writeValueAsString(Map.of("userId", user, "format", "countersign-agent")));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(serverKey(otherKey)).isNotEqualTo(serverKey);
+        // The agent was set up with agentbank's key: a challenge signed by anybody else is refused before capture.
+        assertThatThrownBy(() -> agent.register(JSON.treeToValue(r.json().get("options"), RegistrationChallenge.class),
+                origin, face("amy", 2)))
+                .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentException.Reason.SERVER_NOT_AUTHENTIC);
+        // The same key is served on every call (pinning needs a stable key).
+        assertThat(serverKey(key)).isEqualTo(serverKey);
     }
 
     @Test
     void badAgentInputGivesProblemsAndStoresNothing() throws Exception {
         JsonNode s = startRegistration();
-        RegistrationResponse good = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class),
+        RegistrationResponse good = agent.register(JSON.treeToValue(s.get("options"), RegistrationChallenge.class), origin,
                 face("amy", 2));
         // Not JSON inside the signed data.
         assertReason(finish("registrations", startRegistration(), new RegistrationResponse(
@@ -260,7 +362,7 @@ class LocalAgentFlowTest {
         // Truncated attestation certificate.
         String leaf = good.attestationChain().get(0);
         JsonNode s4 = startRegistration();
-        RegistrationResponse fresh = agent.register(JSON.treeToValue(s4.get("options"), RegistrationChallenge.class),
+        RegistrationResponse fresh = agent.register(JSON.treeToValue(s4.get("options"), RegistrationChallenge.class), origin,
                 face("amy", 2));
         assertReason(finish("registrations", s4, new RegistrationResponse(fresh.registrationData(),
                 fresh.credentialSignature(), fresh.attestationSignature(), List.of(leaf.substring(0, leaf.length() / 2)))),
@@ -286,6 +388,135 @@ class LocalAgentFlowTest {
         assertThat(server.get("/v1/local/users/" + user + "/credentials", key).json().get("credentials").size()).isZero();
         // And the genuine one still works for its own ceremony.
         assertThat(finish("registrations", s, good).status()).isEqualTo(201);
+    }
+
+    // ---------------------------------------------------------------- forged attestations and claims
+
+    /** The registration an attacker builds: own credential key, chosen claims, signed by {@code attestationKey}. */
+    RegistrationResponse forged(JsonNode started, RegistrationResponse template, Map<String, Object> assurance,
+            java.security.PrivateKey attestationKey, List<String> chain) throws Exception {
+        Map<String, Object> data = JSON.readValue(Base64.getUrlDecoder().decode(template.registrationData()), Map.class);
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair credential = g.generateKeyPair();
+        byte[] id = new byte[32];
+        new SecureRandom().nextBytes(id);
+        data.put("challenge", started.at("/options/challenge").asText());
+        data.put("credentialId", b64(id));
+        data.put("publicKey", b64(credential.getPublic().getEncoded()));
+        data.put("assurance", assurance);
+        byte[] signed = JSON.writeValueAsBytes(data);
+        return new RegistrationResponse(b64(signed), b64(der(credential.getPrivate(), signed)),
+                attestationKey == null ? null : b64(der(attestationKey, signed)), chain);
+    }
+
+    static byte[] der(java.security.PrivateKey key, byte[] data) throws Exception {
+        java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
+        s.initSign(key);
+        s.update(data);
+        return s.sign();
+    }
+
+    static Map<String, Object> strongClaims() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("modality", "face");
+        a.put("fmr", 1e-6);
+        a.put("pad", true);
+        a.put("apcer", 0.001);
+        a.put("bpcer", 0.01);
+        a.put("credentialProtection", "hardware-backed");
+        a.put("transformLevel", 3);
+        return a;
+    }
+
+    RegistrationResponse genuine() throws Exception {
+        return agent.register(JSON.treeToValue(startRegistration().get("options"), RegistrationChallenge.class), origin,
+                face("amy", 2));
+    }
+
+    @Test
+    void SR_B_6_prependedSelfSignedCertificateIsRefused() throws Exception {
+        RegistrationResponse genuine = genuine();
+        // The attacker's own self-signed certificate in front of the genuine public chain, its key signing.
+        LocalCertificateAuthority self = LocalCertificateAuthority.create("Totally Genuine Secure Element", Duration.ofDays(5));
+        List<String> chain = new java.util.ArrayList<>();
+        chain.add(Base64.getEncoder().encodeToString(self.certificate().getEncoded()));
+        chain.addAll(genuine.attestationChain());
+        JsonNode s = startRegistration();
+        Response r = finish("registrations", s, forged(s, genuine, strongClaims(), self.privateKey(), chain));
+        assertReason(r, 403, "untrusted-attestation");
+        assertThat(server.get("/v1/local/users/" + user + "/credentials", key).json().get("credentials").size()).isZero();
+    }
+
+    @Test
+    void SR_M_10_chainWhoseLeafIsNotTheSignerIsRefused() throws Exception {
+        RegistrationResponse genuine = genuine();
+        // A second genuine certificate from the same CA (another device's) signs, the victim vendor's leaf is shown.
+        IssuedCertificate other = agentCa.issueClientCertificate("another device", Duration.ofDays(5));
+        JsonNode s = startRegistration();
+        assertReason(finish("registrations", s, forged(s, genuine, strongClaims(), other.privateKey(),
+                genuine.attestationChain())), 403, "bad-attestation");
+        // The signer's certificate placed after the genuine leaf: the leaf is still not the signer.
+        List<String> both = new java.util.ArrayList<>(genuine.attestationChain().subList(0, 1));
+        both.add(Base64.getEncoder().encodeToString(other.certificate().getEncoded()));
+        JsonNode s2 = startRegistration();
+        Response r = finish("registrations", s2, forged(s2, genuine, strongClaims(), other.privateKey(), both));
+        assertThat(r.status()).as(r.body()).isEqualTo(403);
+        // The CA certificate first (self-issued leaf), then the genuine leaf.
+        List<String> rootFirst = List.of(genuine.attestationChain().get(1), genuine.attestationChain().get(0));
+        JsonNode s3 = startRegistration();
+        assertReason(finish("registrations", s3, forged(s3, genuine, strongClaims(), attestation.privateKey(),
+                rootFirst)), 403, "untrusted-attestation");
+        assertThat(server.get("/v1/local/users/" + user + "/credentials", key).json().get("credentials").size()).isZero();
+    }
+
+    @Test
+    void SR_M_15_softwareAgentCannotClaimHardwareBackedProtection() throws Exception {
+        // A modified build that still holds the (software, extractable) attestation key claims a secure element.
+        RegistrationResponse genuine = genuine();
+        JsonNode s = startRegistration();
+        Response r = finish("registrations", s, forged(s, genuine, strongClaims(), attestation.privateKey(),
+                genuine.attestationChain()));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().at("/assurance/credentialProtection").asText()).isEqualTo("software");
+    }
+
+    @Test
+    void SR_M_8_noneAttestationIsRefusedByDefaultOnceTheTenantTrustsRoots() throws Exception {
+        try {
+            Response p = server.send("PUT", "/v1/local/policy", key, "application/json", JSON.writeValueAsBytes(
+                    Map.of("trustedRoots", List.of(agentCaPem()))));
+            assertThat(p.status()).as(p.body()).isEqualTo(200);
+            RegistrationResponse genuine = genuine();
+            JsonNode s = startRegistration();
+            assertReason(finish("registrations", s, forged(s, genuine, strongClaims(), null, List.of())), 403,
+                    "none-attestation-refused");
+        } finally {
+            trustAgentCa();
+        }
+    }
+
+    @Test
+    void SR_M_8_unattestedCredentialIsMarkedAsSuchInTheVector() throws Exception {
+        try {
+            Response p = server.send("PUT", "/v1/local/policy", key, "application/json", JSON.writeValueAsBytes(
+                    Map.of("allowNoneAttestation", true, "trustedRoots", List.of(agentCaPem()))));
+            assertThat(p.status()).as(p.body()).isEqualTo(200);
+            RegistrationResponse genuine = genuine();
+            JsonNode s = startRegistration();
+            Response r = finish("registrations", s, forged(s, genuine, strongClaims(), null, List.of()));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            JsonNode v = r.json().get("assurance");
+            assertThat(v.get("attestation").asText()).isEqualTo("none");
+            // Nothing an unattested device says about itself is recorded as fact.
+            assertThat(v.path("fmr").isNumber()).isFalse();
+            assertThat(v.at("/pad/used").asBoolean()).isFalse();
+            assertThat(v.get("credentialProtection").asText()).isEqualTo("unknown");
+            assertThat(v.get("modality").asText()).isEqualTo("unknown");
+            assertThat(v.path("transformLevel").isNumber()).isFalse();
+        } finally {
+            trustAgentCa();
+        }
     }
 
     static void assertReason(Response r, int status, String reason) {
