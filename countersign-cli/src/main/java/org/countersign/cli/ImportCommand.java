@@ -60,7 +60,8 @@ final class ImportCommand implements Callable<Integer> {
             KeyService keys = new KeyService(masterKeys, new JdbcDataKeyStore(jdbc), new SecureRandom(),
                     Clock.systemUTC());
             try (AuditLog audit = new AuditLog(store.dataSource(), CheckpointKeys.loadOrCreate(dataDir, masterKeys),
-                    1000, Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+                    config.auditCheckpointEvery(), config.auditCheckpointInterval(), Optional.of(dataDir.resolve(AuditLog.PUBLISHED_CHECKPOINTS)),
+                    Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).start()) {
                 List<RemoteImport.Entry> result = new RemoteImport(jdbc, keys, analyzer, audit, new SecureRandom(),
                         Clock.systemUTC()).run(tenant, plan, p -> bar(p));
                 System.err.println();

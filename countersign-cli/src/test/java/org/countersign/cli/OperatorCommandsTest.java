@@ -75,6 +75,46 @@ class OperatorCommandsTest {
     }
 
     @Test
+    void A_G4_auditVerifySaysWhatItProvesAndHonoursThePinnedKey() throws Exception {
+        String fingerprint;
+        try (Countersign node = startNode()) {
+            for (int i = 0; i < 3; i++) {
+                node.auditLog().record(null, "test", "probe", "row-" + i, "success", "req-" + i, java.util.Map.of());
+            }
+            fingerprint = org.countersign.core.audit.CheckpointSigner.fingerprint(
+                    org.countersign.server.audit.CheckpointKeys.publicKey(dataDir));
+            Run open = cli("audit", "verify", "--data-dir", dataDir.toString(), "--database-url", url);
+            assertThat(open.exit()).as(open.out()).isZero();
+            assertThat(open.out()).contains("unsealed:", "NOT PINNED", fingerprint);
+        }
+        // After the shutdown checkpoint nothing is unsealed; the pinned key is reported as matching.
+        Run pinned = cli("audit", "verify", "--data-dir", dataDir.toString(), "--database-url", url,
+                "--checkpoint-key-fingerprint", fingerprint.replace(":", ""));
+        assertThat(pinned.exit()).as(pinned.out()).isZero();
+        assertThat(pinned.out()).contains("the last 0 row(s)", "matches the pinned fingerprint", "cross-checked");
+        // Incremental: from the shutdown checkpoint.
+        long head;
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement();
+                var rs = s.executeQuery("select max(seq) from audit_checkpoints")) {
+            rs.next();
+            head = rs.getLong(1);
+        }
+        Run from = cli("audit", "verify", "--data-dir", dataDir.toString(), "--database-url", url,
+                "--from-checkpoint", Long.toString(head));
+        assertThat(from.exit()).as(from.out()).isZero();
+        assertThat(from.out()).contains("not read:   rows before seq " + head);
+        Run noSuch = cli("audit", "verify", "--data-dir", dataDir.toString(), "--database-url", url,
+                "--from-checkpoint", Long.toString(head + 1000));
+        assertThat(noSuch.exit()).isEqualTo(2);
+        // Another key pinned: the key in the data folder is not trusted.
+        Run other = cli("audit", "verify", "--data-dir", dataDir.toString(), "--database-url", url,
+                "--checkpoint-key-fingerprint", org.countersign.core.audit.CheckpointSigner.fingerprint(
+                        org.countersign.core.audit.CheckpointSigner.generate().publicKey()));
+        assertThat(other.exit()).isEqualTo(1);
+        assertThat(other.out()).contains("does not match the pinned fingerprint");
+    }
+
+    @Test
     void A_G5_keysRotateKeepsSealedDataAndKeyFilesUsable() throws Exception {
         AssociatedData ad = new AssociatedData("bank", "alice", "test");
         SealedBlob blob;

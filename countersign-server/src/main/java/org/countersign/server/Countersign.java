@@ -92,8 +92,17 @@ public final class Countersign implements AutoCloseable {
             TlsMaterial tls = TlsMaterial.loadOrCreate(dataDir, masterKeys, config.tlsCertificate(), config.tlsPrivateKey(),
                     config.extraHostNames());
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            AuditLog audit = new AuditLog(store.dataSource(), CheckpointKeys.loadOrCreate(dataDir, masterKeys),
-                    config.auditCheckpointEvery(), clock, meters);
+            boolean newAuditKey = !Files.exists(CheckpointKeys.publicKeyFile(dataDir));
+            org.countersign.core.audit.CheckpointSigner auditKey = CheckpointKeys.loadOrCreate(dataDir, masterKeys);
+            String auditKeyFingerprint = org.countersign.core.audit.CheckpointSigner.fingerprint(auditKey.publicKey());
+            if (config.auditCheckpointKeyFingerprint().isPresent() && !org.countersign.core.audit.CheckpointSigner
+                    .sameFingerprint(config.auditCheckpointKeyFingerprint().get(), auditKeyFingerprint)) {
+                throw new IllegalStateException("the audit checkpoint key in " + dataDir.resolve("audit") + " has fingerprint "
+                        + auditKeyFingerprint + ", not the pinned " + config.auditCheckpointKeyFingerprint().get());
+            }
+            AuditLog audit = new AuditLog(store.dataSource(), auditKey, config.auditCheckpointEvery(),
+                    config.auditCheckpointInterval(), Optional.of(dataDir.resolve(AuditLog.PUBLISHED_CHECKPOINTS)), clock,
+                    meters).start();
 
             ObjectMapper mapper = Json.strictMapper();
             Body body = new Body(mapper);
@@ -149,6 +158,7 @@ public final class Countersign implements AutoCloseable {
                     java.util.Map.of("version", VERSION, "store", store.isEmbedded() ? "embedded" : "external"));
             Countersign node = new Countersign(config, store, audit, http, tls, keys, adminKey, baseUrl, closeables);
             node.printBanner(console, dataDir, (System.nanoTime() - t0) / 1_000_000);
+            printAuditKey(console, auditKeyFingerprint, newAuditKey, config.auditCheckpointKeyFingerprint().isPresent());
             return node;
         } catch (IOException | RuntimeException e) {
             store.close();
@@ -174,6 +184,17 @@ public final class Countersign implements AutoCloseable {
             out.println("  Admin API key (shown only now; only its hash is stored):");
             out.println("    " + k.token());
         });
+        out.println();
+        out.flush();
+    }
+
+    private static void printAuditKey(PrintStream out, String fingerprint, boolean generatedNow, boolean pinned) {
+        out.println("  audit key:    SHA-256 " + fingerprint + (generatedNow ? "  (generated now)" : "")
+                + (pinned ? "  (pinned)" : ""));
+        if (!pinned) {
+            out.println("                not pinned: record it and pass it to 'audit verify --checkpoint-key-fingerprint'"
+                    + " (or set audit-checkpoint-key-fingerprint)");
+        }
         out.println();
         out.flush();
     }

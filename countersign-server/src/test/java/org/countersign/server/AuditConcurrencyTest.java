@@ -29,8 +29,8 @@ class AuditConcurrencyTest {
         String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + db;
         CheckpointSigner signer = CheckpointSigner.generate();
         try (Store a = Store.external(url, TestServer.PG_USER, "", 4); Store b = Store.external(url, TestServer.PG_USER, "", 4);
-                AuditLog nodeA = new AuditLog(a.dataSource(), signer, 50, Clock.systemUTC(), new SimpleMeterRegistry());
-                AuditLog nodeB = new AuditLog(b.dataSource(), signer, 50, Clock.systemUTC(), new SimpleMeterRegistry())) {
+                AuditLog nodeA = new AuditLog(a.dataSource(), signer, 50, Clock.systemUTC(), new SimpleMeterRegistry()).start();
+                AuditLog nodeB = new AuditLog(b.dataSource(), signer, 50, Clock.systemUTC(), new SimpleMeterRegistry()).start()) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<?>> work = new ArrayList<>();
             for (int t = 0; t < 8; t++) {

@@ -78,6 +78,32 @@ public final class CheckpointSigner {
         }
     }
 
+    /**
+     * What operators pin: SHA-256 of the X.509 public key as lowercase hex, in colon-separated pairs (the form
+     * {@code openssl dgst} and certificate tools print, so it can be compared by eye). Case and colons are ignored
+     * when comparing ({@link #sameFingerprint}).
+     */
+    public static String fingerprint(ByteArray publicKeyX509) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(publicKeyX509.toByteArray());
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < d.length; i++) {
+                b.append(i == 0 ? "" : ":").append(String.format("%02x", d[i] & 0xff));
+            }
+            return b.toString();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** True when {@code pinned} names the same key fingerprint as {@code actual}, ignoring case, colons and spaces. */
+    public static boolean sameFingerprint(String pinned, String actual) {
+        String a = pinned.replaceAll("[:\\s]", "").toLowerCase(java.util.Locale.ROOT);
+        String b = actual.replaceAll("[:\\s]", "").toLowerCase(java.util.Locale.ROOT);
+        return a.length() == 64 && java.security.MessageDigest.isEqual(a.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                b.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     /** False for a wrong signature, a wrong key or any malformed input; never throws for bad data. */
     public static boolean verify(Checkpoint checkpoint, ByteArray publicKeyX509) {
         if (checkpoint == null || publicKeyX509 == null) {

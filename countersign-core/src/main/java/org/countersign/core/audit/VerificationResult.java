@@ -6,10 +6,26 @@ import org.countersign.core.bytes.ByteArray;
 /** Outcome of {@link AuditVerifier#verify}. */
 public sealed interface VerificationResult permits VerificationResult.Intact, VerificationResult.Broken {
 
-    /** Every row links to its predecessor and every checkpoint is reproduced by the rows. */
-    record Intact(long rows, long lastSeq, ByteArray headHash) implements VerificationResult {
+    /**
+     * Every row checked links to its predecessor, every checkpoint is reproduced by the rows, and no run of rows
+     * longer than the checkpoint interval lacks a signed checkpoint.
+     *
+     * @param rows            rows checked in this run
+     * @param lastSeq         seq of the last row
+     * @param headHash        hash of the last row
+     * @param firstCheckedSeq first seq checked (1 for a full verification; later when started from a checkpoint)
+     * @param sealedThroughSeq seq of the last signed checkpoint: rows up to it are covered by a signature
+     * @param checkpoints     valid signed checkpoints seen in the checked range
+     */
+    record Intact(long rows, long lastSeq, ByteArray headHash, long firstCheckedSeq, long sealedThroughSeq,
+                  int checkpoints) implements VerificationResult {
         public Intact {
             Objects.requireNonNull(headHash, "headHash");
+        }
+
+        /** Rows after the last signed checkpoint: only the hash chain protects them, not a signature. */
+        public long unsealedTail() {
+            return lastSeq - sealedThroughSeq;
         }
     }
 

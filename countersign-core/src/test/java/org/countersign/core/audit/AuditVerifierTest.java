@@ -43,13 +43,13 @@ class AuditVerifierTest {
     void A_G4_intactChainVerifies() {
         List<AuditRow> rows = chain(10);
         VerificationResult r = verify(rows, List.of(checkpointAt(rows.get(4)), checkpointAt(rows.get(9))));
-        assertThat(r).isEqualTo(new Intact(10, 10, rows.get(9).hash()));
+        assertThat(r).isEqualTo(new Intact(10, 10, rows.get(9).hash(), 1, 10, 2));
         assertThat(rows.get(0).previousHash()).isEqualTo(AuditChain.GENESIS);
     }
 
     @Test
     void emptyLogIsIntactAtGenesis() {
-        assertThat(verify(List.of(), List.of())).isEqualTo(new Intact(0, 0, AuditChain.GENESIS));
+        assertThat(verify(List.of(), List.of())).isEqualTo(new Intact(0, 0, AuditChain.GENESIS, 1, 0, 0));
     }
 
     @Test
@@ -192,6 +192,113 @@ class AuditVerifierTest {
                 + "ffffffff" + "0000000161" + "0000000162" + "ffffffff" + "0000000163" + "ffffffff"
                 + "00000001" + "000000016b" + "0000000176";
         assertThat(e.canonicalBytes().toHex()).isEqualTo(hex);
+    }
+
+    // ---- checkpoints are demanded, not optional (an attacker with database access can delete them) ----
+
+    private VerificationResult verify(List<AuditRow> rows, List<Checkpoint> checkpoints, long every) {
+        return AuditVerifier.verify(rows.iterator(), checkpoints, signer.publicKey(), every, null);
+    }
+
+    /** Checkpoints as the writer signs them: at every multiple of {@code every}. */
+    private List<Checkpoint> everyNth(List<AuditRow> rows, int every) {
+        List<Checkpoint> out = new ArrayList<>();
+        for (AuditRow r : rows) {
+            if (r.seq() % every == 0) {
+                out.add(checkpointAt(r));
+            }
+        }
+        return out;
+    }
+
+    private static List<AuditRow> rewriteFrom(List<AuditRow> rows, int seq) {
+        List<AuditRow> out = new ArrayList<>(rows.subList(0, seq - 1));
+        AuditRow prev = out.isEmpty() ? null : out.get(out.size() - 1);
+        for (int i = seq; i <= rows.size(); i++) {
+            AuditEvent e = i == seq ? new AuditEvent(T0, null, "attacker", "otp.verify", "x", "success", null, null)
+                    : rows.get(i - 1).event();
+            prev = AuditRow.append(prev, e);
+            out.add(prev);
+        }
+        return out;
+    }
+
+    @Test
+    void A_G4_deletedCheckpointsAndRecomputedChainAreDetected() {
+        List<AuditRow> forged = rewriteFrom(chain(23), 3);
+        // The attacker deleted every checkpoint: the chain alone would look intact ...
+        assertThat(verify(forged, List.of())).isInstanceOf(Intact.class);
+        // ... but 23 rows without a single checkpoint cannot come from a writer that signs every 5.
+        assertThat(verify(forged, List.of(), 5)).isInstanceOfSatisfying(Broken.class, b -> {
+            assertThat(b.firstBadSeq()).isEqualTo(1);
+            assertThat(b.reason()).contains("covered by no signed checkpoint").contains("deleted");
+        });
+    }
+
+    @Test
+    void A_G4_deletedMiddleCheckpointIsDetected() {
+        List<AuditRow> rows = chain(23);
+        List<Checkpoint> cps = new ArrayList<>(everyNth(rows, 5));
+        assertThat(verify(rows, cps, 5)).isInstanceOfSatisfying(Intact.class, ok -> {
+            assertThat(ok.sealedThroughSeq()).isEqualTo(20);
+            assertThat(ok.unsealedTail()).isEqualTo(3);
+            assertThat(ok.checkpoints()).isEqualTo(4);
+        });
+        cps.removeIf(c -> c.seq() == 10);
+        assertThat(verify(rows, cps, 5)).isInstanceOfSatisfying(Broken.class, b -> {
+            assertThat(b.firstBadSeq()).isEqualTo(6);
+            assertThat(b.reason()).contains("rows 6..14");
+        });
+    }
+
+    @Test
+    void A_G4_deletedLastCheckpointLeavesATooLongTail() {
+        List<AuditRow> rows = chain(23);
+        List<Checkpoint> cps = new ArrayList<>(everyNth(rows, 5));
+        cps.removeIf(c -> c.seq() == 20);
+        assertThat(verify(rows, cps, 5)).isInstanceOfSatisfying(Broken.class,
+                b -> assertThat(b.firstBadSeq()).isEqualTo(16));
+    }
+
+    @Test
+    void extraCheckpointsBetweenTheRegularOnesAreFine() {
+        List<AuditRow> rows = chain(23);
+        List<Checkpoint> cps = new ArrayList<>(everyNth(rows, 5));
+        cps.add(checkpointAt(rows.get(6))); // seq 7: a time-based or shutdown checkpoint
+        cps.add(checkpointAt(rows.get(21))); // seq 22
+        assertThat(verify(rows, cps, 5)).isInstanceOfSatisfying(Intact.class,
+                ok -> assertThat(ok.unsealedTail()).isEqualTo(1));
+    }
+
+    @Test
+    void A_G4_incrementalVerificationStartsAtATrustedCheckpoint() {
+        List<AuditRow> rows = chain(23);
+        List<Checkpoint> cps = everyNth(rows, 5);
+        Checkpoint from = cps.get(1); // seq 10
+        VerificationResult r = AuditVerifier.verify(rows.subList(9, 23).iterator(), cps, signer.publicKey(), 5, from);
+        assertThat(r).isEqualTo(new Intact(13, 23, rows.get(22).hash(), 11, 20, 2));
+        // An edit after the starting checkpoint is found ...
+        List<AuditRow> forged = rewriteFrom(rows, 12);
+        assertThat(AuditVerifier.verify(forged.subList(9, 23).iterator(), cps, signer.publicKey(), 5, from))
+                .isInstanceOfSatisfying(Broken.class, b -> assertThat(b.firstBadSeq()).isEqualTo(15));
+        // ... and so is a changed row under the starting checkpoint itself.
+        List<AuditRow> forged9 = rewriteFrom(rows, 9);
+        assertThat(AuditVerifier.verify(forged9.subList(9, 23).iterator(), cps, signer.publicKey(), 5, from))
+                .isInstanceOfSatisfying(Broken.class, b -> assertThat(b.firstBadSeq()).isEqualTo(10));
+        // A starting checkpoint signed by another key is refused.
+        Checkpoint foreign = CheckpointSigner.generate().sign(10, rows.get(9).hash(), T0);
+        assertThat(AuditVerifier.verify(rows.subList(9, 23).iterator(), cps, signer.publicKey(), 5, foreign))
+                .isInstanceOf(Broken.class);
+    }
+
+    @Test
+    void fingerprintsCompareIgnoringColonsAndCase() {
+        String fp = CheckpointSigner.fingerprint(signer.publicKey());
+        assertThat(fp).matches("([0-9a-f]{2}:){31}[0-9a-f]{2}");
+        assertThat(CheckpointSigner.sameFingerprint(fp.replace(":", "").toUpperCase(), fp)).isTrue();
+        assertThat(CheckpointSigner.sameFingerprint(CheckpointSigner.fingerprint(CheckpointSigner.generate().publicKey()), fp))
+                .isFalse();
+        assertThat(CheckpointSigner.sameFingerprint("", fp)).isFalse();
     }
 
     private VerificationResult verifyBrokenAt(long seq, List<AuditRow> rows) {

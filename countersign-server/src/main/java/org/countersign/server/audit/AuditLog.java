@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -16,6 +18,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -43,28 +47,70 @@ import org.slf4j.LoggerFactory;
  * {@code audit_head} — which also keeps several nodes on one database in one chain. To reach thousands of
  * audited requests per second, callers hand events to one writer thread per node that appends whole batches in
  * one transaction (group commit); {@link #record} returns only once its event is durable.
+ *
+ * <p>Sealing: a checkpoint signed with the node's Ed25519 key is stored in the same transaction as every
+ * {@code checkpointEvery}-th row, after {@code checkpointInterval} of wall time when rows were added, and at
+ * {@link #close}. Before signing, the rows since the last trusted checkpoint are re-verified and the row this
+ * node wrote last must still carry the hash it computed; if not, the node signs nothing over that chain and
+ * instead seals the head it wrote itself, so {@code audit verify} names the tampered rows. Each checkpoint is
+ * also appended to a file outside the database (when configured), which verification cross-checks.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final int BATCH = 512;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Default wall-time bound on the unsealed tail. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
+    /** File name of the published checkpoints in the data folder. */
+    public static final String PUBLISHED_CHECKPOINTS = "audit-checkpoints.log";
 
     private final DataSource dataSource;
     private final CheckpointSigner signer;
     private final ByteArray checkpointPublicKey;
     private final int checkpointEvery;
+    private final Duration checkpointInterval;
+    private final Optional<Path> publishedCheckpoints;
     private final Clock clock;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(16_384);
     private final Thread writer;
-    private volatile boolean running = true;
+    private volatile boolean running;
+    private volatile boolean closed;
     private final io.micrometer.core.instrument.DistributionSummary batchSizes;
     private final io.micrometer.core.instrument.Timer batchTimes;
     private final io.micrometer.core.instrument.Timer waitTimes;
 
+    // Sealing state, shared by the writer thread and checkpointNow (which the writer and close() call).
+    private volatile Checkpoint anchor;          // last checkpoint this node signed or found valid; null = genesis
+    private volatile long ownSeq;                // last row this node wrote, and the hash it computed for it
+    private volatile ByteArray ownHash;
+    private volatile Instant lastSealAt;
+    private volatile String refusal;             // why the last sealing was refused; null while all is well
+    private volatile long lastPublishedSeq;
+    private final Object sealLock = new Object();
+
     private record Pending(AuditEvent event, CompletableFuture<Long> done) {}
 
+    /** As the full constructor, with the default interval and no published checkpoint file. */
     public AuditLog(DataSource dataSource, CheckpointSigner signer, int checkpointEvery, Clock clock,
             io.micrometer.core.instrument.MeterRegistry meters) {
+        this(dataSource, signer, checkpointEvery, DEFAULT_CHECKPOINT_INTERVAL, Optional.empty(), clock, meters);
+    }
+
+    /**
+     * Nothing runs until {@link #start()}.
+     *
+     * @param checkpointEvery      sign a checkpoint with every row whose seq is a multiple of this
+     * @param checkpointInterval   also sign one when rows were added and this much time passed since the last
+     * @param publishedCheckpoints file outside the database to append every checkpoint to, if any
+     */
+    public AuditLog(DataSource dataSource, CheckpointSigner signer, int checkpointEvery, Duration checkpointInterval,
+            Optional<Path> publishedCheckpoints, Clock clock, io.micrometer.core.instrument.MeterRegistry meters) {
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("checkpointEvery must be positive");
+        }
+        if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+            throw new IllegalArgumentException("checkpointInterval must be positive");
+        }
         this.dataSource = dataSource;
         // Group-commit health: how many events share a transaction, how long one takes, how long callers wait.
         this.batchSizes = io.micrometer.core.instrument.DistributionSummary.builder("countersign.audit.batch.events")
@@ -76,10 +122,51 @@ public final class AuditLog implements AutoCloseable {
         this.signer = signer;
         this.checkpointPublicKey = signer.publicKey();
         this.checkpointEvery = checkpointEvery;
+        this.checkpointInterval = checkpointInterval;
+        this.publishedCheckpoints = Objects.requireNonNull(publishedCheckpoints, "publishedCheckpoints");
         this.clock = clock;
         this.writer = new Thread(this::writeLoop, "audit-writer");
         this.writer.setDaemon(true);
-        this.writer.start();
+    }
+
+    /**
+     * Finds the last trusted checkpoint (the newest valid one in the database or the published file) and starts
+     * the writer thread. Call once.
+     */
+    public AuditLog start() {
+        if (running || closed) {
+            throw new IllegalStateException("audit log already started");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            Checkpoint best = null;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select seq, hash, created_at, signature from audit_checkpoints"
+                            + " order by seq desc limit 50")) {
+                while (rs.next() && best == null) {
+                    Checkpoint cp = readCheckpoint(rs);
+                    if (CheckpointSigner.verify(cp, checkpointPublicKey)) {
+                        best = cp;
+                    }
+                }
+            }
+            for (Checkpoint cp : publishedCheckpoints.map(PublishedCheckpoints::read).orElse(List.of())) {
+                if (CheckpointSigner.verify(cp, checkpointPublicKey) && (best == null || cp.seq() > best.seq())) {
+                    best = cp;
+                }
+            }
+            anchor = best;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the audit checkpoints: " + e.getMessage(), e);
+        }
+        lastSealAt = clock.instant();
+        running = true;
+        writer.start();
+        return this;
+    }
+
+    /** Why the last attempt to sign a checkpoint was refused (the chain no longer verified), if it was. */
+    public Optional<String> sealingRefused() {
+        return Optional.ofNullable(refusal);
     }
 
     /**
@@ -92,7 +179,7 @@ public final class AuditLog implements AutoCloseable {
         Pending p = new Pending(normalise(event), new CompletableFuture<>());
         long started = System.nanoTime();
         try {
-            if (!running || !queue.offer(p, 5, TimeUnit.SECONDS)) {
+            if (!running || !queue.offer(p, 5, TimeUnit.SECONDS)) { // also before start() and after close()
                 throw new StoreException("audit log is not accepting events", null);
             }
             long seq = p.done().get(10, TimeUnit.SECONDS);
@@ -124,6 +211,7 @@ public final class AuditLog implements AutoCloseable {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    sealIfDue();
                     continue;
                 }
                 batch.add(first);
@@ -132,6 +220,7 @@ public final class AuditLog implements AutoCloseable {
                 appendBatch(batch);
                 batchTimes.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
                 batchSizes.record(batch.size());
+                sealIfDue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -195,6 +284,14 @@ public final class AuditLog implements AutoCloseable {
                         }
                         throw new SQLException("audit head kept moving; gave up after " + attempt + " attempts");
                     }
+                    if (!checkpoints.isEmpty()) {
+                        // Never sign over rows that no longer verify since the last trusted checkpoint.
+                        String bad = checkSince(c, headSeq, headHash);
+                        if (bad != null) {
+                            checkpoints.clear();
+                            checkpoints.addAll(refuse(bad));
+                        }
+                    }
                     insertRows(c, batch, seqs, prevs, hashes);
                     insertCheckpoints(c, checkpoints);
                     c.commit();
@@ -206,6 +303,9 @@ public final class AuditLog implements AutoCloseable {
             }
             headSeq = seq;
             headHash = hash;
+            ownHash = hash;
+            ownSeq = seq;
+            sealed(checkpoints);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(seqs[i]);
             }
@@ -219,6 +319,9 @@ public final class AuditLog implements AutoCloseable {
             rs.next();
             headSeq = rs.getLong(1);
             headHash = ByteArray.copyOf(rs.getBytes(2));
+        }
+        if (headSeq < ownSeq) {
+            LOG.error("audit head moved back from seq {} (written by this node) to {}: rows were removed", ownSeq, headSeq);
         }
     }
 
@@ -250,26 +353,188 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Signs a checkpoint at the current head now (at shutdown, and on demand), so a truncated tail is detectable. */
-    public void checkpointNow() {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select seq, hash from audit_head where id = 1 for update")) {
-                rs.next();
-                long seq = rs.getLong(1);
-                if (seq > 0) {
-                    insertCheckpoints(c, List.of(signer.sign(seq, ByteArray.copyOf(rs.getBytes(2)),
-                            clock.instant().truncatedTo(ChronoUnit.MICROS))));
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+    /** A timed checkpoint: when rows were added since the last one and the interval has passed. */
+    private void sealIfDue() {
+        Checkpoint a = anchor;
+        long known = Math.max(ownSeq, headSeq);
+        if (known > (a == null ? 0 : a.seq()) && !clock.instant().isBefore(lastSealAt.plus(checkpointInterval))) {
+            try {
+                checkpointNow();
+            } catch (StoreException e) {
+                LOG.warn("timed audit checkpoint not written: {}", e.getMessage());
             }
-        } catch (SQLException e) {
-            throw new StoreException("cannot write audit checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Signs a checkpoint at the current head now (the writer does it by time, {@link #close} at shutdown), so a
+     * truncated or rewritten tail becomes detectable — unless the chain no longer verifies since the last trusted
+     * checkpoint: then nothing is signed over it, the refusal is logged, and the head this node wrote itself is
+     * sealed instead.
+     *
+     * @return true when the head was signed (or already was), false when signing was refused
+     */
+    public boolean checkpointNow() {
+        synchronized (sealLock) {
+            List<Checkpoint> written = List.of();
+            boolean ok;
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("select seq, hash from audit_head where id = 1 for update")) {
+                    rs.next();
+                    long seq = rs.getLong(1);
+                    ByteArray hash = ByteArray.copyOf(rs.getBytes(2));
+                    Checkpoint a = anchor;
+                    String bad = seq == 0 && ownSeq == 0 ? null : checkSince(c, seq, hash);
+                    if (bad != null) {
+                        written = refuse(bad);
+                        ok = false;
+                    } else {
+                        ok = true;
+                        refusal = null;
+                        if (seq > 0 && (a == null || a.seq() != seq)) {
+                            written = List.of(signer.sign(seq, hash, clock.instant().truncatedTo(ChronoUnit.MICROS)));
+                        }
+                    }
+                    insertCheckpoints(c, written);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot write audit checkpoint: " + e.getMessage(), e);
+            }
+            lastSealAt = clock.instant();
+            sealed(written);
+            return ok;
+        }
+    }
+
+    /**
+     * Re-verifies rows from the trusted checkpoint up to {@code toSeq} (which must carry {@code toHash}) and checks
+     * that the last row this node wrote still has the hash it computed. Runs in the caller's transaction, after the
+     * head row lock is taken, so no other writer moves the chain meanwhile.
+     *
+     * @return null when all holds, else why not
+     */
+    private String checkSince(Connection c, long toSeq, ByteArray toHash) throws SQLException {
+        Checkpoint a = anchor;
+        long mine = ownSeq;
+        ByteArray mineHash = ownHash;
+        if (mine > toSeq) {
+            return "the log ends at seq " + toSeq + " but this node wrote row " + mine + ": rows were removed";
+        }
+        long fromSeq = a == null ? 1 : a.seq();
+        List<Checkpoint> cps = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select seq, hash, created_at, signature from audit_checkpoints where seq >= ? order by seq")) {
+            ps.setLong(1, fromSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    cps.add(readCheckpoint(rs));
+                }
+            }
+        }
+        ByteArray[] mineFound = new ByteArray[1];
+        Checkpoint advanced = null;
+        try (PreparedStatement ps = c.prepareStatement(
+                "select * from audit_events where seq >= ? and seq <= ? order by seq")) {
+            ps.setFetchSize(1000);
+            ps.setLong(1, fromSeq);
+            ps.setLong(2, toSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                Iterator<AuditRow> rows = rows(rs);
+                Iterator<AuditRow> watched = new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return rows.hasNext();
+                    }
+
+                    @Override
+                    public AuditRow next() {
+                        AuditRow r = rows.next();
+                        if (r.seq() == mine) {
+                            mineFound[0] = r.hash();
+                        }
+                        return r;
+                    }
+                };
+                // From genesis (no checkpoint known) the interval rule applies: a long chain without any
+                // checkpoint means they were deleted. After a trusted checkpoint only links and signatures matter.
+                VerificationResult r = AuditVerifier.verify(watched, cps, checkpointPublicKey,
+                        a == null ? checkpointEvery : AuditVerifier.NO_INTERVAL, a);
+                if (r instanceof VerificationResult.Broken b) {
+                    return "row " + b.firstBadSeq() + ": " + b.reason();
+                }
+                VerificationResult.Intact ok = (VerificationResult.Intact) r;
+                if (ok.lastSeq() != toSeq || !ok.headHash().equals(toHash)) {
+                    return "the head (seq " + toSeq + ") does not match row " + ok.lastSeq();
+                }
+                // Checkpoints other nodes signed were just matched against the rows: start there next time, so
+                // each check reads about one interval of rows.
+                for (Checkpoint cp : cps) {
+                    if (cp.seq() <= toSeq && (a == null || cp.seq() > a.seq()) && CheckpointSigner.verify(cp, checkpointPublicKey)) {
+                        a = cp;
+                    }
+                }
+                advanced = a;
+            } catch (RowReadException e) {
+                return "unreadable row: " + e.getMessage();
+            }
+        }
+        if (mine > 0 && mine >= fromSeq && (mineFound[0] == null || !mineFound[0].equals(mineHash))) {
+            return "row " + mine + " no longer has the hash this node wrote";
+        }
+        if (advanced != null && (anchor == null || advanced.seq() > anchor.seq())) {
+            anchor = advanced;
+        }
+        return null;
+    }
+
+    /** Logs the refusal and returns the checkpoints that record the truth this node knows. */
+    private List<Checkpoint> refuse(String why) {
+        refusal = why;
+        LOG.error("audit chain does not verify since the last trusted checkpoint ({}); no checkpoint is signed over it."
+                + " Run 'countersign audit verify' now", why);
+        List<Checkpoint> truth = new ArrayList<>();
+        Checkpoint a = anchor;
+        if (a != null) {
+            truth.add(a); // restores it if it was deleted
+        }
+        if (ownSeq > 0 && (a == null || ownSeq != a.seq())) {
+            truth.add(signer.sign(ownSeq, ownHash, clock.instant().truncatedTo(ChronoUnit.MICROS)));
+        }
+        return truth;
+    }
+
+    /** After commit: the newest signed checkpoint becomes the trusted one, and each is published. */
+    private void sealed(List<Checkpoint> written) {
+        for (Checkpoint cp : written) {
+            Checkpoint a = anchor;
+            if (a == null || cp.seq() > a.seq()) {
+                if (refusal == null || cp.seq() != ownSeq) {
+                    anchor = cp;
+                }
+            }
+            if (cp.seq() > lastPublishedSeq) {
+                lastPublishedSeq = cp.seq();
+                try {
+                    publishedCheckpoints.ifPresent(f -> PublishedCheckpoints.append(f, cp));
+                } catch (StoreException e) {
+                    LOG.error("audit checkpoint at seq {} is in the database but not published: {}", cp.seq(), e.getMessage());
+                }
+            }
+        }
+        if (!written.isEmpty()) {
+            lastSealAt = clock.instant();
+        }
+    }
+
+    private static Checkpoint readCheckpoint(ResultSet rs) throws SQLException {
+        return new Checkpoint(rs.getLong(1), ByteArray.copyOf(rs.getBytes(2)), rs.getTimestamp(3).toInstant(),
+                ByteArray.copyOf(rs.getBytes(4)));
     }
 
     private static void insertCheckpoints(Connection c, List<Checkpoint> checkpoints) throws SQLException {
@@ -289,30 +554,91 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Walks the whole chain and its signed checkpoints. */
-    public VerificationResult verify() {
-        return verify(dataSource, checkpointPublicKey);
+    /**
+     * What a verification checks besides the hash links.
+     *
+     * @param checkpointEvery      the writers' interval: more rows than this without a valid checkpoint fails
+     * @param publishedCheckpoints the file of published checkpoints to cross-check, when it exists
+     * @param fromCheckpoint       start at the valid checkpoint with this seq instead of row 1 (incremental)
+     * @param pinnedFingerprint    the checkpoint key fingerprint the operator expects; empty = not pinned
+     */
+    public record VerifyOptions(long checkpointEvery, Optional<Path> publishedCheckpoints, Optional<Long> fromCheckpoint,
+                                Optional<String> pinnedFingerprint) {
+        public VerifyOptions {
+            Objects.requireNonNull(publishedCheckpoints, "publishedCheckpoints");
+            Objects.requireNonNull(fromCheckpoint, "fromCheckpoint");
+            Objects.requireNonNull(pinnedFingerprint, "pinnedFingerprint");
+        }
+
+        public static VerifyOptions full(long checkpointEvery, Optional<Path> publishedCheckpoints) {
+            return new VerifyOptions(checkpointEvery, publishedCheckpoints, Optional.empty(), Optional.empty());
+        }
     }
 
-    /** Verifies the chain in {@code dataSource} against the checkpoint public key (used by the CLI too). */
-    public static VerificationResult verify(DataSource dataSource, ByteArray checkpointPublicKey) {
+    /** Walks the whole chain and its signed checkpoints with this node's key, interval and published file. */
+    public VerificationResult verify() {
+        return verify(dataSource, checkpointPublicKey, VerifyOptions.full(checkpointEvery, publishedCheckpoints));
+    }
+
+    /**
+     * Verifies the chain in {@code dataSource} against the checkpoint public key (used by the CLI too).
+     *
+     * @throws IllegalArgumentException when {@code fromCheckpoint} names no valid checkpoint
+     */
+    public static VerificationResult verify(DataSource dataSource, ByteArray checkpointPublicKey, VerifyOptions o) {
+        if (o.pinnedFingerprint().isPresent()) {
+            String actual = CheckpointSigner.fingerprint(checkpointPublicKey);
+            if (!CheckpointSigner.sameFingerprint(o.pinnedFingerprint().get(), actual)) {
+                // Every signature it would check could come from whoever replaced the key: nothing is proven.
+                return new VerificationResult.Broken(1, "the checkpoint public key (fingerprint " + actual
+                        + ") does not match the pinned fingerprint " + o.pinnedFingerprint().get()
+                        + ": the key was replaced, so no checkpoint can be trusted");
+            }
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // lets the driver stream with a fetch size
             List<Checkpoint> checkpoints = new ArrayList<>();
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("select seq, hash, created_at, signature from audit_checkpoints order by seq")) {
                 while (rs.next()) {
-                    checkpoints.add(new Checkpoint(rs.getLong(1), ByteArray.copyOf(rs.getBytes(2)),
-                            rs.getTimestamp(3).toInstant(), ByteArray.copyOf(rs.getBytes(4))));
+                    checkpoints.add(readCheckpoint(rs));
                 }
             }
+            List<VerificationResult.Broken> problems = new ArrayList<>();
+            Optional<Path> file = o.publishedCheckpoints().filter(java.nio.file.Files::exists);
+            if (file.isPresent()) {
+                // The file lives outside the database: a published checkpoint missing from the table was deleted.
+                for (Checkpoint p : PublishedCheckpoints.read(file.get())) {
+                    if (!CheckpointSigner.verify(p, checkpointPublicKey)) {
+                        problems.add(new VerificationResult.Broken(Math.max(1, p.seq()), "checkpoint at seq " + p.seq()
+                                + " in " + file.get().getFileName() + " does not verify under the checkpoint key"));
+                    } else if (checkpoints.stream().noneMatch(d -> d.seq() == p.seq() && d.hash().equals(p.hash()))) {
+                        problems.add(new VerificationResult.Broken(p.seq(), "checkpoint at seq " + p.seq()
+                                + " published in " + file.get().getFileName()
+                                + " is missing from the database: checkpoints were deleted or replaced"));
+                        checkpoints.add(p);
+                    }
+                }
+            }
+            Checkpoint from = null;
+            if (o.fromCheckpoint().isPresent()) {
+                long seq = o.fromCheckpoint().get();
+                from = checkpoints.stream().filter(cp -> cp.seq() == seq && CheckpointSigner.verify(cp, checkpointPublicKey))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("no valid checkpoint at seq " + seq));
+            }
             // Rows in sequence order: a swapped, edited or missing row breaks the hash links at its own seq.
-            try (Statement s = c.createStatement()) {
+            try (PreparedStatement s = c.prepareStatement("select * from audit_events where seq >= ? order by seq")) {
                 s.setFetchSize(1000);
-                try (ResultSet rs = s.executeQuery("select * from audit_events order by seq")) {
-                    VerificationResult r = AuditVerifier.verify(rows(rs), checkpoints, checkpointPublicKey);
+                s.setLong(1, from == null ? Long.MIN_VALUE : from.seq());
+                try (ResultSet rs = s.executeQuery()) {
+                    VerificationResult r = AuditVerifier.verify(rows(rs), checkpoints, checkpointPublicKey,
+                            o.checkpointEvery(), from);
                     c.commit();
-                    return r;
+                    if (r instanceof VerificationResult.Broken b) {
+                        problems.add(b);
+                    }
+                    return problems.isEmpty() ? r : problems.stream()
+                            .min(java.util.Comparator.comparingLong(VerificationResult.Broken::firstBadSeq)).orElseThrow();
                 }
             }
         } catch (SQLException e) {
@@ -377,13 +703,23 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking events, writes what is queued, then signs the head (the shutdown checkpoint). Must run before
+     * the store closes.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         running = false;
-        try {
-            writer.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (writer.isAlive()) {
+            try {
+                writer.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         try {
             checkpointNow();
@@ -391,5 +727,4 @@ public final class AuditLog implements AutoCloseable {
             LOG.warn("no closing audit checkpoint: {}", e.getMessage());
         }
     }
-
 }

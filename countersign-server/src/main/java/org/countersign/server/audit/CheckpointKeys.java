@@ -12,7 +12,8 @@ import org.countersign.server.keys.DataFolderSecrets;
 /**
  * The Ed25519 key that signs audit checkpoints, kept in {@code <data>/audit/}: the private key sealed under the
  * master key, the public key in the clear so {@code countersign audit verify} can check signatures. Nodes that
- * share one database must share this folder's keys.
+ * share one database must share this folder's keys. Whoever can write the data folder can replace the public key
+ * file, so operators pin its fingerprint ({@code --checkpoint-key-fingerprint}) instead of trusting the file.
  */
 public final class CheckpointKeys {
     private static final String PURPOSE = DataFolderSecrets.AUDIT_CHECKPOINT_KEY.purpose();
@@ -32,6 +33,11 @@ public final class CheckpointKeys {
         SealedFiles.write(privateFile, signer.privateKeyPkcs8(), masterKeys, PURPOSE);
         Files.write(publicFile, signer.publicKey().toByteArray());
         return signer;
+    }
+
+    /** Path of the public key file verifiers read. */
+    public static Path publicKeyFile(Path dataDir) {
+        return dataDir.resolve("audit").resolve("checkpoint-public.der");
     }
 
     /** The public key alone, for verification without the master key. */

@@ -88,7 +88,9 @@ public final class ConfigLoader {
                     intValue(values, origin, "audit-checkpoint-every"),
                     intValue(values, origin, "database-pool-size"),
                     list(values.get("tls-host-names")),
-                    Duration.ofSeconds(2));
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(intValue(values, origin, "audit-checkpoint-seconds")),
+                    optional(values.get("audit-checkpoint-key-fingerprint")));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param auditCheckpointEvery sign an audit checkpoint after this many events
  * @param databasePoolSize  maximum JDBC connections of this node
  * @param extraHostNames    extra DNS names for the generated server certificate
+ * @param auditCheckpointInterval also sign an audit checkpoint when events were added and this much time passed
+ * @param auditCheckpointKeyFingerprint the pinned SHA-256 fingerprint of the audit checkpoint public key; when
+ *                          set, a node refuses to start and {@code audit verify} fails on any other key
  */
 public record ServerConfig(
         Path dataDir,
@@ -44,7 +47,9 @@ public record ServerConfig(
         int auditCheckpointEvery,
         int databasePoolSize,
         List<String> extraHostNames,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Duration auditCheckpointInterval,
+        Optional<String> auditCheckpointKeyFingerprint) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -67,6 +72,10 @@ public record ServerConfig(
         if (databasePoolSize < 2) {
             throw new IllegalArgumentException("database pool size must be at least 2");
         }
+        if (auditCheckpointInterval.isNegative() || auditCheckpointInterval.isZero()) {
+            throw new IllegalArgumentException("audit checkpoint seconds must be positive");
+        }
+        Objects.requireNonNull(auditCheckpointKeyFingerprint, "auditCheckpointKeyFingerprint");
         extraHostNames = List.copyOf(extraHostNames);
     }
 
@@ -78,42 +87,62 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("countersign-data"), "0.0.0.0", 8443, Optional.empty(), "postgres", "",
                 Optional.empty(), Optional.empty(), false, Optional.empty(), 1_048_576, 200, 100, 1000, 16,
-                List.of(), Duration.ofSeconds(2));
+                List.of(), Duration.ofSeconds(2), Duration.ofSeconds(60), Optional.empty());
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(dir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
+                auditCheckpointInterval, auditCheckpointKeyFingerprint);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(dataDir, host, newPort, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
+                auditCheckpointInterval, auditCheckpointKeyFingerprint);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(dataDir, host, port, Optional.ofNullable(url), user, password, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
+                auditCheckpointInterval, auditCheckpointKeyFingerprint);
     }
 
     public ServerConfig withRateLimits(int perTenant, int perIp) {
         return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, perTenant, perIp,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
+                auditCheckpointInterval, auditCheckpointKeyFingerprint);
     }
 
     public ServerConfig withAuditCheckpointEvery(int every) {
         return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                every, databasePoolSize, extraHostNames, shutdownGrace);
+                every, databasePoolSize, extraHostNames, shutdownGrace,
+                auditCheckpointInterval, auditCheckpointKeyFingerprint);
     }
 
     public ServerConfig withInsecureHttp(boolean insecure) {
         return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecure, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
+                auditCheckpointInterval, auditCheckpointKeyFingerprint);
+    }
+
+    public ServerConfig withAuditCheckpointInterval(Duration interval) {
+        return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
+                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, interval,
+                auditCheckpointKeyFingerprint);
+    }
+
+    public ServerConfig withAuditCheckpointKeyFingerprint(String fingerprint) {
+        return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
+                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, auditCheckpointInterval,
+                Optional.ofNullable(fingerprint).filter(f -> !f.isBlank()));
     }
 }

@@ -25,7 +25,9 @@ public record Setting(String key, String description, String defaultValue, boole
             new Setting("max-request-bytes", "Largest accepted request body in bytes", "1048576", false),
             new Setting("rate-per-tenant", "Sustained requests per second allowed per relying party", "200", false),
             new Setting("rate-per-ip", "Sustained requests per second allowed per client IP", "100", false),
-            new Setting("audit-checkpoint-every", "Sign an audit checkpoint after this many events", "1000", false));
+            new Setting("audit-checkpoint-every", "Sign an audit checkpoint after this many events", "1000", false),
+            new Setting("audit-checkpoint-seconds", "Also sign an audit checkpoint when events were added and this many seconds passed", "60", false),
+            new Setting("audit-checkpoint-key-fingerprint", "Pinned SHA-256 fingerprint of the audit checkpoint public key (refuse any other key)", "", false));
 
     public String flag() {
         return "--" + key;

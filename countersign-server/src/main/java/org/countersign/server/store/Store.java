@@ -74,7 +74,9 @@ public final class Store implements AutoCloseable {
                         .setDataDirectory(pgDir)
                         .setCleanDataDirectory(false)
                         .setPort(port)
-                        .setRegisterShutdownHook(true)
+                        // Our owner stops it (Countersign.close): a hook of its own would stop PostgreSQL while
+                        // the audit log still writes its shutdown checkpoint.
+                        .setRegisterShutdownHook(false)
                         .setServerConfig("max_connections", "100")
                         .start();
             }

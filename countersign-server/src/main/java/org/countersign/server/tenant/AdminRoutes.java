@@ -108,7 +108,9 @@ public final class AdminRoutes implements ApiServer.Routes {
     private void verifyAudit(Context ctx) {
         VerificationResult r = audit.verify();
         if (r instanceof VerificationResult.Intact ok) {
-            ctx.json(Map.of("intact", true, "rows", ok.rows(), "lastSeq", ok.lastSeq(), "headHash", ok.headHash().toHex()));
+            ctx.json(Map.of("intact", true, "rows", ok.rows(), "lastSeq", ok.lastSeq(), "headHash", ok.headHash().toHex(),
+                    "sealedThroughSeq", ok.sealedThroughSeq(), "unsealedTail", ok.unsealedTail(),
+                    "checkpoints", ok.checkpoints()));
         } else if (r instanceof VerificationResult.Broken broken) {
             ctx.json(Map.of("intact", false, "firstBadSeq", broken.firstBadSeq(), "reason", broken.reason()));
         }
