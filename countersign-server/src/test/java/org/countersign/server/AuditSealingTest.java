@@ -1,0 +1,146 @@
+package org.countersign.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.countersign.core.audit.CheckpointSigner;
+import org.countersign.core.audit.VerificationResult;
+import org.countersign.server.audit.AuditLog;
+import org.countersign.server.store.Store;
+import org.countersign.server.store.StoreException;
+import org.countersign.testkit.TestClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A-G4: when checkpoints are signed, and when a node refuses to sign. Real PostgreSQL, a test-controlled clock. */
+class AuditSealingTest {
+    private String db;
+    private String url;
+    private Store store;
+    private final CheckpointSigner signer = CheckpointSigner.generate();
+    private final TestClock clock = TestClock.frozenAt(Instant.parse("2026-01-05T10:00:00Z"));
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+        Store.createDatabaseIfMissing(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
+        url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + db;
+        store = Store.external(url, TestServer.PG_USER, "", 4);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        store.close();
+        Store.dropDatabase(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
+    }
+
+    private AuditLog log(int every, Optional<Path> published) {
+        return new AuditLog(store.dataSource(), signer, every, Duration.ofSeconds(60), published, clock,
+                new SimpleMeterRegistry());
+    }
+
+    private void write(AuditLog log, int n) {
+        for (int i = 0; i < n; i++) {
+            log.record(null, "test", "probe", "e" + i, "success", "r", Map.of());
+        }
+    }
+
+    private long scalar(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, ""); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void nothingRunsBeforeStart() {
+        AuditLog log = log(1000, Optional.empty());
+        assertThatThrownBy(() -> log.record(null, "test", "probe", "x", "success", "r", Map.of()))
+                .isInstanceOf(StoreException.class).hasMessageContaining("not accepting");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("audit-writer") && t.isAlive());
+        log.start();
+        try {
+            write(log, 1);
+        } finally {
+            log.close();
+        }
+    }
+
+    @Test
+    void A_G4_aCheckpointIsSignedByTimeNotOnlyByCount() throws Exception {
+        try (AuditLog log = log(1000, Optional.empty()).start()) {
+            write(log, 3);
+            assertThat(scalar("select count(*) from audit_checkpoints")).isZero();
+            clock.advance(Duration.ofSeconds(61));
+            // The writer checks the interval whenever it is idle (every 200 ms); wait for it, boundedly.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (scalar("select count(*) from audit_checkpoints") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(scalar("select max(seq) from audit_checkpoints")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void A_G4_checkpointsArePublishedOutsideTheDatabase() throws Exception {
+        Path dir = Files.createTempDirectory("countersign-audit");
+        Path file = dir.resolve(AuditLog.PUBLISHED_CHECKPOINTS);
+        try (AuditLog log = log(5, Optional.of(file)).start()) {
+            write(log, 12);
+        }
+        assertThat(Files.readAllLines(file)).extracting(l -> l.split(" ")[0]).containsExactly("5", "10", "12");
+        VerificationResult r = AuditLog.verify(store.dataSource(), signer.publicKey(),
+                AuditLog.VerifyOptions.full(5, Optional.of(file)));
+        assertThat(r).isInstanceOfSatisfying(VerificationResult.Intact.class, ok -> {
+            assertThat(ok.sealedThroughSeq()).isEqualTo(12);
+            assertThat(ok.unsealedTail()).isZero();
+        });
+        Files.delete(file);
+        Files.delete(dir);
+    }
+
+    @Test
+    void A_G4_aRestartedNodeRefusesToSignAChainWhoseCheckpointsWereDeleted() throws Exception {
+        try (AuditLog first = log(5, Optional.empty()).start()) {
+            write(first, 23);
+        }
+        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, ""); Statement s = c.createStatement()) {
+            s.execute("set session_replication_role = replica");
+            s.execute("delete from audit_checkpoints");
+        }
+        // A node that starts now knows no checkpoint: 23 rows and none signed cannot be trusted.
+        try (AuditLog second = log(5, Optional.empty()).start()) {
+            assertThat(second.checkpointNow()).isFalse();
+            assertThat(second.sealingRefused()).get().asString().contains("covered by no signed checkpoint");
+        }
+        assertThat(scalar("select count(*) from audit_checkpoints")).isZero();
+    }
+
+    @Test
+    void A_G4_anIntactChainIsSealedIncrementallyAcrossRestarts() throws Exception {
+        try (AuditLog first = log(5, Optional.empty()).start()) {
+            write(first, 7);
+        }
+        try (AuditLog second = log(5, Optional.empty()).start()) {
+            write(second, 4);
+            assertThat(second.checkpointNow()).isTrue();
+            assertThat(second.sealingRefused()).isEmpty();
+            assertThat(second.verify()).isInstanceOf(VerificationResult.Intact.class);
+        }
+        assertThat(scalar("select max(seq) from audit_checkpoints")).isEqualTo(11);
+    }
+}
