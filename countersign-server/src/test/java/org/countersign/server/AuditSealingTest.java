@@ -34,7 +34,7 @@ class AuditSealingTest {
     private final TestClock clock = TestClock.frozenAt(Instant.parse("2026-01-05T10:00:00Z"));
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         db = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
         Store.createDatabaseIfMissing(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
         url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + db;
@@ -42,7 +42,7 @@ class AuditSealingTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         store.close();
         Store.dropDatabase(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
     }
