@@ -318,6 +318,30 @@ class LocalWebAuthnApiTest {
     }
 
     @Test
+    void SR_M_8_noneAttestationIsRefusedByDefaultOnceTheTenantTrustsRoots() throws Exception {
+        AttestationPki vendor = new AttestationPki();
+        try {
+            // The tenant names a root and says nothing about "none": a passkey without attestation is refused.
+            Response p = server.send("PUT", "/v1/local/policy", key, "application/json", JSON.writeValueAsBytes(
+                    Map.of("trustedRoots", List.of(vendor.rootPem()))));
+            assertThat(p.status()).as(p.body()).isEqualTo(200);
+            assertThat(server.get("/v1/local/policy", key).json().get("allowNoneAttestation").asBoolean()).isFalse();
+            assertProblem(register(new EmulatedAuthenticator(), user), 403, "local-attestation-refused",
+                    "none-attestation-refused");
+            assertThat(credentialCount(user)).isZero();
+            // Saying so explicitly still allows it, and the vector then says "none".
+            server.send("PUT", "/v1/local/policy", key, "application/json", JSON.writeValueAsBytes(
+                    Map.of("allowNoneAttestation", true, "trustedRoots", List.of(vendor.rootPem()))));
+            Response ok = register(new EmulatedAuthenticator(), user);
+            assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+            assertThat(ok.json().at("/assurance/attestation").asText()).isEqualTo("none");
+            assertThat(ok.json().at("/assurance/credentialProtection").asText()).isEqualTo("unknown");
+        } finally {
+            resetPolicy();
+        }
+    }
+
+    @Test
     void B_S2_minimumAssuranceRefusesWithReasons() throws Exception {
         EmulatedAuthenticator a = registered();
         try {
