@@ -83,6 +83,14 @@ public final class RiskPolicyEngine {
         if (s.value().isPresent() && s.value().getAsLong() >= policy.highValue()) {
             fired.add(rule("operation.highValue", 1, "transaction value at or above " + policy.highValue()));
         }
+        if (s.rp().extraActions() > 0) {
+            fired.add(rule("rp.risk", s.rp().extraActions(), "the relying party's own risk data asks for "
+                    + s.rp().extraActions() + " more action(s)"));
+        }
+        if (s.rp().secondModality()) {
+            fired.add(rule("rp.secondModality", 0, "the relying party requires a second factor"));
+            second = true;
+        }
         if (s.value().isPresent() && s.value().getAsLong() >= policy.secondModalityValue()) {
             fired.add(rule("operation.secondModalityValue", 0, "transaction value at or above "
                     + policy.secondModalityValue() + ": a second modality is required"));

@@ -46,7 +46,7 @@ class CapturePageBrowserTest {
         // Registration from the CLI agent on the first 40 frames of the blink clip.
         DeviceCredential d = fx.device("sam", "cli");
         RemoteSession s = fx.client.login(d);
-        RemoteChallenge c = s.request("REGISTER", "sam", null, null);
+        RemoteChallenge c = s.request("REGISTER", "sam", null, null, null, fx.grant("sam", "REGISTER"));
         assertThat(s.capture(c, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.85f)),
                 List.of(Action.BLINK)).outcome()).isEqualTo("ACCEPTED");
     }
