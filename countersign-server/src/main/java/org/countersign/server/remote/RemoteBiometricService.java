@@ -344,9 +344,7 @@ public final class RemoteBiometricService {
                 rp = new RiskSignals.RelyingParty(r.extraActions() == null ? 0 : r.extraActions(),
                         Boolean.TRUE.equals(r.secondModality()));
                 // The device may raise the value (a stricter bar), never lower the RP's.
-                value = o.transactionValue() == null ? req.transactionValue()
-                        : req.transactionValue() == null ? o.transactionValue()
-                        : Math.max(o.transactionValue(), req.transactionValue());
+                value = higher(o.transactionValue(), req.transactionValue());
                 if (Boolean.TRUE.equals(r.emulator()) || Boolean.TRUE.equals(r.rooted())) {
                     Messages.DeviceRisk d = req.device();
                     req = new SealedRequest(req.operation(), req.userId(), new Messages.DeviceRisk(
@@ -742,6 +740,17 @@ public final class RemoteBiometricService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored RP risk unreadable", e);
         }
+    }
+
+    /** The higher of two optional values (no unboxing of a null). */
+    static Long higher(Long a, Long b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return Math.max(a, b);
     }
 
     private String newId() {

@@ -18,6 +18,14 @@ import org.countersign.biometrics.liveness.Action;
  * (X.1279 App. III items 1 and 4).
  */
 public final class RiskPolicyEngine {
+    /**
+     * The fewest actions a remote registration or authentication asks for, whatever the tenant policy says: a
+     * policy can raise it, never go below it, and a zero-action policy is refused (X.1279 App. III: with no action,
+     * a held photo or a recording faces only the passive checks). The target is 2, since one action is easy to find
+     * in a recording; it stays at 1 while the end-to-end tests have real captures of one action only.
+     */
+    public static final int ACTION_FLOOR = 1;
+
     private final SecureRandom random;
 
     public RiskPolicyEngine(SecureRandom random) {
@@ -104,7 +112,7 @@ public final class RiskPolicyEngine {
             fired.add(rule("policy.cap", ceiling - count, "capped at " + ceiling + " actions by the tenant policy"));
             count = ceiling;
         }
-        count = Math.max(count, policy.minActions());
+        count = Math.max(count, Math.max(policy.minActions(), ACTION_FLOOR));
         List<Action> actions = pick(policy.allowedActions(), count);
         int limit = policy.baseTimeLimitMillis() + policy.perActionMillis() * count;
         return new RiskDecision("FACE", actions, limit, true, second, fired);

@@ -213,6 +213,17 @@ class RemoteChannelTest {
                 "{\"userId\":\"judy\",\"operation\":\"AUTHENTICATE\"}").status()).isEqualTo(400);
     }
 
+    @Test
+    void X1279_App3_zeroActionPolicy_isRefusedWithAValidationProblem() throws Exception {
+        String zero = RemoteFixture.onlyActions(1, "BLINK").replace("\"baseActions\":1,\"minActions\":1",
+                "\"baseActions\":0,\"minActions\":0");
+        var r = server.send("PUT", "/v1/remote/policy", fx.apiKey, "application/json", zero.getBytes());
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("validation-failed", "minActions");
+        assertThat(server.get("/v1/remote/policy", fx.apiKey).json().get("minActions").asInt())
+                .isGreaterThanOrEqualTo(RiskPolicyEngine.ACTION_FLOOR);
+    }
+
     // ---- B-P1 in remote mode: the same notice, consent and data-subject rights as local mode ---------------------
 
     @Test

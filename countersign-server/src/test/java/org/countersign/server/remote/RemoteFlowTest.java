@@ -126,6 +126,46 @@ class RemoteFlowTest {
         assertThat(again.body()).contains("OUTCOME_ALREADY_CONSUMED");
     }
 
+    @Test
+    void X1279_7_3_3_sameQualityFloorAtRegistrationAndAuthentication_smallFaceRefusedAtBoth() throws Exception {
+        // The blink clip scaled to a third: the face is far below the quality policy's minimum side.
+        List<ByteArray> small = Frames.clip("blink_frontal_male1", 1, 30).stream().map(img -> {
+            int w = img.getWidth() / 3;
+            int h = img.getHeight() / 3;
+            BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            var g = out.createGraphics();
+            g.drawImage(img, 0, 0, w, h, null);
+            g.dispose();
+            return Frames.jpeg(out, 0.9f);
+        }).toList();
+        DeviceCredential xena = fx.device("xena", "cli");
+        RemoteSession rs = fx.client.login(xena);
+        RemoteChallenge reg = rs.request("REGISTER", "xena", null, null, null, fx.grant("xena", "REGISTER"));
+        List<String> atRegistration = refusalReasons(() -> rs.capture(reg, Frames.capture(small), List.of()));
+        RemoteSession as = fx.client.login(sam);
+        RemoteChallenge auth = as.request("AUTHENTICATE", "sam", null, null, fx.open("sam"), null);
+        List<ByteArray> smallAgain = small.stream().map(b -> Frames.jpeg(Frames.read(b), 0.88f)).toList();
+        List<String> atAuthentication = refusalReasons(() -> as.capture(auth, Frames.capture(smallAgain), List.of()));
+        assertThat(atRegistration).isNotEmpty();
+        assertThat(atAuthentication).isEqualTo(atRegistration);
+    }
+
+    interface CaptureCall {
+        RemoteResult call() throws Exception;
+    }
+
+    /** Reasons of a refusal, whether sealed (REFUSED) or a 422; fails if the capture was accepted. */
+    private static List<String> refusalReasons(CaptureCall c) throws Exception {
+        try {
+            RemoteResult r = c.call();
+            assertThat(r.outcome()).as(r.toString()).isNotEqualTo("ACCEPTED");
+            return r.reasons();
+        } catch (RemoteException e) {
+            assertThat(e.status()).isEqualTo(422);
+            return e.reasonCodes();
+        }
+    }
+
     // ---- X.1279 §8.2.1 pre-condition: reference overwrite ------------------------------------------------------
 
     @Test
