@@ -1,15 +1,21 @@
 // The verifier's capture page (X.1279 §8.2.x steps 2-11 in a browser): SRP login with a per-device secret kept in
 // this browser, the sealed request and challenge, a prompt and progress per action while frames are grabbed from the
 // camera through a canvas as JPEG (longer side at most 640 px), the sealed capture, and the sealed result.
-// URL parameters: tenant, user, op (REGISTER | AUTHENTICATE | DEREGISTER), code (enrolment code, first use only).
+// URL parameters: tenant, user, op (REGISTER | AUTHENTICATE | DEREGISTER), code (enrolment code, first use only),
+// challenge (for AUTHENTICATE: the id of the authentication the relying party opened). The op in the address is
+// only a wish: registering or removing a face reference needs the single-use grant the relying party gives the
+// user, typed into the page (never read from the address, where it would leak into history), and the server
+// checks it (X.1279 §8.2.1 pre-condition); a registration without a grant is a replacement that must match.
 import { clientRun, computeVerifier, b64url, fromB64url, sameBytes } from './srp.js';
 import { Channel, encodePayload, decodePayload, TYPES } from './channel.js';
 
 const q = new URLSearchParams(location.search);
 const tenant = q.get('tenant');
 const user = q.get('user');
+const OPS = ['REGISTER', 'AUTHENTICATE', 'DEREGISTER'];
 const op = (q.get('op') || 'AUTHENTICATE').toUpperCase();
 const code = q.get('code');
+const challengeId = q.get('challenge');
 const $ = id => document.getElementById(id);
 const PROMPTS = {
   NOD: 'Nod: head down, then back up',
@@ -121,11 +127,27 @@ async function capture(video, challenge) {
   return frames;
 }
 
+const WORDS = { BLINK: 'a blink', NOD: 'a nod', SHAKE: 'a head shake', OPEN_MOUTH: 'an open mouth' };
+const words = list => (list && list.length ? list.map(a => WORDS[a] || a).join(', then ') : 'nothing');
+
+// The server judge's explanation in plain words (the relying party reads the same from its API).
+function explain(result) {
+  const a = result.assurance || {};
+  const lines = [];
+  if (a.actionsRequested) lines.push('Asked for ' + words(a.actionsRequested) + '; the server saw ' + words(a.actionsSeen) + '.');
+  if (result.reasons.includes('SECOND_MODALITY_REQUIRED')) lines.push('Your face matched, but your service needs one more check from you.');
+  if (result.reasons.includes('REFERENCE_MISMATCH') && a.authorisation === 'match') lines.push('To replace your face without a code from your service, the new capture must match the current one.');
+  (a.explanation || []).filter(c => c.outcome === 'FAILED').forEach(c => lines.push('Check ' + c.check + ' failed: ' + c.detail + '.'));
+  if (result.reasons.length) lines.push('Reasons: ' + result.reasons.join(', '));
+  return lines.length ? lines.join(' ') : 'Thank you.';
+}
+
 function showResult(outcome, detail) {
   const box = $('result');
   box.hidden = false;
   box.className = outcome === 'ACCEPTED' ? 'accepted' : 'refused';
-  $('result-title').textContent = outcome === 'ACCEPTED' ? 'Done: ' + op.toLowerCase() + ' accepted' : 'Not accepted';
+  $('result-title').textContent = outcome === 'ACCEPTED' ? 'Done: ' + op.toLowerCase() + ' accepted'
+    : outcome === 'SECOND_FACTOR_REQUIRED' ? 'One more check needed' : 'Not accepted';
   $('result-detail').textContent = detail;
   document.body.dataset.outcome = outcome;
   status(outcome);
@@ -134,6 +156,10 @@ function showResult(outcome, detail) {
 async function run() {
   try {
     if (!tenant || !user) throw new Error('missing tenant or user in the address');
+    if (!OPS.includes(op)) throw new Error('unknown operation in the address');
+    if (op === 'AUTHENTICATE' && !challengeId) throw new Error('open this page from your service: the sign-in it started is missing');
+    const grant = $('grant').value.trim();
+    if (op === 'DEREGISTER' && !grant) throw new Error('removing your face needs the one-time code from your service');
     status('Starting the camera…');
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
     const video = $('camera');
@@ -144,6 +170,7 @@ async function run() {
     const s = await login(d);
     const base = '/v1/remote/sessions/' + s.sessionId;
     const req = await s.channel.seal(TYPES.REQUEST, new Uint8Array(0), encodePayload({ operation: op, userId: user,
+      ...(challengeId && op === 'AUTHENTICATE' ? { challengeId } : {}), ...(grant && op !== 'AUTHENTICATE' ? { grant } : {}),
       device: { emulator: false, rooted: false, osName: 'browser', osVersion: '', model: navigator.userAgent.slice(0, 100) } }));
     const challenge = decodePayload(await s.channel.open(await postSealed(base + '/request', d.deviceId, req), TYPES.CHALLENGE));
     const nonce = fromB64url(challenge.nonce);
@@ -156,13 +183,21 @@ async function run() {
       frames: frames.map(f => ({ sequence: f.sequence, capturedAtMillis: f.capturedAtMillis })) };
     const sealed = await s.channel.seal(TYPES.CAPTURE, nonce, encodePayload(manifest, frames.map(f => f.jpeg)));
     const result = decodePayload(await s.channel.open(await postSealed(base + '/capture', d.deviceId, sealed), TYPES.RESULT, nonce));
-    showResult(result.outcome, result.reasons.length ? 'Reasons: ' + result.reasons.join(', ') : 'Thank you.');
+    showResult(result.outcome, explain(result));
   } catch (e) {
     const reasons = e.problem && e.problem.reasonCodes ? ' (' + e.problem.reasonCodes.join(', ') + ')' : '';
     showResult('ERROR', e.message + reasons);
   }
 }
 
+// What the button will do, in words, so that a link cannot silently turn a sign-in into a face replacement.
+if (OPS.includes(op) && op !== 'AUTHENTICATE') {
+  $('grant-box').hidden = false;
+  $('start').textContent = op === 'REGISTER' ? 'Register my face' : 'Remove my face';
+  $('op-note').textContent = op === 'REGISTER'
+    ? 'This registers (or replaces) your face reference. Enter the one-time code your service gave you; without it, a replacement must match your current face.'
+    : 'This removes your face reference. Enter the one-time code your service gave you.';
+}
 $('start').disabled = false;
 $('start').addEventListener('click', () => { $('start').disabled = true; run(); });
 if (q.get('autostart') === '1') { $('start').disabled = true; run(); }

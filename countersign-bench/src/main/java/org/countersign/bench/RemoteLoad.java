@@ -97,6 +97,8 @@ public final class RemoteLoad {
             for (int t = 0; t < threads; t++) {
                 String user = "u" + t;
                 json(http, node, "POST", "/v1/users", key, "{\"userId\":\"" + user + "\"}");
+                json(http, node, "POST", "/v1/remote/users/" + user + "/consent", key,
+                        "{\"noticeVersion\":\"2026-12-remote-1\"}");
                 String code = json(http, node, "POST", "/v1/remote/enrolments", key, "{\"userId\":\"" + user
                         + "\",\"deviceType\":\"bench\"}").replaceAll(".*\"enrolmentCode\":\"([^\"]+)\".*", "$1");
                 devices.add(client.enrol("bench", code));
@@ -106,7 +108,9 @@ public final class RemoteLoad {
             if (mode.equals("auth")) {
                 for (DeviceCredential d : devices) {
                     RemoteSession s = client.login(d);
-                    RemoteChallenge c = s.request("REGISTER", d.userId(), null, null);
+                    String grant = json(http, node, "POST", "/v1/remote/grants", key, "{\"userId\":\"" + d.userId()
+                            + "\",\"operation\":\"REGISTER\"}").replaceAll(".*\"grant\":\"([^\"]+)\".*", "$1");
+                    RemoteChallenge c = s.request("REGISTER", d.userId(), null, null, null, grant);
                     RemoteResult r = s.capture(c, frames(clip.subList(0, 24), mark.incrementAndGet()), List.of());
                     if (!r.accepted()) {
                         throw new IllegalStateException("registration refused: " + r);
@@ -127,7 +131,11 @@ public final class RemoteLoad {
                         try {
                             RemoteSession s = client.login(d);
                             if (mode.equals("auth")) {
-                                RemoteChallenge c = s.request("AUTHENTICATE", d.userId(), null, null);
+                                // The RP opens each authentication (one more API call, as a real RP makes).
+                                String opened = json(http, node, "POST", "/v1/remote/authentications", key,
+                                        "{\"userId\":\"" + d.userId() + "\"}")
+                                        .replaceAll(".*\"challengeId\":\"([^\"]+)\".*", "$1");
+                                RemoteChallenge c = s.request("AUTHENTICATE", d.userId(), null, null, opened, null);
                                 RemoteResult r = s.capture(c, frames(clip.subList(16, 40), mark.incrementAndGet()),
                                         List.of());
                                 if (!r.accepted()) {

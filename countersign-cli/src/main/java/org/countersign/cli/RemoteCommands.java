@@ -76,6 +76,16 @@ final class RemoteCommands {
 
         abstract String operation();
 
+        /** The RP's grant (REGISTER, DEREGISTER), or {@code null}. */
+        String grant() {
+            return null;
+        }
+
+        /** The authentication the RP opened (AUTHENTICATE), or {@code null}. */
+        String challenge() {
+            return null;
+        }
+
         DeviceCredential device(RemoteClient client, DeviceStore store) throws RemoteException {
             return store.load(server, tenant, user).orElseThrow(() -> RemoteException.local(
                     "this device is not enrolled for " + user + " at " + server + ": run 'countersign enroll' first"));
@@ -97,7 +107,7 @@ final class RemoteCommands {
                         .put("emulator", false).put("rooted", false)
                         .put("osName", System.getProperty("os.name").toLowerCase(Locale.ROOT))
                         .put("osVersion", System.getProperty("os.version"));
-                RemoteChallenge c = session.request(operation(), user, risk, null);
+                RemoteChallenge c = session.request(operation(), user, risk, null, challenge(), grant());
                 out.println("the server asks for " + (c.actions().isEmpty() ? "no action" : c.actions())
                         + " within " + c.timeLimitMillis() / 1000.0 + " s"
                         + (c.rules().isEmpty() ? "" : "  (rules: " + String.join(", ", c.rules()) + ")"));
@@ -121,6 +131,9 @@ final class RemoteCommands {
                 List<CapturedFrame> send = p.frames();
                 RemoteResult r = session.capture(c, send, p.actionsSeen());
                 out.println("result: " + r.outcome() + (r.reasons().isEmpty() ? "" : " " + r.reasons()));
+                for (String line : explain(r)) {
+                    out.println("  " + line);
+                }
                 if (r.assurance().has("comparisonScore") && !r.assurance().get("comparisonScore").isNull()) {
                     out.printf(Locale.ROOT, "  comparison %.3f (threshold %.2f), attack score %.3f%n",
                             r.assurance().path("comparisonScore").asDouble(),
@@ -144,6 +157,43 @@ final class RemoteCommands {
 
         void afterResult(DeviceStore store, DeviceCredential d, RemoteResult r) throws RemoteException {}
 
+        /** The server judge's checks in plain words: what was asked, what was seen, what failed and why. */
+        static List<String> explain(RemoteResult r) {
+            List<String> out = new ArrayList<>();
+            var a = r.assurance();
+            if (a.has("actionsRequested")) {
+                out.add("asked for: " + words(a.path("actionsRequested")) + "; the server saw: "
+                        + words(a.path("actionsSeen")));
+            }
+            if (r.reasons().contains("SECOND_MODALITY_REQUIRED")) {
+                out.add("your face matched, but this operation also needs a second factor from the relying party");
+            }
+            if (r.reasons().contains("REFERENCE_MISMATCH") && "match".equals(a.path("authorisation").asText())) {
+                out.add("to replace a face reference without a grant, the new capture must match the current one");
+            }
+            for (var c : a.path("explanation")) {
+                String outcome = c.path("outcome").asText();
+                if (outcome.equals("FAILED")) {
+                    out.add("check '" + c.path("check").asText() + "' failed"
+                            + (c.path("reason").isNull() || c.path("reason").isMissingNode() ? ""
+                                    : " (" + c.path("reason").asText() + ")") + ": " + c.path("detail").asText());
+                }
+            }
+            return out;
+        }
+
+        private static String words(com.fasterxml.jackson.databind.JsonNode actions) {
+            List<String> w = new ArrayList<>();
+            actions.forEach(x -> w.add(switch (x.asText()) {
+                case "BLINK" -> "a blink";
+                case "NOD" -> "a nod";
+                case "SHAKE" -> "a head shake";
+                case "OPEN_MOUTH" -> "an open mouth";
+                default -> x.asText();
+            }));
+            return w.isEmpty() ? "nothing" : String.join(", then ", w);
+        }
+
         /** Keeps the frames the challenge allows: within its time limit and at most its frame count. */
         static List<FrameSource.Frame> fit(List<FrameSource.Frame> frames, RemoteChallenge c) {
             List<FrameSource.Frame> out = new ArrayList<>();
@@ -164,6 +214,16 @@ final class RemoteCommands {
         @Option(names = "--enrolment-code", paramLabel = "CODE",
                 description = "One-time code from the relying party (needed once per device)")
         String code;
+
+        @Option(names = "--grant", paramLabel = "CODE",
+                description = "Single-use grant from the relying party for this registration (without it, only a"
+                        + " replacement that matches the current reference is possible)")
+        String grant;
+
+        @Override
+        String grant() {
+            return grant;
+        }
 
         @Override
         String operation() {
@@ -193,6 +253,15 @@ final class RemoteCommands {
     @Command(name = "authenticate", mixinStandardHelpOptions = true,
             description = "Authenticate with face and liveness actions (X.1279 §8.2.2).")
     static final class Authenticate extends Base {
+        @Option(names = "--challenge", required = true, paramLabel = "ID",
+                description = "Challenge id of the authentication the relying party opened")
+        String challenge;
+
+        @Override
+        String challenge() {
+            return challenge;
+        }
+
         @Override
         String operation() {
             return "AUTHENTICATE";
@@ -202,6 +271,15 @@ final class RemoteCommands {
     @Command(name = "deregister", mixinStandardHelpOptions = true,
             description = "Authenticate with liveness, then remove the reference (X.1279 §8.2.3).")
     static final class Deregister extends Base {
+        @Option(names = "--grant", required = true, paramLabel = "CODE",
+                description = "Single-use grant from the relying party for this deregistration")
+        String grant;
+
+        @Override
+        String grant() {
+            return grant;
+        }
+
         @Override
         String operation() {
             return "DEREGISTER";

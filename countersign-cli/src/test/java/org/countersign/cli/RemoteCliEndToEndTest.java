@@ -103,13 +103,18 @@ class RemoteCliEndToEndTest {
     @Test
     void X1279_8_2_enrollOnFramesFolder_thenAuthenticateOnVideo_blinkClipRealFrames() throws Exception {
         call("POST", "/v1/users", apiKey, "{\"userId\":\"alice\"}", 201);
+        // The RP records consent, issues the device's enrolment code and a single-use grant for the registration.
+        call("POST", "/v1/remote/users/alice/consent", apiKey, "{\"noticeVersion\":\""
+                + call("GET", "/v1/remote/privacy-notice", apiKey, "", 200).get("version").asText() + "\"}", 201);
+        String grant = call("POST", "/v1/remote/grants", apiKey, "{\"userId\":\"alice\",\"operation\":\"REGISTER\"}",
+                201).get("grant").asText();
         String code = call("POST", "/v1/remote/enrolments", apiKey, "{\"userId\":\"alice\",\"deviceType\":\"cli\"}", 201)
                 .get("enrolmentCode").asText();
         Path home = tmp.resolve("home");
         String[] common = {"--server", node.baseUrl(), "--tenant", "bank", "--user", "alice", "--ca",
             node.caCertificatePath().toString(), "--home", home.toString()};
 
-        Run enrol = run(concat(new String[] {"enroll", "--enrolment-code", code, "--frames",
+        Run enrol = run(concat(new String[] {"enroll", "--enrolment-code", code, "--grant", grant, "--frames",
             frames("blink_frontal_male1", 1, 40).toString()}, common));
         assertThat(enrol.exit()).as(enrol.out()).isEqualTo(0);
         assertThat(enrol.out()).contains("secure channel open", "blink with both eyes", "result: ACCEPTED");
@@ -123,12 +128,18 @@ class RemoteCliEndToEndTest {
                 "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", video.toString()).inheritIO().start();
         assertThat(ff.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(ff.exitValue()).isZero();
-        Run auth = run(concat(new String[] {"authenticate", "--video", video.toString()}, common));
+        // The RP opens the authentication (user, value, its own risk data) and hands the challenge id over.
+        String challenge = call("POST", "/v1/remote/authentications", apiKey,
+                "{\"userId\":\"alice\",\"transactionValue\":10}", 201).get("challengeId").asText();
+        Run auth = run(concat(new String[] {"authenticate", "--challenge", challenge, "--video", video.toString()},
+                common));
         assertThat(auth.exit()).as(auth.out()).isEqualTo(0);
-        assertThat(auth.out()).contains("result: ACCEPTED", "comparison");
+        assertThat(auth.out()).contains("result: ACCEPTED", "comparison", "asked for: a blink; the server saw: a blink");
+        assertThat(call("POST", "/v1/remote/challenges/" + challenge + "/consume", apiKey, "{}", 200)
+                .get("outcome").asText()).isEqualTo("ACCEPTED");
 
         // Without enrolment the device cannot authenticate for another user.
-        Run other = run("authenticate", "--server", node.baseUrl(), "--tenant", "bank", "--user", "bob", "--ca",
+        Run other = run("authenticate", "--challenge", challenge, "--server", node.baseUrl(), "--tenant", "bank", "--user", "bob", "--ca",
                 node.caCertificatePath().toString(), "--home", home.toString(), "--frames", tmp.toString());
         assertThat(other.exit()).isEqualTo(RemoteCommands.USAGE);
     }

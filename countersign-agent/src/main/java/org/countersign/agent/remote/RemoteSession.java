@@ -53,7 +53,26 @@ public final class RemoteSession {
      */
     public RemoteChallenge request(String operation, String userId, ObjectNode device, Long value)
             throws RemoteException {
+        return request(operation, userId, device, value, null, null);
+    }
+
+    /**
+     * Step 3 with what the relying party handed the user: for AUTHENTICATE the challenge id of the authentication
+     * the RP opened; for REGISTER and DEREGISTER the RP's single-use grant (a REGISTER without one is a replacement
+     * that must match the current reference).
+     *
+     * @param challengeId the RP-opened authentication, or {@code null}
+     * @param grant       the RP's grant, or {@code null}
+     */
+    public RemoteChallenge request(String operation, String userId, ObjectNode device, Long value, String challengeId,
+            String grant) throws RemoteException {
         ObjectNode req = RemoteClient.JSON.createObjectNode().put("operation", operation).put("userId", userId);
+        if (challengeId != null) {
+            req.put("challengeId", challengeId);
+        }
+        if (grant != null) {
+            req.put("grant", grant);
+        }
         if (device != null) {
             req.set("device", device);
         }

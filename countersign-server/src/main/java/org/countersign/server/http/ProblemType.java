@@ -56,6 +56,8 @@ public enum ProblemType {
     REMOTE_CHALLENGE_INVALID(409, "remote-challenge-invalid", "The challenge is unknown, expired or already answered"),
     REMOTE_NOT_REGISTERED(409, "remote-not-registered", "No biometric reference is registered for this user"),
     REMOTE_CAPTURE_UNUSABLE(422, "remote-capture-unusable", "The capture cannot be judged; capture again"),
+    REMOTE_GRANT_INVALID(403, "remote-grant-invalid", "A grant from the relying party is missing, unknown, used or expired"),
+    REMOTE_CONSENT_REQUIRED(403, "remote-consent-required", "The user has not consented to the current remote privacy notice"),
     REMOTE_ENGINE_UNAVAILABLE(503, "remote-engine-unavailable", "The face engine could not be loaded"),
 
     // ---- end of feature modules ----

@@ -17,8 +17,39 @@ public final class Messages {
 
     public record EnrolmentIssued(String enrolmentCode, String userId, String deviceType, String expiresAt) {}
 
+    /**
+     * What the RP reads about one challenge. {@code status} is {@code opened} (the RP opened it, no device has taken
+     * it yet), {@code open} (the device holds the challenge) or {@code answered}; {@code consumed} says whether the
+     * RP already consumed the outcome (it can do so once).
+     */
     public record ChallengeView(String challengeId, String userId, String deviceId, Operation operation, String status,
-            String outcome, List<String> reasons, Object assurance, String issuedAt) {}
+            String outcome, List<String> reasons, Object assurance, String issuedAt, String authorisation,
+            boolean consumed) {}
+
+    /** X.1279 §8.2.1/§8.2.3 pre-condition: the RP authenticated the user its own way and allows one write. */
+    public record GrantRequest(String userId, Operation operation) {}
+
+    public record GrantIssued(String grant, String userId, Operation operation, String expiresAt) {}
+
+    /**
+     * The RP's own risk data for one authentication (X.1279 §8.2.2 step 3, A-S5). Each field can only raise the bar.
+     *
+     * @param emulator      the RP believes the device is an emulator
+     * @param rooted        the RP believes the device is rooted or jailbroken
+     * @param extraActions  further actions the RP asks for (0-2)
+     * @param secondModality the RP requires a second factor on top of the face
+     */
+    public record RpRisk(Boolean emulator, Boolean rooted, Integer extraActions, Boolean secondModality) {
+        public static RpRisk none() {
+            return new RpRisk(false, false, 0, false);
+        }
+    }
+
+    public record OpenAuthentication(String userId, Long transactionValue, RpRisk risk) {}
+
+    public record AuthenticationOpened(String challengeId, String userId, Long transactionValue, String expiresAt) {}
+
+    public record ConsentRequest(String noticeVersion) {}
 
     // ---- device (public, authenticated by SRP) ----
 
@@ -39,7 +70,13 @@ public final class Messages {
     // ---- sealed ----
 
     /** X.1279 §8.2.x step 3: the request with risk management data. */
-    public record SealedRequest(Operation operation, String userId, DeviceRisk device, Long transactionValue) {}
+    /**
+     * X.1279 §8.2.x step 3: the request. {@code challengeId} names the authentication the RP opened (required for
+     * AUTHENTICATE); {@code grant} is the RP's single-use grant (REGISTER, DEREGISTER). The device's risk data can
+     * only raise the risk the RP stated.
+     */
+    public record SealedRequest(Operation operation, String userId, DeviceRisk device, Long transactionValue,
+            String challengeId, String grant) {}
 
     public record DeviceRisk(Boolean emulator, Boolean rooted, String osName, String osVersion, String model) {}
 
@@ -70,5 +107,9 @@ public final class Messages {
     public record Assurance(String biometricType, List<Action> actionsRequested, List<Action> actionsSeen,
             List<Action> clientActionsClaimed, boolean padPerformed, Double attackScore, Double comparisonScore,
             Double matchThreshold, String referenceDeviceType, String referenceProtection,
-            boolean secondModalityRequired, List<String> rules, String channel) {}
+            boolean secondModalityRequired, List<String> rules, String channel, String authorisation,
+            List<JudgeCheck> explanation) {}
+
+    /** One check of the server's liveness judge, as the RP and the client read it (X.1279 App. III). */
+    public record JudgeCheck(String check, String outcome, String reason, String detail) {}
 }

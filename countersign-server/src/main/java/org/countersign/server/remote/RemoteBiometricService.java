@@ -68,6 +68,8 @@ public final class RemoteBiometricService {
     static final int MAX_FRAME_BYTES = 512 * 1024;
     static final int MAX_SIDE = 1280;
     static final Duration ENROLMENT_TTL = Duration.ofMinutes(15);
+    /** How long an authentication the RP opened waits for its device. */
+    static final Duration OPEN_TTL = Duration.ofMinutes(10);
     static final String CHANNEL = "TLS + SRP-6a (RFC 5054 2048-bit, SHA-256) + AES-256-GCM per direction";
 
     /** The face engine and the judge, opened on first use (models cost memory and start-up time). */
@@ -116,6 +118,125 @@ public final class RemoteBiometricService {
         audit.record(tenant, actor, "remote.enrolment.issue", userId, "success", requestId,
                 Map.of("deviceType", deviceType));
         return new Messages.EnrolmentIssued(code, userId, deviceType, now.plus(ENROLMENT_TTL).toString());
+    }
+
+    /**
+     * The RP, having authenticated the user its own way, allows one reference write (REGISTER, first or
+     * replacement) or one removal (DEREGISTER) for that user: a single-use code, shown once, stored as a hash.
+     */
+    public Messages.GrantIssued issueGrant(String tenant, String userId, Operation op, String actor,
+            String requestId) {
+        if (op == Operation.AUTHENTICATE) {
+            throw new RemoteException(RemoteException.Kind.INVALID, "operation must be REGISTER or DEREGISTER");
+        }
+        String code = newId();
+        Instant now = clock.instant();
+        store.insertGrant(sha256(ByteArray.ofUtf8(code)), tenant, userId, op, now, now.plus(ENROLMENT_TTL));
+        audit.record(tenant, actor, "remote.grant.issue", userId, "success", requestId, Map.of("operation", op.name()));
+        return new Messages.GrantIssued(code, userId, op, now.plus(ENROLMENT_TTL).toString());
+    }
+
+    /**
+     * X.1279 §8.2.2 step 3 on the RP's side: the RP opens an authentication with the user, the transaction value
+     * and its own risk data; the id it gets back is the challenge id the device must answer.
+     */
+    public Messages.AuthenticationOpened openAuthentication(String tenant, Messages.OpenAuthentication o, String actor,
+            String requestId) {
+        Messages.RpRisk r = o.risk() == null ? Messages.RpRisk.none() : o.risk();
+        int extra = r.extraActions() == null ? 0 : r.extraActions();
+        if (extra < 0 || extra > 2) {
+            throw new RemoteException(RemoteException.Kind.INVALID, "risk.extraActions must be 0..2");
+        }
+        if (o.transactionValue() != null && o.transactionValue() < 0) {
+            throw new RemoteException(RemoteException.Kind.INVALID, "transactionValue must not be negative");
+        }
+        Instant now = clock.instant();
+        String id = newId();
+        Instant expires = now.plus(OPEN_TTL);
+        store.insertOpened(new RemoteStore.Opened(id, tenant, o.userId(), o.transactionValue(), write(r), expires), now);
+        audit.record(tenant, actor, "remote.authentication.open", o.userId(), "success", requestId,
+                Map.of("challengeId", id, "transactionValue", String.valueOf(o.transactionValue())));
+        return new Messages.AuthenticationOpened(id, o.userId(), o.transactionValue(), expires.toString());
+    }
+
+    /** The RP consumes an outcome once: a second call is refused, so one ACCEPTED cannot authorise twice. */
+    public Messages.ChallengeView consume(String tenant, String challengeId, String actor, String requestId) {
+        Messages.ChallengeView v = challenge(tenant, challengeId);
+        if (v.outcome() == null) {
+            throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "no outcome yet",
+                    List.of("OUTCOME_NOT_READY"));
+        }
+        if (!store.consumeOutcome(tenant, challengeId, clock.instant())) {
+            throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "this outcome was consumed already",
+                    List.of("OUTCOME_ALREADY_CONSUMED"));
+        }
+        audit.record(tenant, actor, "remote.outcome.consume", v.userId(), "success", requestId,
+                Map.of("challengeId", challengeId, "outcome", v.outcome()));
+        return new Messages.ChallengeView(v.challengeId(), v.userId(), v.deviceId(), v.operation(), v.status(),
+                v.outcome(), v.reasons(), v.assurance(), v.issuedAt(), v.authorisation(), true);
+    }
+
+    private ByteArray validGrant(String tenant, String user, Operation op, String grant, Instant now) {
+        ByteArray h = sha256(ByteArray.ofUtf8(grant));
+        if (store.findGrant(h, tenant, user, op, now).isEmpty()) {
+            throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "grant unknown, used, expired, or issued"
+                    + " for another user or operation", List.of("GRANT_INVALID"));
+        }
+        return h;
+    }
+
+    private void requireConsent(String tenant, String user) {
+        if (!store.hasConsent(tenant, user, RemotePrivacy.NOTICE.version())) {
+            throw new RemoteException(RemoteException.Kind.CONSENT_REQUIRED, "the relying party must record the"
+                    + " user's consent to privacy notice " + RemotePrivacy.NOTICE.version() + " first",
+                    List.of("CONSENT_REQUIRED"));
+        }
+    }
+
+    public void auditLockoutsCleared(String tenant, String deviceId, int n, String actor, String requestId) {
+        audit.record(tenant, actor, "remote.srp.unlock", deviceId, "success", requestId,
+                Map.of("sourcesCleared", String.valueOf(n)));
+    }
+
+    // ---- consent and data-subject rights (27553-1 10.2, B-P1, as in local mode) --------------------------------
+
+    public void grantConsent(String tenant, String user, String version, String actor, String requestId) {
+        if (!RemotePrivacy.NOTICE.version().equals(version)) {
+            throw new RemoteException(RemoteException.Kind.INVALID, "noticeVersion must be the current notice, "
+                    + RemotePrivacy.NOTICE.version());
+        }
+        store.grantConsent(tenant, user, version, clock.instant());
+        audit.record(tenant, actor, "remote.consent.grant", user, "success", requestId,
+                Map.of("noticeVersion", version));
+    }
+
+    /** Withdrawal also erases the user's references and devices: without consent nothing may be kept. */
+    public int withdrawConsent(String tenant, String user, String actor, String requestId) {
+        store.withdrawConsent(tenant, user, RemotePrivacy.NOTICE.version(), clock.instant());
+        int erased = store.eraseUser(tenant, user);
+        audit.record(tenant, actor, "remote.consent.withdraw", user, "success", requestId,
+                Map.of("rowsErased", String.valueOf(erased)));
+        return erased;
+    }
+
+    /** What the verifier holds about the user in remote mode (no template, no image: metadata only). */
+    public Map<String, Object> export(String tenant, String user) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("userId", user);
+        out.put("noticeVersion", RemotePrivacy.NOTICE.version());
+        out.put("consented", store.hasConsent(tenant, user, RemotePrivacy.NOTICE.version()));
+        out.put("devices", store.devices(tenant, user).stream().map(d -> Map.of("deviceId", d.deviceId(),
+                "deviceType", d.deviceType(), "createdAt", d.createdAt().toString())).toList());
+        out.put("references", store.references(tenant, user, "").stream().map(r -> Map.of("deviceType",
+                r.deviceType(), "protection", TemplateProtector.PROTECTION_LEVEL + " " + r.scheme(), "source",
+                r.source(), "createdAt", r.createdAt().toString())).toList());
+        return out;
+    }
+
+    public int erase(String tenant, String user, String actor, String requestId) {
+        int n = store.eraseUser(tenant, user);
+        audit.record(tenant, actor, "remote.data.erase", user, "success", requestId, Map.of("rows", String.valueOf(n)));
+        return n;
     }
 
     /**
@@ -172,12 +293,69 @@ public final class RemoteBiometricService {
             throw new RemoteException(RemoteException.Kind.CLIENT_MISMATCH, "this device is enrolled for another user");
         }
         String tenant = device.tenantId();
+        Instant now = clock.instant();
         List<RemoteStore.Reference> refs = store.references(tenant, device.userId(), device.deviceType());
         if (req.operation() != Operation.REGISTER && refs.isEmpty()) {
             throw new RemoteException(RemoteException.Kind.NOT_REGISTERED, "register a reference first (X.1279 §8.2.1)");
         }
+        if (req.operation() != Operation.DEREGISTER) {
+            requireConsent(tenant, device.userId());
+        }
+        String authorisation = null;
+        ByteArray grantHash = null;
+        String challengeId = null;
+        RiskSignals.RelyingParty rp = RiskSignals.RelyingParty.NONE;
+        Long value = req.transactionValue();
+        switch (req.operation()) {
+            case REGISTER -> {
+                // §8.2.1 pre-condition: writing a reference, first or replacement, needs the RP's fresh grant, or
+                // (replacement only) this very capture matching the reference it replaces.
+                boolean replacing = refs.stream().anyMatch(r -> r.deviceType().equals(device.deviceType()));
+                if (req.grant() != null) {
+                    grantHash = validGrant(tenant, device.userId(), Operation.REGISTER, req.grant(), now);
+                    authorisation = "grant";
+                } else if (replacing) {
+                    authorisation = "match";
+                } else {
+                    throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "a registration needs a grant from"
+                            + " the relying party (X.1279 §8.2.1)", List.of("GRANT_REQUIRED"));
+                }
+            }
+            case DEREGISTER -> {
+                if (req.grant() == null) {
+                    throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "a deregistration needs a grant from"
+                            + " the relying party (X.1279 §8.2.3)", List.of("GRANT_REQUIRED"));
+                }
+                grantHash = validGrant(tenant, device.userId(), Operation.DEREGISTER, req.grant(), now);
+                authorisation = "grant";
+            }
+            case AUTHENTICATE -> {
+                // §8.2.2 step 3, A-S5: the RP opens the authentication with its own risk data; the device answers it.
+                if (req.challengeId() == null) {
+                    throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "an authentication must be"
+                            + " opened by the relying party: pass its challengeId", List.of("NOT_OPENED_BY_RP"));
+                }
+                RemoteStore.Opened o = store.takeOpened(tenant, req.challengeId(), device.userId(), now).orElseThrow(
+                        () -> new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "no open authentication"
+                                + " with this id for this user (unknown, expired or already taken)",
+                                List.of("NOT_OPENED_BY_RP")));
+                challengeId = o.challengeId();
+                Messages.RpRisk r = readRpRisk(o.rpRiskJson());
+                rp = new RiskSignals.RelyingParty(r.extraActions() == null ? 0 : r.extraActions(),
+                        Boolean.TRUE.equals(r.secondModality()));
+                // The device may raise the value (a stricter bar), never lower the RP's.
+                value = higher(o.transactionValue(), req.transactionValue());
+                if (Boolean.TRUE.equals(r.emulator()) || Boolean.TRUE.equals(r.rooted())) {
+                    Messages.DeviceRisk d = req.device();
+                    req = new SealedRequest(req.operation(), req.userId(), new Messages.DeviceRisk(
+                            Boolean.TRUE.equals(r.emulator()) || (d != null && Boolean.TRUE.equals(d.emulator())),
+                            Boolean.TRUE.equals(r.rooted()) || (d != null && Boolean.TRUE.equals(d.rooted())),
+                            d == null ? "" : d.osName(), d == null ? "" : d.osVersion(), d == null ? "" : d.model()),
+                            value, req.challengeId(), null);
+                }
+            }
+        }
         RiskPolicy policy = policy(tenant);
-        Instant now = clock.instant();
         String network = in.session().clientNetwork();
         RemoteStore.History h = store.history(tenant, device.userId(), device.deviceId(), network,
                 now.minus(Duration.ofMinutes(policy.failureWindowMinutes())));
@@ -187,19 +365,20 @@ public final class RemoteBiometricService {
                         Boolean.TRUE.equals(dr.rooted()), dr.osName(), dr.osVersion()),
                 new RiskSignals.User(h.recentFailures(), !h.networkSeen(),
                         h.lastSuccess().map(t -> Duration.between(t, now))),
-                req.transactionValue() == null ? OptionalLong.empty() : OptionalLong.of(req.transactionValue()));
+                value == null ? OptionalLong.empty() : OptionalLong.of(value), rp);
         RiskDecision decision = risk.decide(policy, signals);
 
         byte[] nonce = new byte[32];
         random.nextBytes(nonce);
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        String challengeId = ByteArray.copyOf(id).toBase64Url();
+        if (challengeId == null) {
+            challengeId = newId();
+        }
         Instant expires = now.plusMillis(decision.timeLimitMillis()).plus(judgePolicy.sequence().submissionGrace());
         store.insertChallenge(new RemoteStore.Challenge(challengeId, tenant, device.userId(), device.deviceId(),
                 in.session().sessionId(), req.operation(), decision.actions().stream().map(Action::name).toList(),
                 decision.timeLimitMillis(), ByteArray.copyOf(nonce), write(decision), network, now, expires, "open",
-                Optional.empty(), List.of(), Optional.empty()));
+                Optional.empty(), List.of(), Optional.empty(), Optional.ofNullable(authorisation),
+                Optional.ofNullable(grantHash)));
         JudgePolicy.Sequence seq = judgePolicy.sequence();
         SealedChallenge out = new SealedChallenge(challengeId, req.operation(), decision.biometricType(),
                 decision.actions(), decision.timeLimitMillis(), decision.padRequired(),
@@ -208,7 +387,8 @@ public final class RemoteBiometricService {
                         seq.minFrameRate(), (int) seq.maxFrameGap().toMillis()));
         audit.record(tenant, "device:" + device.deviceId(), "remote.challenge", device.userId(), "success", requestId,
                 Map.of("operation", req.operation().name(), "actions", decision.actions().toString(),
-                        "rules", decision.rules().stream().map(RiskDecision.FiredRule::id).toList().toString()));
+                        "rules", decision.rules().stream().map(RiskDecision.FiredRule::id).toList().toString(),
+                        "authorisation", authorisation == null ? "-" : authorisation));
         return sessions.seal(in, RemoteMessageType.CHALLENGE, ByteArray.copyOf(nonce), RemotePayload.of(write(out)));
     }
 
@@ -285,16 +465,68 @@ public final class RemoteBiometricService {
         }
     }
 
-    /** §8.2.1 steps 9–11: bind the protected reference to account and device type, store it sealed, answer. */
+    /**
+     * §8.2.1 steps 9–11: bind the protected reference to account and device type, store it sealed, answer. The
+     * write needs its authorisation still valid at this moment: the grant is spent by compare-and-set (one
+     * reference per grant, on any node), or this capture must match the reference it replaces.
+     */
     private ByteArray register(SecureSessions.Inbound in, RemoteStore.Challenge ch, RemoteStore.Device device,
             RiskDecision decision, LivenessJudgement.Live live, SealedCapture cap, List<Probe> probes,
             String requestId) throws BiometricException {
+        String authorisation = ch.authorisation().orElse("");
+        Double score = null;
+        RemoteStore.Reference old = null;
+        if (authorisation.equals("match")) {
+            old = store.references(device.tenantId(), device.userId(), device.deviceType()).stream()
+                    .filter(r -> r.deviceType().equals(device.deviceType())).findFirst().orElse(null);
+            if (old == null) {
+                return finish(in, ch, device, "REFUSED", List.of("GRANT_REQUIRED"),
+                        assurance(ch, decision, live, cap, null, null), requestId);
+            }
+            score = bestScore(old, probes);
+            if (score < judgePolicy.identity().matchThreshold()) {
+                return finish(in, ch, device, "REFUSED", List.of(LivenessReason.REFERENCE_MISMATCH.name()),
+                        assurance(ch, decision, live, cap, score, old), requestId);
+            }
+            if (decision.secondModalityRequired()) {
+                // Without the RP's grant, nothing stands for the second factor the risk rules asked for.
+                return finish(in, ch, device, "SECOND_FACTOR_REQUIRED", List.of("SECOND_MODALITY_REQUIRED"),
+                        assurance(ch, decision, live, cap, score, old), requestId);
+            }
+        } else if (authorisation.equals("grant")) {
+            if (ch.grantHash().isEmpty()
+                    || !store.spendGrant(ch.grantHash().get(), device.tenantId(), ch.challengeId(), clock.instant())) {
+                return finish(in, ch, device, "REFUSED", List.of("GRANT_INVALID"),
+                        assurance(ch, decision, live, cap, null, null), requestId);
+            }
+        } else {
+            return finish(in, ch, device, "REFUSED", List.of("GRANT_REQUIRED"),
+                    assurance(ch, decision, live, cap, null, null), requestId);
+        }
         // The most frontal quality-checked frame makes the reference (pose changes scores most, MODELS.md).
         Probe best = probes.stream().min(java.util.Comparator.comparingDouble(Probe::poseOffset)).orElseThrow();
         RemoteStore.Reference ref = vault.protect(device.tenantId(), device.userId(), device.deviceType(),
                 best.template(), "capture", clock.instant());
         store.upsertReference(ref);   // step 10
-        return finish(in, ch, device, "ACCEPTED", List.of(), assurance(ch, decision, live, cap, null, ref), requestId);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("deviceType", device.deviceType());
+        details.put("challengeId", ch.challengeId());
+        details.put("authorisation", authorisation);
+        details.put("replaced", String.valueOf(old != null || authorisation.equals("match")));
+        if (score != null) {
+            details.put("matchScore", String.format(java.util.Locale.ROOT, "%.3f", score));
+        }
+        audit.record(device.tenantId(), "device:" + device.deviceId(), authorisation.equals("match")
+                ? "remote.reference.replace" : "remote.reference.write", device.userId(), "success", requestId, details);
+        return finish(in, ch, device, "ACCEPTED", List.of(), assurance(ch, decision, live, cap, score, ref), requestId);
+    }
+
+    private double bestScore(RemoteStore.Reference ref, List<Probe> probes) throws BiometricException {
+        double best = -1;
+        for (Probe p : probes) {
+            best = Math.max(best, vault.compare(ref, p.template()));
+        }
+        return best;
     }
 
     /** §8.2.2 step 9 (and §8.2.3 steps 9–10): 1:1 comparison in the protected domain, then removal if asked. */
@@ -306,19 +538,28 @@ public final class RemoteBiometricService {
             return unusable(ch, device, requestId, "no reference (removed meanwhile)", List.of("NOT_REGISTERED"));
         }
         RemoteStore.Reference ref = refs.get(0);
-        double best = -1;
-        for (Probe p : probes) {
-            best = Math.max(best, vault.compare(ref, p.template()));
-        }
+        double best = bestScore(ref, probes);
         boolean match = best >= judgePolicy.identity().matchThreshold();
         Assurance a = assurance(ch, decision, live, cap, best, ref);
         if (!match) {
             return finish(in, ch, device, "REFUSED", List.of(LivenessReason.REFERENCE_MISMATCH.name()), a, requestId);
         }
         if (ch.operation() == Operation.DEREGISTER) {
+            // §8.2.3: the RP's grant is spent only now, by compare-and-set, so it removes one reference once.
+            if (ch.grantHash().isEmpty()
+                    || !store.spendGrant(ch.grantHash().get(), device.tenantId(), ch.challengeId(), clock.instant())) {
+                return finish(in, ch, device, "REFUSED", List.of("GRANT_INVALID"), a, requestId);
+            }
             store.deleteReference(device.tenantId(), device.userId(), ref.deviceType());   // §8.2.3 step 10
             audit.record(device.tenantId(), "device:" + device.deviceId(), "remote.reference.remove", device.userId(),
-                    "success", requestId, Map.of("deviceType", ref.deviceType(), "challengeId", ch.challengeId()));
+                    "success", requestId, Map.of("deviceType", ref.deviceType(), "challengeId", ch.challengeId(),
+                            "authorisation", "grant"));
+            return finish(in, ch, device, "ACCEPTED", List.of(), a, requestId);
+        }
+        // A-S5: ACCEPTED only when every factor the decision required is there; the face alone is not enough when
+        // the rules asked for a second modality, and the RP must add it before it trusts the user.
+        if (decision.secondModalityRequired()) {
+            return finish(in, ch, device, "SECOND_FACTOR_REQUIRED", List.of("SECOND_MODALITY_REQUIRED"), a, requestId);
         }
         return finish(in, ch, device, "ACCEPTED", List.of(), a, requestId);
     }
@@ -333,8 +574,8 @@ public final class RemoteBiometricService {
             details.put("score", String.format(java.util.Locale.ROOT, "%.3f", assurance.comparisonScore()));
         }
         audit.record(device.tenantId(), "device:" + device.deviceId(), "remote." + ch.operation().name().toLowerCase(
-                java.util.Locale.ROOT), device.userId(), outcome.equals("ACCEPTED") ? "success" : "refused", requestId,
-                details);
+                java.util.Locale.ROOT), device.userId(), outcome.equals("ACCEPTED") ? "success"
+                        : outcome.equals("SECOND_FACTOR_REQUIRED") ? "incomplete" : "refused", requestId, details);
         SealedResult result = new SealedResult(ch.challengeId(), ch.operation(), outcome, reasons, assurance,
                 clock.instant().toString());
         return sessions.seal(in, RemoteMessageType.RESULT, ch.nonce(), RemotePayload.of(write(result)));
@@ -431,15 +672,28 @@ public final class RemoteBiometricService {
                 judgePolicy.identity().matchThreshold(), ref == null ? null : ref.deviceType(),
                 ref == null ? null : TemplateProtector.PROTECTION_LEVEL + " " + ref.scheme(),
                 decision.secondModalityRequired(), decision.rules().stream().map(RiskDecision.FiredRule::id).toList(),
-                CHANNEL);
+                CHANNEL, ch.authorisation().orElse(null), explain(j.explanation()));
+    }
+
+    /** The judge's checks in plain terms, for the RP (GET /v1/remote/challenges/{id}) and the client. */
+    static List<Messages.JudgeCheck> explain(Explanation e) {
+        return e.checks().stream().map(c -> new Messages.JudgeCheck(c.name(), c.outcome().name(),
+                c.reason().map(Enum::name).orElse(null), c.detail())).toList();
     }
 
     // ---- relying-party side ----------------------------------------------------------------------------------------
 
     /** The outcome of a challenge, for the RP's server (it must not trust what the device tells it). */
     public Messages.ChallengeView challenge(String tenant, String challengeId) {
-        RemoteStore.Challenge c = store.findChallenge(tenant, challengeId).orElseThrow(() ->
-                new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "unknown challenge"));
+        Optional<RemoteStore.Challenge> found = store.findChallenge(tenant, challengeId);
+        if (found.isEmpty()) {
+            // Opened by the RP, not yet taken by a device.
+            RemoteStore.Opened o = store.findOpened(tenant, challengeId).orElseThrow(() ->
+                    new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "unknown challenge"));
+            return new Messages.ChallengeView(o.challengeId(), o.userId(), null, Operation.AUTHENTICATE, "opened",
+                    null, List.of(), null, null, null, false);
+        }
+        RemoteStore.Challenge c = found.get();
         Object assurance = null;
         if (c.assuranceJson().isPresent()) {
             try {
@@ -449,7 +703,8 @@ public final class RemoteBiometricService {
             }
         }
         return new Messages.ChallengeView(c.challengeId(), c.userId(), c.deviceId(), c.operation(), c.status(),
-                c.outcome().orElse(null), c.reasons(), assurance, c.issuedAt().toString());
+                c.outcome().orElse(null), c.reasons(), assurance, c.issuedAt().toString(),
+                c.authorisation().orElse(null), store.consumedAt(tenant, challengeId).isPresent());
     }
 
     public RiskPolicy policy(String tenant) {
@@ -477,6 +732,31 @@ public final class RemoteBiometricService {
             throw new RemoteException(RemoteException.Kind.INVALID, "sealed " + type.getSimpleName() + ": "
                     + (cause.getMessage() == null ? "invalid" : cause.getMessage().split("\n")[0]));
         }
+    }
+
+    private Messages.RpRisk readRpRisk(String s) {
+        try {
+            return json.readValue(s, Messages.RpRisk.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored RP risk unreadable", e);
+        }
+    }
+
+    /** The higher of two optional values (no unboxing of a null). */
+    static Long higher(Long a, Long b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return Math.max(a, b);
+    }
+
+    private String newId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return ByteArray.copyOf(id).toBase64Url();
     }
 
     private RiskDecision readDecision(RemoteStore.Challenge ch) {

@@ -25,6 +25,8 @@ public final class RemoteException extends ApiException {
         NOT_REGISTERED(ProblemType.REMOTE_NOT_REGISTERED),
         CAPTURE_UNUSABLE(ProblemType.REMOTE_CAPTURE_UNUSABLE),
         ENGINE_UNAVAILABLE(ProblemType.REMOTE_ENGINE_UNAVAILABLE),
+        GRANT_INVALID(ProblemType.REMOTE_GRANT_INVALID),
+        CONSENT_REQUIRED(ProblemType.REMOTE_CONSENT_REQUIRED),
         INVALID(ProblemType.VALIDATION_FAILED);
 
         private final ProblemType type;

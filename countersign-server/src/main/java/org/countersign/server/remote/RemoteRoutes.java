@@ -43,6 +43,27 @@ public final class RemoteRoutes implements ApiServer.Routes {
         config.routes.post("/v1/remote/enrolments", this::enrol, Access.TENANT);
         config.routes.get("/v1/remote/challenges/{challengeId}", ctx -> ctx.json(service.challenge(Requests.tenant(ctx),
                 ctx.pathParam("challengeId"))), Access.TENANT);
+        config.routes.post("/v1/remote/grants", this::grant, Access.TENANT);
+        config.routes.post("/v1/remote/authentications", this::openAuthentication, Access.TENANT);
+        config.routes.post("/v1/remote/challenges/{challengeId}/consume", ctx -> ctx.json(service.consume(
+                Requests.tenant(ctx), ctx.pathParam("challengeId"), Requests.actor(ctx), Requests.requestId(ctx))),
+                Access.TENANT);
+        config.routes.get("/v1/remote/devices/{deviceId}/srp-lockouts", this::lockouts, Access.TENANT);
+        config.routes.delete("/v1/remote/devices/{deviceId}/srp-lockouts", this::clearLockouts, Access.TENANT);
+        config.routes.get("/v1/remote/privacy-notice", ctx -> ctx.json(RemotePrivacy.NOTICE), Access.PUBLIC);
+        config.routes.post("/v1/remote/users/{userId}/consent", this::consent, Access.TENANT);
+        config.routes.delete("/v1/remote/users/{userId}/consent", ctx -> {
+            String user = knownUser(ctx);
+            int n = service.withdrawConsent(Requests.tenant(ctx), user, Requests.actor(ctx), Requests.requestId(ctx));
+            ctx.json(java.util.Map.of("userId", user, "withdrawn", true, "rowsErased", n));
+        }, Access.TENANT);
+        config.routes.get("/v1/remote/users/{userId}/data", ctx -> ctx.json(service.export(Requests.tenant(ctx),
+                knownUser(ctx))), Access.TENANT);
+        config.routes.delete("/v1/remote/users/{userId}/data", ctx -> {
+            String user = knownUser(ctx);
+            int n = service.erase(Requests.tenant(ctx), user, Requests.actor(ctx), Requests.requestId(ctx));
+            ctx.json(java.util.Map.of("userId", user, "rowsErased", n));
+        }, Access.TENANT);
         config.routes.get("/v1/remote/policy", ctx -> ctx.json(service.policy(Requests.tenant(ctx))), Access.TENANT);
         config.routes.put("/v1/remote/policy", this::putPolicy, Access.TENANT);
         // Device
@@ -74,13 +95,82 @@ public final class RemoteRoutes implements ApiServer.Routes {
     private void enrol(Context ctx) {
         String tenant = Requests.tenant(ctx);
         Messages.EnrolmentRequest req = body.read(ctx, Messages.EnrolmentRequest.class);
-        Validate.id("userId", req.userId());
-        Validate.id("deviceType", req.deviceType());
+        id("userId", req.userId());
+        id("deviceType", req.deviceType());
         if (users.find(tenant, req.userId()).isEmpty()) {
             throw ApiException.notFound("user");
         }
         ctx.status(201).json(service.issueEnrolment(tenant, req.userId(), req.deviceType(), Requests.actor(ctx),
                 Requests.requestId(ctx)));
+    }
+
+    private void grant(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        Messages.GrantRequest req = body.read(ctx, Messages.GrantRequest.class);
+        id("userId", req.userId());
+        if (req.operation() == null || req.operation() == Operation.AUTHENTICATE) {
+            throw ApiException.invalid("operation must be REGISTER or DEREGISTER");
+        }
+        if (users.find(tenant, req.userId()).isEmpty()) {
+            throw ApiException.notFound("user");
+        }
+        ctx.status(201).json(service.issueGrant(tenant, req.userId(), req.operation(), Requests.actor(ctx),
+                Requests.requestId(ctx)));
+    }
+
+    private void openAuthentication(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        Messages.OpenAuthentication req = body.read(ctx, Messages.OpenAuthentication.class);
+        id("userId", req.userId());
+        if (users.find(tenant, req.userId()).isEmpty()) {
+            throw ApiException.notFound("user");
+        }
+        ctx.status(201).json(service.openAuthentication(tenant, req, Requests.actor(ctx), Requests.requestId(ctx)));
+    }
+
+    private void lockouts(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        String deviceId = id("deviceId", ctx.pathParam("deviceId"));
+        if (service.sessions().device(tenant, deviceId).isEmpty()) {
+            throw ApiException.notFound("device");
+        }
+        ctx.json(java.util.Map.of("deviceId", deviceId, "lockouts", service.sessions().locks(tenant, deviceId).stream()
+                .map(l -> {
+                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("source", l.source());
+                    m.put("failures", l.failures());
+                    m.put("lastFailure", l.lastFailure().toString());
+                    m.put("lockedUntil", l.lockedUntil().map(Object::toString).orElse(null));
+                    return m;
+                }).toList()));
+    }
+
+    private void clearLockouts(Context ctx) {
+        String tenant = Requests.tenant(ctx);
+        String deviceId = id("deviceId", ctx.pathParam("deviceId"));
+        if (service.sessions().device(tenant, deviceId).isEmpty()) {
+            throw ApiException.notFound("device");
+        }
+        int n = service.sessions().clearLocks(tenant, deviceId);
+        service.auditLockoutsCleared(tenant, deviceId, n, Requests.actor(ctx), Requests.requestId(ctx));
+        ctx.json(java.util.Map.of("deviceId", deviceId, "cleared", n));
+    }
+
+    private void consent(Context ctx) {
+        String user = knownUser(ctx);
+        Messages.ConsentRequest req = body.read(ctx, Messages.ConsentRequest.class);
+        text("noticeVersion", req.noticeVersion(), 64);
+        service.grantConsent(Requests.tenant(ctx), user, req.noticeVersion(), Requests.actor(ctx),
+                Requests.requestId(ctx));
+        ctx.status(201).json(java.util.Map.of("userId", user, "noticeVersion", req.noticeVersion()));
+    }
+
+    private String knownUser(Context ctx) {
+        String user = id("userId", ctx.pathParam("userId"));
+        if (users.find(Requests.tenant(ctx), user).isEmpty()) {
+            throw ApiException.notFound("user");
+        }
+        return user;
     }
 
     private void putPolicy(Context ctx) {
@@ -91,18 +181,20 @@ public final class RemoteRoutes implements ApiServer.Routes {
 
     private void registerDevice(Context ctx) {
         Messages.DeviceRegistration r = body.read(ctx, Messages.DeviceRegistration.class);
-        Validate.id("tenant", r.tenant());
-        Validate.id("deviceId", r.deviceId());
-        Validate.text("enrolmentCode", r.enrolmentCode(), 64);
-        b64("salt", r.salt());
-        b64("verifier", r.verifier());
+        id("tenant", r.tenant());
+        id("deviceId", r.deviceId());
+        text("enrolmentCode", r.enrolmentCode(), 64);
+        bytes("salt", r.salt());
+        bytes("verifier", r.verifier());
+        text("srpGroup", r.srpGroup(), 32);
+        text("srpHash", r.srpHash(), 32);
         ctx.status(201).json(service.registerDevice(r, Requests.requestId(ctx)));
     }
 
     private void startSession(Context ctx) {
         Messages.SessionStart r = body.read(ctx, Messages.SessionStart.class);
-        Validate.id("tenant", r.tenant());
-        Validate.id("deviceId", r.deviceId());
+        id("tenant", r.tenant());
+        id("deviceId", r.deviceId());
         SecureSessions.Offer o = service.sessions().begin(r.tenant(), r.deviceId(), network(ctx.ip()));
         ctx.status(201).json(new Messages.SessionOffer(o.sessionId(), o.salt().toBase64Url(),
                 o.serverPublicB().toBase64Url(), o.parameters().group().name(), o.parameters().digest().name(),
@@ -112,9 +204,8 @@ public final class RemoteRoutes implements ApiServer.Routes {
     private void proof(Context ctx) {
         String sessionId = sessionId(ctx);
         Messages.SessionProof p = body.read(ctx, Messages.SessionProof.class);
-        SecureSessions.Established e = service.sessions().verify(sessionId,
-                ByteArray.fromBase64Url(b64("clientPublicA", p.clientPublicA())),
-                ByteArray.fromBase64Url(b64("clientProofM1", p.clientProofM1())));
+        SecureSessions.Established e = service.sessions().verify(sessionId, bytes("clientPublicA", p.clientPublicA()),
+                bytes("clientProofM1", p.clientProofM1()));
         ctx.json(new Messages.SessionOpened(e.serverProofM2().toBase64Url(), e.expiresAt().toString()));
     }
 
@@ -141,6 +232,33 @@ public final class RemoteRoutes implements ApiServer.Routes {
             throw new RemoteException(RemoteException.Kind.SESSION_INVALID, "malformed session id");
         }
         return id;
+    }
+
+    /** {@link Validate#id}, answered as a 400 problem (its IllegalArgumentException is meant for record bodies). */
+    private static String id(String field, String value) {
+        try {
+            return Validate.id(field, value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    private static String text(String field, String value, int max) {
+        try {
+            return Validate.text(field, value, max);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    /** Decoded base64url; a malformed value is the client's error (400), never a server error. */
+    private static ByteArray bytes(String field, String value) {
+        b64(field, value);
+        try {
+            return ByteArray.fromBase64Url(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(field + " must be base64url without padding");
+        }
     }
 
     private static String b64(String field, String value) {

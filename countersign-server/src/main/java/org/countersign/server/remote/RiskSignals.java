@@ -12,14 +12,38 @@ import java.util.OptionalLong;
  * @param operation the requested operation
  * @param device    device risk
  * @param user      user risk, from the server's history
- * @param value     transaction value for authentication of a payment or similar, if the RP gave one
+ * @param value     transaction value for authentication of a payment or similar (the RP's, or the device's when
+ *                  higher: a device may raise the value, never lower it)
+ * @param rp        what the relying party itself stated about this operation
  */
-public record RiskSignals(Operation operation, Device device, User user, OptionalLong value) {
+public record RiskSignals(Operation operation, Device device, User user, OptionalLong value, RelyingParty rp) {
     public RiskSignals {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(rp, "rp");
+    }
+
+    /** Without RP risk data (registration and deregistration, where the RP's grant stands for its own check). */
+    public RiskSignals(Operation operation, Device device, User user, OptionalLong value) {
+        this(operation, device, user, value, RelyingParty.NONE);
+    }
+
+    /**
+     * The RP's own risk data, from its API call that opened the authentication.
+     *
+     * @param extraActions   actions the RP adds (0-2)
+     * @param secondModality the RP requires a second factor on top of the face
+     */
+    public record RelyingParty(int extraActions, boolean secondModality) {
+        public static final RelyingParty NONE = new RelyingParty(0, false);
+
+        public RelyingParty {
+            if (extraActions < 0 || extraActions > 2) {
+                throw new IllegalArgumentException("extraActions must be 0..2");
+            }
+        }
     }
 
     /**

@@ -40,9 +40,12 @@ public final class SecureSessions {
     static final Duration OFFER_TTL = Duration.ofMinutes(2);
     /** Lifetime of an open channel; enough for a few challenges, short enough to bound a stolen key's use. */
     static final Duration SESSION_TTL = Duration.ofMinutes(10);
-    /** Failed proofs are remembered this long; this many in that time lock the device's handshakes (docs/srp.md). */
+    /** Failed proofs are remembered this long per (device, source); this many lock that source (docs/srp.md). */
     static final Duration FAILURE_MEMORY = Duration.ofMinutes(15);
     static final int MAX_FAILURES = 5;
+    /** First lock after {@link #MAX_FAILURES}; doubles with each further failure up to {@link #MAX_LOCK}. */
+    static final Duration FIRST_LOCK = Duration.ofSeconds(30);
+    static final Duration MAX_LOCK = Duration.ofMinutes(15);
 
     private final RemoteStore store;
     private final KeyService keys;
@@ -68,13 +71,16 @@ public final class SecureSessions {
         RemoteStore.Device device = store.findDevice(tenant, deviceId).orElseThrow(() -> new RemoteException(
                 RemoteException.Kind.SESSION_INVALID, "unknown device for this tenant"));
         Instant started = clock.instant();
-        if (store.recentFailedSessions(tenant, deviceId, started.minus(FAILURE_MEMORY)) >= MAX_FAILURES) {
-            // A 256-bit secret cannot be guessed online, but repeated failures mean a confused or cloned client.
-            throw new org.countersign.server.http.ApiException(org.countersign.server.http.ProblemType.RATE_LIMITED,
-                    "too many failed SRP proofs for this device; retry later",
-                    java.util.Map.of("reasonCodes", java.util.List.of("DEVICE_LOCKED"),
-                            "retryAfterSeconds", FAILURE_MEMORY.toSeconds()));
-        }
+        // Locks are per (device, source): a stranger's bogus proofs lock the stranger's source, not the device
+        // for everyone (the 256-bit secret cannot be guessed online; this bounds the work and the noise).
+        store.srpLock(tenant, deviceId, network).flatMap(RemoteStore.SrpLock::lockedUntil)
+                .filter(until -> until.isAfter(started)).ifPresent(until -> {
+                    throw new org.countersign.server.http.ApiException(
+                            org.countersign.server.http.ProblemType.RATE_LIMITED,
+                            "too many failed SRP proofs for this device from your network; retry later",
+                            java.util.Map.of("reasonCodes", java.util.List.of("DEVICE_LOCKED"),
+                                    "retryAfterSeconds", Math.max(1, Duration.between(started, until).toSeconds())));
+                });
         SrpVerifier verifier = verifierOf(device);
         SrpServerSession srp = SrpServerSession.begin(verifier, random);
         String sessionId = ByteArray.copyOf(randomBytes(16)).toBase64Url();
@@ -95,8 +101,9 @@ public final class SecureSessions {
      * wrong, so that one B cannot be used to try many secrets (docs/srp.md).
      */
     public Established verify(String sessionId, ByteArray clientPublicA, ByteArray clientProofM1) {
-        RemoteStore.Session s = store.findSession(sessionId).filter(x -> x.state().equals("offered"))
-                .filter(x -> x.expiresAt().isAfter(clock.instant()))
+        // Claim first, verify second: b is erased before any proof is checked, so one offer answers one proof even
+        // when many arrive at once on several nodes (a check-then-act would let each of them try a secret).
+        RemoteStore.Session s = store.claimOffer(sessionId, clock.instant())
                 .orElseThrow(() -> new RemoteException(RemoteException.Kind.SESSION_INVALID,
                         "no pending handshake with this id (unknown, expired or already answered)"));
         RemoteStore.Device device = store.findDevice(s.tenantId(), s.deviceId()).orElseThrow(() ->
@@ -107,9 +114,18 @@ public final class SecureSessions {
         try {
             proof = SrpServerSession.resume(verifierOf(device), b).verifyClient(clientPublicA, clientProofM1);
         } catch (SrpException e) {
-            store.settleSession(sessionId, false, null, clock.instant().plus(FAILURE_MEMORY));
+            Instant now = clock.instant();
+            store.settleSession(sessionId, false, null, now.plus(FAILURE_MEMORY));
+            int failures = store.recordSrpFailure(s.tenantId(), s.deviceId(), s.clientNetwork(), now,
+                    now.minus(FAILURE_MEMORY));
+            if (failures >= MAX_FAILURES) {
+                store.lockSrp(s.tenantId(), s.deviceId(), s.clientNetwork(), now.plus(lockFor(failures)));
+            }
             throw new RemoteException(RemoteException.Kind.SRP_FAILED, "SRP proof refused",
                     java.util.List.of(e.reason().name()));
+        } catch (IllegalArgumentException e) {
+            store.settleSession(sessionId, false, null, clock.instant().plus(FAILURE_MEMORY));
+            throw new RemoteException(RemoteException.Kind.INVALID, "SRP values: " + e.getMessage());
         } finally {
             b.destroy();
         }
@@ -119,7 +135,29 @@ public final class SecureSessions {
         if (!store.settleSession(sessionId, true, k.encode(), expires)) {
             throw new RemoteException(RemoteException.Kind.SESSION_INVALID, "the handshake was answered already");
         }
+        store.clearSrpFailures(s.tenantId(), s.deviceId(), s.clientNetwork());
         return new Established(proof.serverProofM2(), expires);
+    }
+
+    /** Exponential backoff: 30 s at the fifth failure, doubling with each further one, at most 15 minutes. */
+    static Duration lockFor(int failures) {
+        int doublings = Math.min(10, Math.max(0, failures - MAX_FAILURES));
+        Duration d = FIRST_LOCK.multipliedBy(1L << doublings);
+        return d.compareTo(MAX_LOCK) > 0 ? MAX_LOCK : d;
+    }
+
+    /** The SRP failure counters of one device, for its relying party. */
+    public java.util.List<RemoteStore.SrpLock> locks(String tenant, String deviceId) {
+        return store.srpLocks(tenant, deviceId);
+    }
+
+    public java.util.Optional<RemoteStore.Device> device(String tenant, String deviceId) {
+        return store.findDevice(tenant, deviceId);
+    }
+
+    /** Clears every source's failures of one device (the RP decided the device is fine). */
+    public int clearLocks(String tenant, String deviceId) {
+        return store.clearSrpFailures(tenant, deviceId, null);
     }
 
     /**

@@ -46,7 +46,7 @@ class CapturePageBrowserTest {
         // Registration from the CLI agent on the first 40 frames of the blink clip.
         DeviceCredential d = fx.device("sam", "cli");
         RemoteSession s = fx.client.login(d);
-        RemoteChallenge c = s.request("REGISTER", "sam", null, null);
+        RemoteChallenge c = s.request("REGISTER", "sam", null, null, null, fx.grant("sam", "REGISTER"));
         assertThat(s.capture(c, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.85f)),
                 List.of(Action.BLINK)).outcome()).isEqualTo("ACCEPTED");
     }
@@ -74,7 +74,7 @@ class CapturePageBrowserTest {
         return out;
     }
 
-    private String runPage(Path y4m, String code) {
+    private String runPage(Path y4m, String code) throws Exception {
         try (Playwright pw = Playwright.create()) {
             Browser browser = pw.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
                     .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -84,7 +84,9 @@ class CapturePageBrowserTest {
             BrowserContext ctx = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true));
             Page page = ctx.newPage();
             page.onConsoleMessage(m -> System.out.println("[page] " + m.text()));
-            page.navigate(server.url("/capture/index.html?tenant=web&user=sam&op=AUTHENTICATE&autostart=1&code=" + code));
+            // The RP opened the authentication and sends the user to the page with its challenge id.
+            page.navigate(server.url("/capture/index.html?tenant=web&user=sam&op=AUTHENTICATE&autostart=1&code=" + code
+                    + "&challenge=" + fx.open("sam")));
             page.waitForSelector("body[data-outcome]", new Page.WaitForSelectorOptions().setTimeout(90_000));
             String result = page.getAttribute("body", "data-outcome") + " " + page.textContent("#result-detail");
             System.out.println("[page] " + result);

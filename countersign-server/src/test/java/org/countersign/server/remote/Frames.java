@@ -60,6 +60,14 @@ final class Frames {
         }
     }
 
+    static BufferedImage read(ByteArray encoded) {
+        try {
+            return ImageIO.read(new java.io.ByteArrayInputStream(encoded.toByteArray()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static BufferedImage file(String relative) {
         return read(TestData.require(relative));
     }

@@ -28,12 +28,47 @@ final class RemoteFixture {
         if (u.status() != 201 && u.status() != 409) {
             throw new AssertionError(u.body());
         }
+        consent(userId);
         var r = server.post("/v1/remote/enrolments", apiKey,
                 "{\"userId\":\"" + userId + "\",\"deviceType\":\"" + deviceType + "\"}");
         if (r.status() != 201) {
             throw new AssertionError(r.status() + " " + r.body());
         }
         return r.json().get("enrolmentCode").asText();
+    }
+
+    /** The RP records the user's consent to the remote privacy notice (27553-1 10.2). */
+    void consent(String userId) throws Exception {
+        var r = server.post("/v1/remote/users/" + userId + "/consent", apiKey,
+                "{\"noticeVersion\":\"" + RemotePrivacy.NOTICE.version() + "\"}");
+        if (r.status() != 201) {
+            throw new AssertionError(r.status() + " " + r.body());
+        }
+    }
+
+    /** The RP's single-use grant for one reference write (REGISTER) or removal (DEREGISTER). */
+    String grant(String userId, String operation) throws Exception {
+        var r = server.post("/v1/remote/grants", apiKey,
+                "{\"userId\":\"" + userId + "\",\"operation\":\"" + operation + "\"}");
+        if (r.status() != 201) {
+            throw new AssertionError(r.status() + " " + r.body());
+        }
+        return r.json().get("grant").asText();
+    }
+
+    /** The RP opens an authentication (user, transaction value, its own risk data) and gets the challenge id. */
+    String open(String userId, Long value, String riskJson) throws Exception {
+        var r = server.post("/v1/remote/authentications", apiKey, "{\"userId\":\"" + userId + "\""
+                + (value == null ? "" : ",\"transactionValue\":" + value)
+                + (riskJson == null ? "" : ",\"risk\":" + riskJson) + "}");
+        if (r.status() != 201) {
+            throw new AssertionError(r.status() + " " + r.body());
+        }
+        return r.json().get("challengeId").asText();
+    }
+
+    String open(String userId) throws Exception {
+        return open(userId, null, null);
     }
 
     DeviceCredential device(String userId, String deviceType) throws Exception {

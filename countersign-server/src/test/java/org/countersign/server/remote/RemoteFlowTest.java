@@ -45,7 +45,7 @@ class RemoteFlowTest {
         sam = fx.device("sam", "cli");
         samRegistrationFrames = Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.85f);
         RemoteSession s = fx.client.login(sam);
-        RemoteChallenge c = s.request("REGISTER", "sam", null, null);
+        RemoteChallenge c = s.request("REGISTER", "sam", null, null, null, fx.grant("sam", "REGISTER"));
         samRegistration = s.capture(c, Frames.capture(samRegistrationFrames), List.of(Action.BLINK));
     }
 
@@ -56,7 +56,7 @@ class RemoteFlowTest {
 
     private RemoteResult authenticate(DeviceCredential d, List<ByteArray> frames) throws Exception {
         RemoteSession s = fx.client.login(d);
-        RemoteChallenge c = s.request("AUTHENTICATE", d.userId(), null, null);
+        RemoteChallenge c = s.request("AUTHENTICATE", d.userId(), null, null, fx.open(d.userId()), null);
         return s.capture(c, Frames.capture(frames), c.actions());
     }
 
@@ -103,7 +103,7 @@ class RemoteFlowTest {
     void X1279_8_2_2_authentication_laterFramesOfTheSameBlinkClip_accepted_andTheRpReadsTheSameOutcome()
             throws Exception {
         RemoteSession s = fx.client.login(sam);
-        RemoteChallenge c = s.request("AUTHENTICATE", "sam", null, null);
+        RemoteChallenge c = s.request("AUTHENTICATE", "sam", null, null, fx.open("sam"), null);
         assertThat(c.actions()).containsExactly(Action.BLINK);
         RemoteResult r = s.capture(c, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58), 0.85f)),
                 List.of(Action.BLINK));
@@ -114,17 +114,191 @@ class RemoteFlowTest {
         var view = server.get("/v1/remote/challenges/" + c.challengeId(), fx.apiKey).json();
         assertThat(view.get("outcome").asText()).isEqualTo("ACCEPTED");
         assertThat(view.get("status").asText()).isEqualTo("answered");
+        assertThat(view.get("consumed").asBoolean()).isFalse();
+        // The judge's explanation travels with the outcome, check by check.
+        assertThat(view.path("assurance").path("explanation").toString()).contains("action.BLINK", "PASSED");
+        // X.1279 §8.2.2, A-S5: the RP consumes an outcome once; a second use is refused.
+        var consumed = server.post("/v1/remote/challenges/" + c.challengeId() + "/consume", fx.apiKey, "{}");
+        assertThat(consumed.status()).isEqualTo(200);
+        assertThat(consumed.json().get("consumed").asBoolean()).isTrue();
+        var again = server.post("/v1/remote/challenges/" + c.challengeId() + "/consume", fx.apiKey, "{}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body()).contains("OUTCOME_ALREADY_CONSUMED");
+    }
+
+    @Test
+    void X1279_7_3_3_sameQualityFloorAtRegistrationAndAuthentication_smallFaceRefusedAtBoth() throws Exception {
+        // The blink clip scaled to a third: the face is far below the quality policy's minimum side.
+        List<ByteArray> small = Frames.clip("blink_frontal_male1", 1, 30).stream().map(img -> {
+            int w = img.getWidth() / 3;
+            int h = img.getHeight() / 3;
+            BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            var g = out.createGraphics();
+            g.drawImage(img, 0, 0, w, h, null);
+            g.dispose();
+            return Frames.jpeg(out, 0.9f);
+        }).toList();
+        DeviceCredential xena = fx.device("xena", "cli");
+        RemoteSession rs = fx.client.login(xena);
+        RemoteChallenge reg = rs.request("REGISTER", "xena", null, null, null, fx.grant("xena", "REGISTER"));
+        List<String> atRegistration = refusalReasons(() -> rs.capture(reg, Frames.capture(small), List.of()));
+        RemoteSession as = fx.client.login(sam);
+        RemoteChallenge auth = as.request("AUTHENTICATE", "sam", null, null, fx.open("sam"), null);
+        List<ByteArray> smallAgain = small.stream().map(b -> Frames.jpeg(Frames.read(b), 0.88f)).toList();
+        List<String> atAuthentication = refusalReasons(() -> as.capture(auth, Frames.capture(smallAgain), List.of()));
+        assertThat(atRegistration).isNotEmpty();
+        assertThat(atAuthentication).isEqualTo(atRegistration);
+    }
+
+    interface CaptureCall {
+        RemoteResult call() throws Exception;
+    }
+
+    /** Reasons of a refusal, whether sealed (REFUSED) or a 422; fails if the capture was accepted. */
+    private static List<String> refusalReasons(CaptureCall c) throws Exception {
+        try {
+            RemoteResult r = c.call();
+            assertThat(r.outcome()).as(r.toString()).isNotEqualTo("ACCEPTED");
+            return r.reasons();
+        } catch (RemoteException e) {
+            assertThat(e.status()).isEqualTo(422);
+            return e.reasonCodes();
+        }
+    }
+
+    // ---- X.1279 §8.2.1 pre-condition: reference overwrite ------------------------------------------------------
+
+    @Test
+    void X1279_8_2_1_replacementWithoutGrant_byAnotherFace_isRefused_andTheVictimsReferenceStays() throws Exception {
+        // The attacker holds sam's enrolled device and registers their own face over sam's, without a grant.
+        RemoteSession s = fx.client.login(sam);
+        RemoteChallenge c = s.request("REGISTER", "sam", null, null);
+        assertThat(c.raw().path("operation").asText()).isEqualTo("REGISTER");
+        RemoteResult r = s.capture(c, Frames.capture(Frames.jpegs(Frames.clip("stationary_male4_istock", 1, 40),
+                0.80f)), List.of());
+        assertThat(r.outcome()).as(r.toString()).isEqualTo("REFUSED");
+        assertThat(r.reasons()).containsExactly("REFERENCE_MISMATCH");
+        assertThat(r.assurance().path("authorisation").asText()).isEqualTo("match");
+        // The attacker's face still does not pass as sam.
+        RemoteResult asSam = authenticate(sam, Frames.jpegs(Frames.clip("stationary_male4_istock", 1, 40), 0.78f));
+        assertThat(asSam.outcome()).isEqualTo("REFUSED");
+    }
+
+    @Test
+    void X1279_8_2_1_replacementWithoutGrant_matchingTheCurrentReference_isAccepted_andAudited() throws Exception {
+        DeviceCredential uma = fx.device("uma", "cli");
+        RemoteSession s = fx.client.login(uma);
+        RemoteChallenge reg = s.request("REGISTER", "uma", null, null, null, fx.grant("uma", "REGISTER"));
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.72f)),
+                List.of()).outcome()).isEqualTo("ACCEPTED");
+        RemoteChallenge again = s.request("REGISTER", "uma", null, null);
+        RemoteResult r = s.capture(again, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58),
+                0.90f)), List.of());
+        assertThat(r.outcome()).as(r.toString()).isEqualTo("ACCEPTED");
+        assertThat(r.assurance().path("authorisation").asText()).isEqualTo("match");
+        assertThat(r.assurance().path("comparisonScore").asDouble())
+                .isGreaterThanOrEqualTo(r.assurance().path("matchThreshold").asDouble());
+        try (var c = server.node.store().dataSource().getConnection();
+                var rs = c.createStatement().executeQuery("select action, details::text from audit_events where"
+                        + " tenant_id = 'flow' and subject = 'uma' and action like 'remote.reference.%'"
+                        + " order by seq")) {
+            List<String> actions = new ArrayList<>();
+            while (rs.next()) {
+                actions.add(rs.getString(1) + " " + rs.getString(2));
+            }
+            assertThat(actions).hasSize(2);
+            assertThat(actions.get(0)).startsWith("remote.reference.write").contains("grant");
+            assertThat(actions.get(1)).startsWith("remote.reference.replace").contains("match");
+        }
+    }
+
+    @Test
+    void X1279_8_2_1_grantIsSingleUse_andAGrantedRegistrationIsAudited() throws Exception {
+        DeviceCredential vic = fx.device("vic", "cli");
+        RemoteSession s = fx.client.login(vic);
+        String grant = fx.grant("vic", "REGISTER");
+        RemoteChallenge reg = s.request("REGISTER", "vic", null, null, null, grant);
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.68f)),
+                List.of()).outcome()).isEqualTo("ACCEPTED");
+        assertThatThrownBy(() -> s.request("REGISTER", "vic", null, null, null, grant))
+                .isInstanceOfSatisfying(RemoteException.class, e -> assertThat(e.reasonCodes())
+                        .containsExactly("GRANT_INVALID"));
+    }
+
+    @Test
+    void X1279_8_2_3_deregistrationWithoutGrant_isRefused() throws Exception {
+        RemoteSession s = fx.client.login(sam);
+        assertThatThrownBy(() -> s.request("DEREGISTER", "sam", null, null))
+                .isInstanceOfSatisfying(RemoteException.class, e -> {
+                    assertThat(e.problemType()).isEqualTo("remote-grant-invalid");
+                    assertThat(e.reasonCodes()).containsExactly("GRANT_REQUIRED");
+                });
+    }
+
+    // ---- X.1279 §8.2.2, A-S5: the RP opens the authentication and its risk data cannot be lowered ---------------
+
+    @Test
+    void X1279_8_2_2_authenticationNotOpenedByTheRp_isRefused() throws Exception {
+        RemoteSession s = fx.client.login(sam);
+        assertThatThrownBy(() -> s.request("AUTHENTICATE", "sam", null, 1L))
+                .isInstanceOfSatisfying(RemoteException.class, e -> {
+                    assertThat(e.problemType()).isEqualTo("remote-challenge-invalid");
+                    assertThat(e.reasonCodes()).containsExactly("NOT_OPENED_BY_RP");
+                });
+        // An authentication opened for another user cannot be taken by this device; one opened for sam is taken once.
+        server.post("/v1/users", fx.apiKey, "{\"userId\":\"wendy\"}");
+        String forNina = fx.open("wendy");
+        assertThatThrownBy(() -> s.request("AUTHENTICATE", "sam", null, null, forNina, null))
+                .isInstanceOf(RemoteException.class);
+        String id = fx.open("sam");
+        assertThat(server.get("/v1/remote/challenges/" + id, fx.apiKey).json().get("status").asText())
+                .isEqualTo("opened");
+        assertThat(s.request("AUTHENTICATE", "sam", null, null, id, null).challengeId()).isEqualTo(id);
+        assertThatThrownBy(() -> s.request("AUTHENTICATE", "sam", null, null, id, null))
+                .isInstanceOfSatisfying(RemoteException.class, e -> assertThat(e.reasonCodes())
+                        .containsExactly("NOT_OPENED_BY_RP"));
+    }
+
+    @Test
+    void X1279_8_2_2_deviceClaimsCannotLowerTheRpsRisk() throws Exception {
+        RemoteSession s = fx.client.login(sam);
+        var calm = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode()
+                .put("emulator", false).put("rooted", false).put("osName", "android").put("osVersion", "14");
+        RemoteChallenge c = s.request("AUTHENTICATE", "sam", calm, 1L,
+                fx.open("sam", 20_000L, "{\"rooted\":true}"), null);
+        assertThat(c.rules()).contains("device.rooted", "operation.secondModalityValue", "operation.highValue");
+        assertThat(c.secondModalityRequired()).isTrue();
+        // A device may raise the value, though.
+        RemoteChallenge raised = s.request("AUTHENTICATE", "sam", calm, 50_000L, fx.open("sam", 5L, null), null);
+        assertThat(raised.rules()).contains("operation.secondModalityValue");
+    }
+
+    @Test
+    void X1279_8_2_2_A_S5_secondModalityRequired_genuineFaceIsNotAccepted_untilTheRpAddsItsFactor()
+            throws Exception {
+        RemoteSession s = fx.client.login(sam);
+        RemoteChallenge c = s.request("AUTHENTICATE", "sam", null, null,
+                fx.open("sam", null, "{\"secondModality\":true}"), null);
+        assertThat(c.secondModalityRequired()).isTrue();
+        RemoteResult r = s.capture(c, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58), 0.66f)),
+                List.of(Action.BLINK));
+        assertThat(r.outcome()).as(r.toString()).isEqualTo("SECOND_FACTOR_REQUIRED");
+        assertThat(r.reasons()).containsExactly("SECOND_MODALITY_REQUIRED");
+        assertThat(r.assurance().path("comparisonScore").asDouble())
+                .isGreaterThanOrEqualTo(r.assurance().path("matchThreshold").asDouble());
+        assertThat(server.get("/v1/remote/challenges/" + c.challengeId(), fx.apiKey).json().get("outcome").asText())
+                .isEqualTo("SECOND_FACTOR_REQUIRED");
     }
 
     @Test
     void X1279_7_3_3_referencesPerDeviceType_kioskRegistrationKeptApart_andUsedForTheKiosk() throws Exception {
         DeviceCredential kiosk = fx.device("sam", "kiosk");
         RemoteSession s = fx.client.login(kiosk);
-        RemoteChallenge reg = s.request("REGISTER", "sam", null, null);
+        RemoteChallenge reg = s.request("REGISTER", "sam", null, null, null, fx.grant("sam", "REGISTER"));
         // The same real clip, encoded at another quality: new bytes, as another camera would give.
         assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.70f)),
                 List.of()).outcome()).isEqualTo("ACCEPTED");
-        RemoteChallenge auth = s.request("AUTHENTICATE", "sam", null, null);
+        RemoteChallenge auth = s.request("AUTHENTICATE", "sam", null, null, fx.open("sam"), null);
         RemoteResult r = s.capture(auth, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58),
                 0.70f)), List.of());
         assertThat(r.outcome()).isEqualTo("ACCEPTED");
@@ -185,10 +359,10 @@ class RemoteFlowTest {
         fx.policy(RemoteFixture.onlyActions(2, "BLINK", "SHAKE"));
         try {
             RemoteSession s = fx.client.login(sam);
-            RemoteChallenge c = s.request("AUTHENTICATE", "sam", null, null);
+            RemoteChallenge c = s.request("AUTHENTICATE", "sam", null, null, fx.open("sam"), null);
             // The recording shows BLINK then SHAKE; ask until the server's random order is the other one.
             for (int i = 0; i < 30 && !c.actions().equals(List.of(Action.SHAKE, Action.BLINK)); i++) {
-                c = s.request("AUTHENTICATE", "sam", null, null);
+                c = s.request("AUTHENTICATE", "sam", null, null, fx.open("sam"), null);
             }
             assertThat(c.actions()).containsExactly(Action.SHAKE, Action.BLINK);
             String dir = "faces/human-samples/stock-emotions-b-";
@@ -221,15 +395,15 @@ class RemoteFlowTest {
     void X1279_8_2_3_deregistration_livenessAuthenticationFirst_thenReferenceRemoved() throws Exception {
         DeviceCredential tom = fx.device("tom", "cli");
         RemoteSession s = fx.client.login(tom);
-        RemoteChallenge reg = s.request("REGISTER", "tom", null, null);
+        RemoteChallenge reg = s.request("REGISTER", "tom", null, null, null, fx.grant("tom", "REGISTER"));
         assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.75f)),
                 List.of()).outcome()).isEqualTo("ACCEPTED");
-        RemoteChallenge dereg = s.request("DEREGISTER", "tom", null, null);
+        RemoteChallenge dereg = s.request("DEREGISTER", "tom", null, null, null, fx.grant("tom", "DEREGISTER"));
         assertThat(dereg.rules()).contains("operation.deregistration");
         RemoteResult r = s.capture(dereg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58),
                 0.75f)), List.of());
         assertThat(r.outcome()).as(r.toString()).isEqualTo("ACCEPTED");
-        assertThatThrownBy(() -> s.request("AUTHENTICATE", "tom", null, null))
+        assertThatThrownBy(() -> s.request("AUTHENTICATE", "tom", null, null, fx.open("tom"), null))
                 .isInstanceOfSatisfying(RemoteException.class, e -> assertThat(e.problemType())
                         .isEqualTo("remote-not-registered"));
     }
@@ -285,12 +459,12 @@ class RemoteFlowTest {
         assertUnusable(s, Frames.capture(groups), "SEVERAL_FACES");
 
         // Nothing partial: none of the refused registrations left a reference behind.
-        assertThatThrownBy(() -> s.request("AUTHENTICATE", "nina", null, null))
+        assertThatThrownBy(() -> s.request("AUTHENTICATE", "nina", null, null, fx.open("nina"), null))
                 .isInstanceOfSatisfying(RemoteException.class, e -> assertThat(e.problemType())
                         .isEqualTo("remote-not-registered"));
 
         // A challenge is answered once.
-        RemoteChallenge c = s.request("REGISTER", "nina", null, null);
+        RemoteChallenge c = s.request("REGISTER", "nina", null, null, null, fx.grant("nina", "REGISTER"));
         assertThatThrownBy(() -> s.capture(c, Frames.capture(good.subList(0, 3)), List.of()))
                 .isInstanceOf(RemoteException.class);
         assertThatThrownBy(() -> s.capture(c, Frames.capture(good), List.of()))
@@ -301,7 +475,7 @@ class RemoteFlowTest {
     }
 
     private void assertUnusable(RemoteSession s, List<CapturedFrame> frames, String reason) throws Exception {
-        RemoteChallenge c = s.request("REGISTER", "nina", null, null);
+        RemoteChallenge c = s.request("REGISTER", "nina", null, null, null, fx.grant("nina", "REGISTER"));
         assertThatThrownBy(() -> s.capture(c, frames, List.of())).isInstanceOfSatisfying(RemoteException.class, e -> {
             assertThat(e.status()).as(e.getMessage()).isEqualTo(422);
             assertThat(e.problemType()).isEqualTo("remote-capture-unusable");

@@ -91,15 +91,15 @@ class RemoteTwoNodesTest {
         SecretBytes k = srp.verifyServer(ByteArray.fromBase64Url(opened.get("serverProofM2").asText()));
         SecureChannel ch = SecureChannel.client(ChannelKeys.derive(k, ByteArray.fromBase64Url(sid)),
                 ByteArray.fromBase64Url(sid), Clock.systemUTC(), FreshnessPolicy.DEFAULT);
-        SealedMessage m = ch.seal(RemoteMessageType.REQUEST.wire(),
-                RemotePayload.of("{\"operation\":\"REGISTER\",\"userId\":\"olga\"}").encode());
+        String grant = fx.grant("olga", "REGISTER");
+        String register = "{\"operation\":\"REGISTER\",\"userId\":\"olga\",\"grant\":\"" + grant + "\"}";
+        SealedMessage m = ch.seal(RemoteMessageType.REQUEST.wire(), RemotePayload.of(register).encode());
         assertThat(postSealed(nodeB, "/v1/remote/sessions/" + sid + "/request", d.deviceId(), m.encode()))
                 .isEqualTo(200);
         // The same message on the other node: already accepted there.
         assertThat(postSealed(nodeA, "/v1/remote/sessions/" + sid + "/request", d.deviceId(), m.encode()))
                 .isEqualTo(400);
-        SealedMessage next = ch.seal(RemoteMessageType.REQUEST.wire(),
-                RemotePayload.of("{\"operation\":\"REGISTER\",\"userId\":\"olga\"}").encode());
+        SealedMessage next = ch.seal(RemoteMessageType.REQUEST.wire(), RemotePayload.of(register).encode());
         assertThat(postSealed(nodeA, "/v1/remote/sessions/" + sid + "/request", d.deviceId(), next.encode()))
                 .isEqualTo(200);
     }

@@ -100,6 +100,8 @@ class RiskPolicyEngineTest {
                 false)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RiskPolicy(1, 2, 2, List.of(Action.BLINK), 8000, 0, Map.of(), 1, 1, 1, 1, 0, 0,
                 false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RiskPolicy(0, 0, 0, List.of(Action.BLINK), 8000, 0, Map.of(), 1, 1, 1, 1, 0, 0,
+                false)).isInstanceOf(IllegalArgumentException.class);
         assertThat(RiskPolicyEngine.compareVersions("14.1", "14")).isPositive();
         assertThat(RiskPolicyEngine.compareVersions("", "12")).isNegative();
     }
