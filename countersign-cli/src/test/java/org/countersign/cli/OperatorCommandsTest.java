@@ -112,6 +112,21 @@ class OperatorCommandsTest {
                         org.countersign.core.audit.CheckpointSigner.generate().publicKey()));
         assertThat(other.exit()).isEqualTo(1);
         assertThat(other.out()).contains("does not match the pinned fingerprint");
+
+        // The same pin as a setting: a node refuses to start with another key, and says so when it matches.
+        org.countersign.server.config.ServerConfig cfg = org.countersign.server.config.ServerConfig.defaults()
+                .withDataDir(dataDir).withPort(0).withDatabase(url, "postgres", "");
+        String foreign = org.countersign.core.audit.CheckpointSigner.fingerprint(
+                org.countersign.core.audit.CheckpointSigner.generate().publicKey());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Countersign.start(
+                cfg.withAuditCheckpointKeyFingerprint(foreign), java.time.Clock.systemUTC(),
+                new PrintStream(java.io.OutputStream.nullOutputStream())))
+                .hasMessageContaining("not the pinned");
+        ByteArrayOutputStream banner = new ByteArrayOutputStream();
+        try (Countersign node = Countersign.start(cfg.withAuditCheckpointKeyFingerprint(fingerprint),
+                java.time.Clock.systemUTC(), new PrintStream(banner, true, StandardCharsets.UTF_8))) {
+            assertThat(banner.toString(StandardCharsets.UTF_8)).contains("audit key:", fingerprint, "(pinned)");
+        }
     }
 
     @Test

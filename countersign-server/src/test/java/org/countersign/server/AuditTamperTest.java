@@ -231,8 +231,13 @@ class AuditTamperTest {
         long sealed = growUnsealedTail();
         long h = head();
         rewriteFrom(sealed + 1);
-        // Before any new checkpoint the tail is protected by the chain alone; verify says so (see the CLI test).
+        // Before any new checkpoint the tail is protected by the chain alone, and verify says exactly that.
+        assertThat(verify()).isInstanceOfSatisfying(VerificationResult.Intact.class, ok -> {
+            assertThat(ok.sealedThroughSeq()).isEqualTo(sealed);
+            assertThat(ok.unsealedTail()).isEqualTo(h - sealed);
+        });
         server.node.auditLog().close(); // what a shutdown (or the next timed checkpoint) does
+        assertThat(server.node.auditLog().sealingRefused()).get().asString().contains("no longer has the hash this node wrote");
         VerificationResult.Broken b = broken(verify());
         assertThat(b.firstBadSeq()).isBetween(sealed + 1, h);
         assertThat(b.reason()).contains("differs from the signed checkpoint");
@@ -254,6 +259,7 @@ class AuditTamperTest {
         tamper("delete from audit_checkpoints");
         org.countersign.core.bytes.ByteArray forgedHead = rewriteFrom(7);
         server.node.auditLog().close();
+        assertThat(server.node.auditLog().sealingRefused()).isPresent();
         try (Connection c = DriverManager.getConnection(dbUrl(), TestServer.PG_USER, "");
                 var ps = c.prepareStatement("select count(*) from audit_checkpoints where hash = ?")) {
             ps.setBytes(1, forgedHead.toByteArray());
