@@ -35,6 +35,9 @@ final class StoreAccess {
     static Store open(ServerConfig c) {
         return c.databaseUrl()
                 .map(url -> Store.external(url, c.databaseUser(), c.databasePassword(), 2))
-                .orElseGet(() -> Store.embedded(c.dataDir().toAbsolutePath().normalize(), 2));
+                .orElseGet(() -> {
+                    java.nio.file.Path dir = c.dataDir().toAbsolutePath().normalize();
+                    return Store.embedded(dir, 2, org.countersign.server.Countersign.masterKeys(dir), c.embeddedUnsafeFast());
+                });
     }
 }

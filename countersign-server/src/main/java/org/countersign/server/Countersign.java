@@ -81,11 +81,15 @@ public final class Countersign implements AutoCloseable {
         Path dataDir = config.dataDir().toAbsolutePath().normalize();
         createPrivateDirectory(dataDir);
         MasterKeyProvider masterKeys = masterKeys(dataDir);
+        if (config.embeddedStore() && config.embeddedUnsafeFast()) {
+            LOG.warn("--embedded-unsafe-fast is set: the embedded PostgreSQL runs without fsync and synchronous commit;"
+                    + " a crash loses acknowledged writes. Never use it for data you keep.");
+        }
         SecureRandom random = new SecureRandom();
 
         Store store = config.databaseUrl()
                 .map(url -> Store.external(url, config.databaseUser(), config.databasePassword(), config.databasePoolSize()))
-                .orElseGet(() -> Store.embedded(dataDir, config.databasePoolSize()));
+                .orElseGet(() -> Store.embedded(dataDir, config.databasePoolSize(), masterKeys, config.embeddedUnsafeFast()));
         try {
             Jdbc jdbc = new Jdbc(store.dataSource());
             KeyService keys = new KeyService(masterKeys, new JdbcDataKeyStore(jdbc), random, clock);
@@ -159,7 +163,10 @@ public final class Countersign implements AutoCloseable {
         out.println();
         out.println("Countersign " + VERSION + " is serving " + baseUrl + "  (started in " + millis + " ms)");
         out.println("  store:        " + (store.isEmbedded() ? "embedded PostgreSQL in " + dataDir.resolve("postgres")
-                : "external PostgreSQL " + store.jdbcUrl()));
+                : "external PostgreSQL " + maskSecrets(store.jdbcUrl())));
+        if (store.isEmbedded() && config.embeddedUnsafeFast()) {
+            out.println("  WARNING:      --embedded-unsafe-fast: no fsync, no synchronous commit; a crash loses acknowledged writes");
+        }
         if (!config.insecureHttp()) {
             out.println("  TLS CA:       " + tls.caCertificatePath() + (tls.generatedNow() ? "  (generated now)" : ""));
             out.println("  CA SHA-256:   " + tls.caFingerprint());
@@ -177,7 +184,17 @@ public final class Countersign implements AutoCloseable {
         out.flush();
     }
 
-    private static MasterKeyProvider masterKeys(Path dataDir) {
+    /**
+     * A JDBC URL fit for printing: a password in the user-info part ({@code //user:pw@host}) or in a
+     * {@code password=} parameter is replaced by {@code ***}.
+     */
+    public static String maskSecrets(String jdbcUrl) {
+        String masked = jdbcUrl.replaceAll("(//[^/@:?]*:)[^@/?]*@", "$1***@");
+        return masked.replaceAll("(?i)([?&;](?:password|sslpassword)=)[^&;]*", "$1***");
+    }
+
+    /** The master key: from COUNTERSIGN_MASTER_KEY when set, else the key file in the data folder. */
+    public static MasterKeyProvider masterKeys(Path dataDir) {
         String env = System.getenv("COUNTERSIGN_MASTER_KEY");
         if (env != null && !env.isBlank()) {
             return EnvMasterKeyProvider.fromEnvironment(System.getenv());

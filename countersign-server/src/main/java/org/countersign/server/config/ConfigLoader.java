@@ -88,7 +88,10 @@ public final class ConfigLoader {
                     intValue(values, origin, "audit-checkpoint-every"),
                     intValue(values, origin, "database-pool-size"),
                     list(values.get("tls-host-names")),
-                    Duration.ofSeconds(2));
+                    Duration.ofSeconds(2),
+                    boolValue(values, origin, "embedded-unsafe-fast"),
+                    values.get("tenant-concurrency").isBlank() ? ServerConfig.defaultTenantConcurrency()
+                            : intValue(values, origin, "tenant-concurrency"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -26,6 +26,10 @@ import java.util.Optional;
  * @param auditCheckpointEvery sign an audit checkpoint after this many events
  * @param databasePoolSize  maximum JDBC connections of this node
  * @param extraHostNames    extra DNS names for the generated server certificate
+ * @param shutdownGrace     how long in-flight requests may finish at shutdown
+ * @param embeddedUnsafeFast run the embedded PostgreSQL without fsync and synchronous commit (tests only: a crash
+ *                          loses acknowledged writes)
+ * @param tenantConcurrency writes (non-GET requests) one relying party may have in flight at once on this node
  */
 public record ServerConfig(
         Path dataDir,
@@ -44,7 +48,9 @@ public record ServerConfig(
         int auditCheckpointEvery,
         int databasePoolSize,
         List<String> extraHostNames,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        boolean embeddedUnsafeFast,
+        int tenantConcurrency) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -64,6 +70,9 @@ public record ServerConfig(
         if (auditCheckpointEvery < 1) {
             throw new IllegalArgumentException("audit checkpoint interval must be positive");
         }
+        if (tenantConcurrency < 1) {
+            throw new IllegalArgumentException("tenant concurrency must be positive");
+        }
         if (databasePoolSize < 2) {
             throw new IllegalArgumentException("database pool size must be at least 2");
         }
@@ -78,42 +87,60 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("countersign-data"), "0.0.0.0", 8443, Optional.empty(), "postgres", "",
                 Optional.empty(), Optional.empty(), false, Optional.empty(), 1_048_576, 200, 100, 1000, 16,
-                List.of(), Duration.ofSeconds(2));
+                List.of(), Duration.ofSeconds(2), false, defaultTenantConcurrency());
+    }
+
+    /** Twice the cores: enough for one relying party's parallel writes, yet a flood cannot occupy every core. */
+    public static int defaultTenantConcurrency() {
+        return Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The embedded store without fsync and synchronous commit: only for tests that throw the data away. */
+    public ServerConfig withEmbeddedUnsafeFast(boolean unsafe) {
+        return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
+                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, unsafe, tenantConcurrency);
+    }
+
+    public ServerConfig withTenantConcurrency(int perTenant) {
+        return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
+                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, embeddedUnsafeFast, perTenant);
     }
 
     public ServerConfig withDataDir(Path dir) {
         return new ServerConfig(dir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, embeddedUnsafeFast, tenantConcurrency);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(dataDir, host, newPort, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, embeddedUnsafeFast, tenantConcurrency);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(dataDir, host, port, Optional.ofNullable(url), user, password, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, embeddedUnsafeFast, tenantConcurrency);
     }
 
     public ServerConfig withRateLimits(int perTenant, int perIp) {
         return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, perTenant, perIp,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, embeddedUnsafeFast, tenantConcurrency);
     }
 
     public ServerConfig withAuditCheckpointEvery(int every) {
         return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                every, databasePoolSize, extraHostNames, shutdownGrace);
+                every, databasePoolSize, extraHostNames, shutdownGrace, embeddedUnsafeFast, tenantConcurrency);
     }
 
     public ServerConfig withInsecureHttp(boolean insecure) {
         return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                 tlsPrivateKey, insecure, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace);
+                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, embeddedUnsafeFast, tenantConcurrency);
     }
 }

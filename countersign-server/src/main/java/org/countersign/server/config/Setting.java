@@ -25,7 +25,9 @@ public record Setting(String key, String description, String defaultValue, boole
             new Setting("max-request-bytes", "Largest accepted request body in bytes", "1048576", false),
             new Setting("rate-per-tenant", "Sustained requests per second allowed per relying party", "200", false),
             new Setting("rate-per-ip", "Sustained requests per second allowed per client IP", "100", false),
-            new Setting("audit-checkpoint-every", "Sign an audit checkpoint after this many events", "1000", false));
+            new Setting("audit-checkpoint-every", "Sign an audit checkpoint after this many events", "1000", false),
+            new Setting("tenant-concurrency", "Writes one relying party may have in flight at once on this node; more are refused with 429 (empty = twice the CPU cores)", "", false),
+            new Setting("embedded-unsafe-fast", "UNSAFE, tests only: run the embedded PostgreSQL without fsync and synchronous commit; a crash loses acknowledged writes", "false", true));
 
     public String flag() {
         return "--" + key;
