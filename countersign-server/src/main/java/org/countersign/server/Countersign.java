@@ -62,6 +62,7 @@ public final class Countersign implements AutoCloseable {
     private final Optional<TenantService.IssuedKey> bootstrapAdminKey;
     private final String baseUrl;
     private final List<AutoCloseable> closeables;
+    private Authenticator authenticator;
 
     private Countersign(ServerConfig config, Store store, AuditLog audit, ApiServer http, TlsMaterial tls, KeyService keys,
             Optional<TenantService.IssuedKey> bootstrapAdminKey, String baseUrl, List<AutoCloseable> closeables) {
@@ -104,7 +105,7 @@ public final class Countersign implements AutoCloseable {
             Argon2idHasher hasher = new Argon2idHasher();
             JdbcTenantRepository tenantRepo = new JdbcTenantRepository(jdbc);
             Authenticator authenticator = new Authenticator(tenantRepo, hasher, clock);
-            TenantService tenants = new TenantService(tenantRepo, hasher, authenticator, audit, random, clock);
+            TenantService tenants = new TenantService(tenantRepo, audit, random, clock);
             Optional<TenantService.IssuedKey> adminKey = tenants.bootstrapAdminKey();
 
             new JvmMemoryMetrics().bindTo(meters);
@@ -144,13 +145,15 @@ public final class Countersign implements AutoCloseable {
             }
             ApiServer http = new ApiServer(new ApiServer.Settings(config.host(), config.port(),
                     config.insecureHttp() ? Optional.empty() : Optional.of(tls.sslContextFactory()),
-                    config.maxRequestBytes(), config.tenantRatePerSecond(), config.ipRatePerSecond()),
+                    config.maxRequestBytes(), config.tenantRatePerSecond(), config.ipRatePerSecond(),
+                    config.tenantConcurrency()),
                     mapper, authenticator, audit, meters, routes).start();
             String baseUrl = config.publicUrl().orElse((config.insecureHttp() ? "http" : "https") + "://localhost:" + http.port());
             boundUrl.set(baseUrl);
             audit.record(null, "system", "server.start", "node", "success", "startup",
                     java.util.Map.of("version", VERSION, "store", store.isEmbedded() ? "embedded" : "external"));
             Countersign node = new Countersign(config, store, audit, http, tls, keys, adminKey, baseUrl, closeables);
+            node.authenticator = authenticator;
             node.printBanner(console, dataDir, (System.nanoTime() - t0) / 1_000_000);
             return node;
         } catch (IOException | RuntimeException e) {
@@ -240,6 +243,11 @@ public final class Countersign implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** The node's credential checker (its failure throttle and legacy-hash counters are per node). */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     public KeyService keyService() {
