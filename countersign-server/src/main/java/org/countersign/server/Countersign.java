@@ -104,7 +104,7 @@ public final class Countersign implements AutoCloseable {
             Body body = new Body(mapper);
             Argon2idHasher hasher = new Argon2idHasher();
             JdbcTenantRepository tenantRepo = new JdbcTenantRepository(jdbc);
-            Authenticator authenticator = new Authenticator(tenantRepo, hasher, clock);
+            Authenticator authenticator = new Authenticator(tenantRepo, hasher, clock, config.ipRatePerSecond());
             TenantService tenants = new TenantService(tenantRepo, audit, random, clock);
             Optional<TenantService.IssuedKey> adminKey = tenants.bootstrapAdminKey();
 

@@ -148,6 +148,75 @@ class EmbeddedStoreSafetyTest {
         }
     }
 
+    /**
+     * Issue 10 item 11: with PostgreSQL gone, calls fail at once (the breaker refuses them without waiting for the
+     * pool), readiness says so at once, and both recover without a restart of the node when PostgreSQL returns.
+     */
+    @Test
+    void storeDownFailsFastAndRecovers() throws Exception {
+        Process postgres = null;
+        try (TestServer server = TestServer.embedded(c -> c.withEmbeddedUnsafeFast(true))) {
+            String key = server.createTenant("bank");
+            assertThat(server.get("/v1/users", key).status()).isEqualTo(200);
+            List<String> postmasterCommand = postmasterCommand(server.dataDir);
+            killDatabaseProcesses(server.dataDir);
+
+            long started = System.nanoTime();
+            TestServer.Response first = server.get("/v1/users", key);
+            long firstMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(first.status()).isEqualTo(503);
+            assertThat(server.node.store().knownDown()).isTrue();
+            long fastBefore = server.node.store().fastFailures();
+            started = System.nanoTime();
+            FoundationBehaviour.assertProblem(server.get("/v1/users", key), 503, "service-unavailable");
+            TestServer.Response ready = server.get("/health/ready", null);
+            long laterMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.json().get("checks").get("database").asText()).isEqualTo("down");
+            // The later calls never reached the pool: the breaker refused them.
+            assertThat(server.node.store().fastFailures()).isGreaterThan(fastBefore);
+            System.out.printf("store down: first call %d ms, next call and readiness %d ms%n", firstMillis, laterMillis);
+
+            // Relaunch through pg_ctl with the options the postmaster had; as root, inside a user namespace, as the
+            // library itself does (PostgreSQL refuses to run as root).
+            Path pgLog = Files.createTempFile("countersign-relaunch", ".log");
+            Path pgCtl = Path.of(postmasterCommand.get(0)).resolveSibling("pg_ctl");
+            List<String> relaunch = new ArrayList<>();
+            if ("root".equals(System.getProperty("user.name"))) {
+                relaunch.addAll(List.of("unshare", "-U"));
+            }
+            relaunch.addAll(List.of(pgCtl.toString(), "-D", postmasterCommand.get(2), "-w", "-l", pgLog.toString(),
+                    "-o", String.join(" ", postmasterCommand.subList(3, postmasterCommand.size())), "start"));
+            postgres = new ProcessBuilder(relaunch).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            postgres.waitFor();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            int status = 0;
+            while (System.nanoTime() < deadline && (status = server.get("/v1/users", key).status()) != 200) {
+                Thread.sleep(200);
+            }
+            assertThat(status).as("relaunched %s, breaker open %s, postgres said: %s", postmasterCommand,
+                    server.node.store().knownDown(), Files.readString(pgLog)).isEqualTo(200);
+            Files.deleteIfExists(pgLog);
+            assertThat(server.node.store().knownDown()).isFalse();
+            assertThat(server.get("/health/ready", null).status()).isEqualTo(200);
+        } finally {
+            if (postgres != null) {
+                postgres.destroyForcibly().waitFor(); // the relaunched postmaster itself is stopped by the node's close
+            }
+        }
+    }
+
+    /** The command line the postmaster was started with, as PostgreSQL records it in postmaster.opts. */
+    static List<String> postmasterCommand(Path dataDir) throws Exception {
+        String opts = Files.readString(dataDir.resolve("postgres/postmaster.opts")).strip();
+        List<String> args = new ArrayList<>();
+        var m = java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(opts);
+        while (m.find()) {
+            args.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return args;
+    }
+
     /** SIGKILL to the postmaster and all its children at once, as a crash of the database would. */
     static void killDatabaseProcesses(Path dataDir) throws Exception {
         long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());

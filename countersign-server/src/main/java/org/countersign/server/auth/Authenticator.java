@@ -22,16 +22,13 @@ import org.countersign.server.tenant.TenantRepository;
  * effect on every node with the next request.
  */
 public final class Authenticator {
-    /** Failed attempts allowed per address: a burst of 20, then 60 a minute. */
-    static final long ADDRESS_BURST = 20;
-    static final long ADDRESS_PER_MINUTE = 60;
     /** Failed attempts per key id before an Argon2id check of a legacy row: a burst of 5, then 10 a minute. */
     static final long KEY_BURST = 5;
     static final long KEY_PER_MINUTE = 10;
 
     private final TenantRepository tenants;
     private final Argon2idHasher hasher;
-    private final FailureThrottle addressFailures = new FailureThrottle(ADDRESS_BURST, ADDRESS_PER_MINUTE);
+    private final FailureThrottle addressFailures;
     private final FailureThrottle keyFailures = new FailureThrottle(KEY_BURST, KEY_PER_MINUTE);
     /** Argon2id of legacy rows: at most one run per core at a time, the rest wait briefly or are turned away. */
     private final Semaphore slowChecks = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
@@ -50,8 +47,17 @@ public final class Authenticator {
     public record Throttled(long retryAfterSeconds) implements Result {}
 
     public Authenticator(TenantRepository tenants, Argon2idHasher hasher, Clock clock) {
+        this(tenants, hasher, clock, 100);
+    }
+
+    /**
+     * Failed attempts allowed per address scale with the per-address request rate: a burst of a fifth of one
+     * second's requests, refilled at 1 % of the rate (the default 100/s gives 20 at once, then 60 a minute).
+     */
+    public Authenticator(TenantRepository tenants, Argon2idHasher hasher, Clock clock, int ipRatePerSecond) {
         this.tenants = tenants;
         this.hasher = hasher;
+        this.addressFailures = new FailureThrottle(Math.max(1, ipRatePerSecond / 5), Math.max(1, ipRatePerSecond * 60L / 100));
     }
 
     /** As {@link #authenticateBearer(String, String)} from an unknown address. */
