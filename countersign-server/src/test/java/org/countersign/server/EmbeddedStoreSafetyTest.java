@@ -55,6 +55,33 @@ class EmbeddedStoreSafetyTest {
         }
     }
 
+    /** A cluster made by an older version (trust for everyone on loopback) is closed at the next start. */
+    @Test
+    void clusterFromAnOlderVersionStopsTrustingLocalUsers() throws Exception {
+        Path dir = Files.createTempDirectory("countersign-test");
+        try {
+            int port;
+            try (var old = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setDataDirectory(dir.resolve("postgres")).setCleanDataDirectory(false).start()) {
+                port = old.getPort();
+                DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "").close();
+            }
+            Files.writeString(dir.resolve("postgres.port"), Integer.toString(port));
+            ServerConfig cfg = ServerConfig.defaults().withDataDir(dir).withPort(0).withEmbeddedUnsafeFast(true);
+            try (Countersign node = Countersign.start(cfg, Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()))) {
+                String url = "jdbc:postgresql://127.0.0.1:" + embeddedPort(dir) + "/postgres";
+                assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "").close())
+                        .isInstanceOf(SQLException.class);
+                assertThat(Files.readString(dir.resolve("postgres/pg_hba.conf"))).doesNotContain("trust");
+                try (Connection c = node.store().dataSource().getConnection()) {
+                    assertThat(c.isValid(5)).isTrue();
+                }
+            }
+        } finally {
+            TestFiles.deleteTree(dir);
+        }
+    }
+
     @Test
     void embeddedDatabaseIsDurableByDefault() throws Exception {
         try (TestServer server = TestServer.embedded(c -> c);
