@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Loopback load on a running node: authenticated no-op calls and audited writes (wrk from Debian's packages).
 # Usage: countersign-bench/scripts/load.sh [seconds] [connections]
-# Starts its own node on PostgreSQL at 127.0.0.1:5432 (database cs_bench, recreated) with rate limits lifted.
+# Starts its own node on PostgreSQL at 127.0.0.1:5432 (database cs_bench, recreated) with rate limits and the
+# per-tenant cap on writes in flight lifted.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 secs="${1:-20}"; conns="${2:-32}"
@@ -13,7 +14,7 @@ psql -h 127.0.0.1 -U postgres -qc "drop database if exists cs_bench with (force)
 trap 'pkill -f "countersign.jar serve --port $port" || true; rm -rf "$work"' EXIT
 cd "$work"
 java ${COUNTERSIGN_JAVA_OPTS:-} -jar "$jar" serve --port $port --database-url jdbc:postgresql://127.0.0.1:5432/cs_bench \
-  --rate-per-tenant 10000000 --rate-per-ip 10000000 > serve.log 2>&1 &
+  --rate-per-tenant 10000000 --rate-per-ip 10000000 --tenant-concurrency 1000 > serve.log 2>&1 &
 until curl -fs --cacert countersign-data/tls/ca.pem "https://localhost:$port/health" > /dev/null 2>&1; do sleep 0.1; done
 admin=$(grep -o 'cs_[0-9a-f]\{12\}_[A-Za-z0-9_-]\{43\}' serve.log | head -1)
 key=$(curl -fs --cacert countersign-data/tls/ca.pem -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \

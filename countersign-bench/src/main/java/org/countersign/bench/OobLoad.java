@@ -96,7 +96,7 @@ public final class OobLoad {
             dataDir = Files.createTempDirectory("countersign-oob-load");
             ServerConfig cfg = ServerConfig.defaults().withDataDir(dataDir).withPort(0)
                     .withDatabase(pg.substring(0, pg.lastIndexOf('/') + 1) + database, pgUser, "")
-                    .withRateLimits(1_000_000, 1_000_000);
+                    .withRateLimits(1_000_000, 1_000_000).withTenantConcurrency(1_000);
             node = Countersign.start(cfg, Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
             base = "https://localhost:" + node.port();
             ca = node.caCertificatePath();

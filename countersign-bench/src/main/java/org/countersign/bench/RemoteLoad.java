@@ -80,7 +80,7 @@ public final class RemoteLoad {
         Path dir = Files.createTempDirectory("countersign-remote-bench");
         ServerConfig cfg = ServerConfig.defaults().withDataDir(dir).withPort(0)
                 .withDatabase(PG.substring(0, PG.lastIndexOf('/') + 1) + database, "postgres", "")
-                .withRateLimits(1_000_000, 1_000_000);
+                .withRateLimits(1_000_000, 1_000_000).withTenantConcurrency(1_000);
         try (Countersign node = Countersign.start(cfg, Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()))) {
             HttpClient http = RemoteClient.httpClient(Optional.of(node.caCertificatePath()));
             String admin = node.bootstrapAdminToken().orElseThrow();

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.countersign.server.Countersign;
 import org.countersign.server.config.ConfigLoader;
 import org.countersign.server.config.ServerConfig;
 import org.countersign.server.config.Setting;
@@ -35,6 +36,9 @@ final class StoreAccess {
     static Store open(ServerConfig c) {
         return c.databaseUrl()
                 .map(url -> Store.external(url, c.databaseUser(), c.databasePassword(), 2))
-                .orElseGet(() -> Store.embedded(c.dataDir().toAbsolutePath().normalize(), 2));
+                .orElseGet(() -> {
+                    java.nio.file.Path dir = c.dataDir().toAbsolutePath().normalize();
+                    return Store.embedded(dir, 2, Countersign.masterKeys(dir), c.embeddedUnsafeFast());
+                });
     }
 }

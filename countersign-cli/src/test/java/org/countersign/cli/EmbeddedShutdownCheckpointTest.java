@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.Countersign;
 import org.countersign.server.store.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,7 @@ class EmbeddedShutdownCheckpointTest {
 
         long head;
         long lastCheckpoint;
-        try (Store store = Store.embedded(dataDir, 2); Connection c = store.dataSource().getConnection();
+        try (Store store = Store.embedded(dataDir, 2, Countersign.masterKeys(dataDir), false); Connection c = store.dataSource().getConnection();
                 Statement s = c.createStatement()) {
             head = single(s, "select seq from audit_head");
             lastCheckpoint = single(s, "select coalesce(max(seq), 0) from audit_checkpoints");

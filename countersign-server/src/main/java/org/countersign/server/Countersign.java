@@ -62,6 +62,7 @@ public final class Countersign implements AutoCloseable {
     private final Optional<TenantService.IssuedKey> bootstrapAdminKey;
     private final String baseUrl;
     private final List<AutoCloseable> closeables;
+    private Authenticator authenticator;
 
     private Countersign(ServerConfig config, Store store, AuditLog audit, ApiServer http, TlsMaterial tls, KeyService keys,
             Optional<TenantService.IssuedKey> bootstrapAdminKey, String baseUrl, List<AutoCloseable> closeables) {
@@ -81,11 +82,15 @@ public final class Countersign implements AutoCloseable {
         Path dataDir = config.dataDir().toAbsolutePath().normalize();
         createPrivateDirectory(dataDir);
         MasterKeyProvider masterKeys = masterKeys(dataDir);
+        if (config.embeddedStore() && config.embeddedUnsafeFast()) {
+            LOG.warn("--embedded-unsafe-fast is set: the embedded PostgreSQL runs without fsync and synchronous commit;"
+                    + " a crash loses acknowledged writes. Never use it for data you keep.");
+        }
         SecureRandom random = new SecureRandom();
 
         Store store = config.databaseUrl()
                 .map(url -> Store.external(url, config.databaseUser(), config.databasePassword(), config.databasePoolSize()))
-                .orElseGet(() -> Store.embedded(dataDir, config.databasePoolSize()));
+                .orElseGet(() -> Store.embedded(dataDir, config.databasePoolSize(), masterKeys, config.embeddedUnsafeFast()));
         try {
             Jdbc jdbc = new Jdbc(store.dataSource());
             KeyService keys = new KeyService(masterKeys, new JdbcDataKeyStore(jdbc), random, clock);
@@ -108,8 +113,8 @@ public final class Countersign implements AutoCloseable {
             Body body = new Body(mapper);
             Argon2idHasher hasher = new Argon2idHasher();
             JdbcTenantRepository tenantRepo = new JdbcTenantRepository(jdbc);
-            Authenticator authenticator = new Authenticator(tenantRepo, hasher, clock);
-            TenantService tenants = new TenantService(tenantRepo, hasher, authenticator, audit, random, clock);
+            Authenticator authenticator = new Authenticator(tenantRepo, hasher, clock, config.ipRatePerSecond());
+            TenantService tenants = new TenantService(tenantRepo, audit, random, clock);
             Optional<TenantService.IssuedKey> adminKey = tenants.bootstrapAdminKey();
 
             new JvmMemoryMetrics().bindTo(meters);
@@ -150,13 +155,15 @@ public final class Countersign implements AutoCloseable {
             }
             ApiServer http = new ApiServer(new ApiServer.Settings(config.host(), config.port(),
                     config.insecureHttp() ? Optional.empty() : Optional.of(tls.sslContextFactory()),
-                    config.maxRequestBytes(), config.tenantRatePerSecond(), config.ipRatePerSecond()),
+                    config.maxRequestBytes(), config.tenantRatePerSecond(), config.ipRatePerSecond(),
+                    config.tenantConcurrency()),
                     mapper, authenticator, audit, meters, routes).start();
             String baseUrl = config.publicUrl().orElse((config.insecureHttp() ? "http" : "https") + "://localhost:" + http.port());
             boundUrl.set(baseUrl);
             audit.record(null, "system", "server.start", "node", "success", "startup",
                     java.util.Map.of("version", VERSION, "store", store.isEmbedded() ? "embedded" : "external"));
             Countersign node = new Countersign(config, store, audit, http, tls, keys, adminKey, baseUrl, closeables);
+            node.authenticator = authenticator;
             node.printBanner(console, dataDir, (System.nanoTime() - t0) / 1_000_000);
             printAuditKey(console, auditKeyFingerprint, newAuditKey, config.auditCheckpointKeyFingerprint().isPresent());
             return node;
@@ -170,7 +177,10 @@ public final class Countersign implements AutoCloseable {
         out.println();
         out.println("Countersign " + VERSION + " is serving " + baseUrl + "  (started in " + millis + " ms)");
         out.println("  store:        " + (store.isEmbedded() ? "embedded PostgreSQL in " + dataDir.resolve("postgres")
-                : "external PostgreSQL " + store.jdbcUrl()));
+                : "external PostgreSQL " + maskSecrets(store.jdbcUrl())));
+        if (store.isEmbedded() && config.embeddedUnsafeFast()) {
+            out.println("  WARNING:      --embedded-unsafe-fast: no fsync, no synchronous commit; a crash loses acknowledged writes");
+        }
         if (!config.insecureHttp()) {
             out.println("  TLS CA:       " + tls.caCertificatePath() + (tls.generatedNow() ? "  (generated now)" : ""));
             out.println("  CA SHA-256:   " + tls.caFingerprint());
@@ -199,7 +209,17 @@ public final class Countersign implements AutoCloseable {
         out.flush();
     }
 
-    private static MasterKeyProvider masterKeys(Path dataDir) {
+    /**
+     * A JDBC URL fit for printing: a password in the user-info part ({@code //user:pw@host}) or in a
+     * {@code password=} parameter is replaced by {@code ***}.
+     */
+    public static String maskSecrets(String jdbcUrl) {
+        String masked = jdbcUrl.replaceAll("(//[^/@:?]*:)[^@/?]*@", "$1***@");
+        return masked.replaceAll("(?i)([?&;](?:password|sslpassword)=)[^&;]*", "$1***");
+    }
+
+    /** The master key: from COUNTERSIGN_MASTER_KEY when set, else the key file in the data folder. */
+    public static MasterKeyProvider masterKeys(Path dataDir) {
         String env = System.getenv("COUNTERSIGN_MASTER_KEY");
         if (env != null && !env.isBlank()) {
             return EnvMasterKeyProvider.fromEnvironment(System.getenv());
@@ -245,6 +265,11 @@ public final class Countersign implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** The node's credential checker (its failure throttle and legacy-hash counters are per node). */
+    public Authenticator authenticator() {
+        return authenticator;
     }
 
     public KeyService keyService() {

@@ -9,7 +9,7 @@ import org.countersign.core.bytes.SecretBytes;
 
 /**
  * The bearer token an RP server sends: {@code cs_<12 hex key id>_<43 base64url secret chars>}. The key id
- * finds the stored hash in one lookup; only the 256-bit secret is hashed (Argon2id). The {@code cs_} prefix
+ * finds the stored hash in one lookup; only the 256-bit secret is hashed ({@link ApiKeyHashes}). The {@code cs_} prefix
  * lets secret scanners recognise leaked keys.
  */
 public record ApiKeyToken(String keyId, SecretBytes secret) {

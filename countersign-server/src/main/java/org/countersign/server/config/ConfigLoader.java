@@ -90,7 +90,10 @@ public final class ConfigLoader {
                     list(values.get("tls-host-names")),
                     Duration.ofSeconds(2),
                     Duration.ofSeconds(intValue(values, origin, "audit-checkpoint-seconds")),
-                    optional(values.get("audit-checkpoint-key-fingerprint")));
+                    optional(values.get("audit-checkpoint-key-fingerprint")),
+                    boolValue(values, origin, "embedded-unsafe-fast"),
+                    values.get("tenant-concurrency").isBlank() ? ServerConfig.defaultTenantConcurrency()
+                            : intValue(values, origin, "tenant-concurrency"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Every setting of a Countersign server node, typed and checked once. Built by {@link ConfigLoader} from a
@@ -29,6 +30,10 @@ import java.util.Optional;
  * @param auditCheckpointInterval also sign an audit checkpoint when events were added and this much time passed
  * @param auditCheckpointKeyFingerprint the pinned SHA-256 fingerprint of the audit checkpoint public key; when
  *                          set, a node refuses to start and {@code audit verify} fails on any other key
+ * @param shutdownGrace     how long in-flight requests may finish at shutdown
+ * @param embeddedUnsafeFast run the embedded PostgreSQL without fsync and synchronous commit (tests only: a crash
+ *                          loses acknowledged writes)
+ * @param tenantConcurrency writes (non-GET requests) one relying party may have in flight at once on this node
  */
 public record ServerConfig(
         Path dataDir,
@@ -49,7 +54,9 @@ public record ServerConfig(
         List<String> extraHostNames,
         Duration shutdownGrace,
         Duration auditCheckpointInterval,
-        Optional<String> auditCheckpointKeyFingerprint) {
+        Optional<String> auditCheckpointKeyFingerprint,
+        boolean embeddedUnsafeFast,
+        int tenantConcurrency) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -76,6 +83,9 @@ public record ServerConfig(
             throw new IllegalArgumentException("audit checkpoint seconds must be positive");
         }
         Objects.requireNonNull(auditCheckpointKeyFingerprint, "auditCheckpointKeyFingerprint");
+        if (tenantConcurrency < 1) {
+            throw new IllegalArgumentException("tenant concurrency must be positive");
+        }
         extraHostNames = List.copyOf(extraHostNames);
     }
 
@@ -87,62 +97,123 @@ public record ServerConfig(
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("countersign-data"), "0.0.0.0", 8443, Optional.empty(), "postgres", "",
                 Optional.empty(), Optional.empty(), false, Optional.empty(), 1_048_576, 200, 100, 1000, 16,
-                List.of(), Duration.ofSeconds(2), Duration.ofSeconds(60), Optional.empty());
+                List.of(), Duration.ofSeconds(2), Duration.ofSeconds(60), Optional.empty(), false,
+                defaultTenantConcurrency());
+    }
+
+    /** Twice the cores: enough for one relying party's parallel writes, yet a flood cannot occupy every core. */
+    public static int defaultTenantConcurrency() {
+        return Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(dir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
-                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
-                auditCheckpointInterval, auditCheckpointKeyFingerprint);
+        return edit(b -> b.dataDir = dir);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(dataDir, host, newPort, databaseUrl, databaseUser, databasePassword, tlsCertificate,
-                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
-                auditCheckpointInterval, auditCheckpointKeyFingerprint);
+        return edit(b -> b.port = newPort);
     }
 
     public ServerConfig withDatabase(String url, String user, String password) {
-        return new ServerConfig(dataDir, host, port, Optional.ofNullable(url), user, password, tlsCertificate,
-                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
-                auditCheckpointInterval, auditCheckpointKeyFingerprint);
+        return edit(b -> {
+            b.databaseUrl = Optional.ofNullable(url);
+            b.databaseUser = user;
+            b.databasePassword = password;
+        });
     }
 
     public ServerConfig withRateLimits(int perTenant, int perIp) {
-        return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
-                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, perTenant, perIp,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
-                auditCheckpointInterval, auditCheckpointKeyFingerprint);
+        return edit(b -> {
+            b.tenantRatePerSecond = perTenant;
+            b.ipRatePerSecond = perIp;
+        });
     }
 
     public ServerConfig withAuditCheckpointEvery(int every) {
-        return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
-                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                every, databasePoolSize, extraHostNames, shutdownGrace,
-                auditCheckpointInterval, auditCheckpointKeyFingerprint);
+        return edit(b -> b.auditCheckpointEvery = every);
     }
 
     public ServerConfig withInsecureHttp(boolean insecure) {
-        return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
-                tlsPrivateKey, insecure, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace,
-                auditCheckpointInterval, auditCheckpointKeyFingerprint);
+        return edit(b -> b.insecureHttp = insecure);
     }
 
     public ServerConfig withAuditCheckpointInterval(Duration interval) {
-        return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
-                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, interval,
-                auditCheckpointKeyFingerprint);
+        return edit(b -> b.auditCheckpointInterval = interval);
     }
 
     public ServerConfig withAuditCheckpointKeyFingerprint(String fingerprint) {
-        return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
-                tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
-                auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, auditCheckpointInterval,
-                Optional.ofNullable(fingerprint).filter(f -> !f.isBlank()));
+        return edit(b -> b.auditCheckpointKeyFingerprint = Optional.ofNullable(fingerprint).filter(f -> !f.isBlank()));
+    }
+
+    /** The embedded store without fsync and synchronous commit: only for tests that throw the data away. */
+    public ServerConfig withEmbeddedUnsafeFast(boolean unsafe) {
+        return edit(b -> b.embeddedUnsafeFast = unsafe);
+    }
+
+    public ServerConfig withTenantConcurrency(int perTenant) {
+        return edit(b -> b.tenantConcurrency = perTenant);
+    }
+
+    /** One copy path for every {@code with…}: a field added to the record is added here once, not in each method. */
+    private ServerConfig edit(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
+    }
+
+    /** The record's components as mutable fields, only for {@link #edit}. */
+    private static final class Fields {
+        Path dataDir;
+        String host;
+        int port;
+        Optional<String> databaseUrl;
+        String databaseUser;
+        String databasePassword;
+        Optional<Path> tlsCertificate;
+        Optional<Path> tlsPrivateKey;
+        boolean insecureHttp;
+        Optional<String> publicUrl;
+        long maxRequestBytes;
+        int tenantRatePerSecond;
+        int ipRatePerSecond;
+        int auditCheckpointEvery;
+        int databasePoolSize;
+        List<String> extraHostNames;
+        Duration shutdownGrace;
+        Duration auditCheckpointInterval;
+        Optional<String> auditCheckpointKeyFingerprint;
+        boolean embeddedUnsafeFast;
+        int tenantConcurrency;
+
+        Fields(ServerConfig c) {
+            dataDir = c.dataDir;
+            host = c.host;
+            port = c.port;
+            databaseUrl = c.databaseUrl;
+            databaseUser = c.databaseUser;
+            databasePassword = c.databasePassword;
+            tlsCertificate = c.tlsCertificate;
+            tlsPrivateKey = c.tlsPrivateKey;
+            insecureHttp = c.insecureHttp;
+            publicUrl = c.publicUrl;
+            maxRequestBytes = c.maxRequestBytes;
+            tenantRatePerSecond = c.tenantRatePerSecond;
+            ipRatePerSecond = c.ipRatePerSecond;
+            auditCheckpointEvery = c.auditCheckpointEvery;
+            databasePoolSize = c.databasePoolSize;
+            extraHostNames = c.extraHostNames;
+            shutdownGrace = c.shutdownGrace;
+            auditCheckpointInterval = c.auditCheckpointInterval;
+            auditCheckpointKeyFingerprint = c.auditCheckpointKeyFingerprint;
+            embeddedUnsafeFast = c.embeddedUnsafeFast;
+            tenantConcurrency = c.tenantConcurrency;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
+                    tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
+                    auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, auditCheckpointInterval,
+                    auditCheckpointKeyFingerprint, embeddedUnsafeFast, tenantConcurrency);
+        }
     }
 }

@@ -27,7 +27,9 @@ public record Setting(String key, String description, String defaultValue, boole
             new Setting("rate-per-ip", "Sustained requests per second allowed per client IP", "100", false),
             new Setting("audit-checkpoint-every", "Sign an audit checkpoint after this many events", "1000", false),
             new Setting("audit-checkpoint-seconds", "Also sign an audit checkpoint when events were added and this many seconds passed", "60", false),
-            new Setting("audit-checkpoint-key-fingerprint", "Pinned SHA-256 fingerprint of the audit checkpoint public key (refuse any other key)", "", false));
+            new Setting("audit-checkpoint-key-fingerprint", "Pinned SHA-256 fingerprint of the audit checkpoint public key (refuse any other key)", "", false),
+            new Setting("tenant-concurrency", "Writes one relying party may have in flight at once on this node; more are refused with 429 (empty = twice the CPU cores)", "", false),
+            new Setting("embedded-unsafe-fast", "UNSAFE, tests only: run the embedded PostgreSQL without fsync and synchronous commit; a crash loses acknowledged writes", "false", true));
 
     public String flag() {
         return "--" + key;

@@ -21,6 +21,7 @@ import org.countersign.server.audit.AuditLog;
 import org.countersign.server.auth.Authenticator;
 import org.countersign.server.auth.Principal;
 import org.countersign.server.store.StoreException;
+import org.countersign.server.tenant.TenantWorkLimiter;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -46,7 +47,9 @@ public final class ApiServer {
     public interface Routes extends Consumer<JavalinConfig> {}
 
     public record Settings(String host, int port, Optional<SslContextFactory.Server> tls, long maxRequestBytes,
-            int tenantRatePerSecond, int ipRatePerSecond) {}
+            int tenantRatePerSecond, int ipRatePerSecond, int tenantConcurrency) {}
+
+    private static final String WORK_SLOT = "cs.workSlot";
 
     private final Javalin app;
 
@@ -54,6 +57,7 @@ public final class ApiServer {
             MeterRegistry meters, List<Routes> routes) {
         RateLimiter perIp = new RateLimiter(settings.ipRatePerSecond());
         RateLimiter perTenant = new RateLimiter(settings.tenantRatePerSecond());
+        TenantWorkLimiter work = new TenantWorkLimiter(settings.tenantConcurrency());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
@@ -92,8 +96,15 @@ public final class ApiServer {
                             "request body exceeds " + settings.maxRequestBytes() + " bytes");
                 }
             });
-            config.routes.beforeMatched(ctx -> authorise(ctx, authenticator, perTenant));
-            config.routes.after(ctx -> finish(ctx, audit, meters));
+            config.routes.beforeMatched(ctx -> authorise(ctx, authenticator, perTenant, work));
+            config.routes.after(ctx -> {
+                String slot = ctx.attribute(WORK_SLOT);
+                if (slot != null) {
+                    ctx.attribute(WORK_SLOT, null);
+                    work.exit(slot);
+                }
+                finish(ctx, audit, meters);
+            });
 
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.type(), e.getMessage(), e.extensions()));
             config.routes.exception(ContentTooLargeResponse.class, (e, ctx) -> problem(ctx, ProblemType.PAYLOAD_TOO_LARGE,
@@ -173,7 +184,7 @@ public final class ApiServer {
         return connector;
     }
 
-    private static void authorise(Context ctx, Authenticator authenticator, RateLimiter perTenant) {
+    private static void authorise(Context ctx, Authenticator authenticator, RateLimiter perTenant, TenantWorkLimiter work) {
         var roles = ctx.routeRoles();
         if (roles.isEmpty() || roles.contains(Access.PUBLIC)) {
             return;
@@ -184,7 +195,13 @@ public final class ApiServer {
             result = authenticator.authenticateCertificate(fingerprint(certs[0]));
         }
         if (result == null) {
-            result = authenticator.authenticateBearer(ctx.header("Authorization"));
+            result = authenticator.authenticateBearer(ctx.header("Authorization"), ctx.ip());
+        }
+        if (result instanceof Authenticator.Throttled throttled) {
+            // Too many failed attempts from this source: refused before any lookup or hashing.
+            ctx.header("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+            throw new ApiException(ProblemType.RATE_LIMITED, "too many failed authentication attempts; retry later",
+                    Map.of("retryAfterSeconds", throttled.retryAfterSeconds()));
         }
         if (result instanceof Authenticator.Refused refused) {
             if (refused.failure() == Authenticator.Failure.TENANT_DISABLED) {
@@ -212,6 +229,15 @@ public final class ApiServer {
                 ctx.header("Retry-After", Long.toString(wait));
                 throw new ApiException(ProblemType.RATE_LIMITED, "rate limit of this relying party reached",
                         Map.of("retryAfterSeconds", wait));
+            }
+            String method = ctx.method().name();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                if (!work.tryEnter(p.tenantId().get())) {
+                    ctx.header("Retry-After", "1");
+                    throw new ApiException(ProblemType.RATE_LIMITED, "this relying party already has "
+                            + work.limit() + " writes in progress on this node; retry shortly", Map.of("retryAfterSeconds", 1));
+                }
+                ctx.attribute(WORK_SLOT, p.tenantId().get());
             }
         }
     }

@@ -19,7 +19,10 @@ public final class DataFolderSecrets {
     public static final SealedFile TLS_SERVER_KEY = new SealedFile("tls/server-key.sealed", "tls-server-key");
     public static final SealedFile AUDIT_CHECKPOINT_KEY = new SealedFile("audit/checkpoint-key.sealed", "audit-checkpoint-key");
 
-    public static final List<SealedFile> ALL = List.of(TLS_CA_KEY, TLS_SERVER_KEY, AUDIT_CHECKPOINT_KEY);
+    public static final SealedFile EMBEDDED_DB_PASSWORD = new SealedFile("db/embedded-password.sealed", "embedded-db-password");
+
+    public static final List<SealedFile> ALL = List.of(TLS_CA_KEY, TLS_SERVER_KEY, AUDIT_CHECKPOINT_KEY,
+            EMBEDDED_DB_PASSWORD);
 
     /** Re-seals every existing file under the provider's current master key; returns how many were re-sealed. */
     public static int resealAll(Path dataDir, MasterKeyProvider masterKeys) {

@@ -67,8 +67,16 @@ public final class Jdbc {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new StoreException("database error: " + e.getMessage(), e);
+            throw failure(e);
         }
+    }
+
+    /** Tells the circuit breaker (when there is one) about the failure, so a dead store is noticed at once. */
+    private StoreException failure(SQLException e) {
+        if (dataSource instanceof GuardedDataSource guarded) {
+            guarded.report(e);
+        }
+        return new StoreException("database error: " + e.getMessage(), e);
     }
 
     /** Runs {@code work} in one transaction; rolls back on any exception. */
@@ -87,7 +95,7 @@ public final class Jdbc {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw new StoreException("database error: " + e.getMessage(), e);
+            throw failure(e);
         }
     }
 }

@@ -13,9 +13,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.countersign.core.bytes.SecretBytes;
+import org.countersign.core.keys.MasterKeyProvider;
+import org.countersign.core.keys.SealedFiles;
+import org.countersign.server.keys.DataFolderSecrets;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final String EMBEDDED_DB = "countersign";
+    private static final String SUPERUSER = "postgres";
 
     private final HikariDataSource pool;
+    private final GuardedDataSource guarded;
     private final EmbeddedPostgres embedded; // null for external stores
     private final String jdbcUrl;
     private final String user;
@@ -36,6 +45,7 @@ public final class Store implements AutoCloseable {
 
     private Store(HikariDataSource pool, EmbeddedPostgres embedded, String jdbcUrl, String user, String password) {
         this.pool = pool;
+        this.guarded = new GuardedDataSource(pool, jdbcUrl, user, password);
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
@@ -57,10 +67,17 @@ public final class Store implements AutoCloseable {
     /**
      * Opens the embedded PostgreSQL kept under {@code dataDir/postgres}. When another process (a running server)
      * already serves that folder, connects to it instead of starting a second postmaster.
+     *
+     * <p>The cluster listens on 127.0.0.1 only, has no Unix socket, and accepts only SCRAM password logins; the
+     * superuser's password is generated once and kept sealed under the master key in the data folder, so another
+     * local OS user cannot connect. Commits are durable (fsync, synchronous commit, full-page writes) unless
+     * {@code unsafeFast} is set, which only tests that throw their data away should do.
      */
-    public static Store embedded(Path dataDir, int poolSize) {
+    public static Store embedded(Path dataDir, int poolSize, MasterKeyProvider masterKeys, boolean unsafeFast) {
         Path pgDir = dataDir.resolve("postgres");
         try {
+            Files.createDirectories(dataDir);
+            String password = embeddedPassword(dataDir, masterKeys);
             Optional<Integer> runningPort = runningPostmasterPort(pgDir);
             EmbeddedPostgres pg = null;
             int port;
@@ -68,31 +85,127 @@ public final class Store implements AutoCloseable {
                 port = runningPort.get();
                 LOG.info("using the embedded PostgreSQL already running on port {}", port);
             } else {
-                Files.createDirectories(dataDir);
                 port = stablePort(dataDir.resolve("postgres.port"));
-                pg = EmbeddedPostgres.builder()
-                        .setDataDirectory(pgDir)
-                        .setCleanDataDirectory(false)
-                        .setPort(port)
-                        // Our owner stops it (Countersign.close): a hook of its own would stop PostgreSQL while
-                        // the audit log still writes its shutdown checkpoint.
-                        .setRegisterShutdownHook(false)
-                        .setServerConfig("max_connections", "100")
-                        .start();
+                pg = startEmbedded(dataDir, pgDir, port, password, unsafeFast);
             }
             String adminUrl = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-            createDatabaseIfMissing(adminUrl, "postgres", "", EMBEDDED_DB);
+            if (pg != null) {
+                closeTrustHoles(pgDir, adminUrl, password);
+            }
+            createDatabaseIfMissing(adminUrl, SUPERUSER, password, EMBEDDED_DB);
             String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + EMBEDDED_DB;
-            HikariDataSource pool = pool(url, "postgres", "", poolSize);
+            HikariDataSource pool = pool(url, SUPERUSER, password, poolSize);
             migrate(pool);
-            return new Store(pool, pg, url, "postgres", "");
+            return new Store(pool, pg, url, SUPERUSER, password);
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot start the embedded PostgreSQL in " + pgDir + ": " + e.getMessage(), e);
         }
     }
 
+    private static EmbeddedPostgres startEmbedded(Path dataDir, Path pgDir, int port, String password, boolean unsafeFast)
+            throws IOException {
+        String durable = unsafeFast ? "off" : "on";
+        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
+                .setDataDirectory(pgDir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                // Our owner stops it (Countersign.close): a hook of its own would stop PostgreSQL while the audit
+                // log still writes its shutdown checkpoint.
+                .setRegisterShutdownHook(false)
+                .setServerConfig("max_connections", "100")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                // No Unix socket at all: its default directory is shared, and peer/trust rules would apply to it.
+                .setServerConfig("unix_socket_directories", "")
+                // The library starts postgres with -F (fsync off) and synchronous_commit off; later -c options
+                // win, so these restore PostgreSQL's durable defaults: a commit is acknowledged once it is on disk.
+                .setServerConfig("fsync", durable)
+                .setServerConfig("synchronous_commit", durable)
+                .setServerConfig("full_page_writes", durable)
+                .setServerConfig("password_encryption", "scram-sha-256")
+                // The library's own readiness check logs in as the superuser over TCP: give it the password.
+                .setConnectConfig("password", password);
+        Path pwFile = null;
+        try {
+            if (!Files.isRegularFile(pgDir.resolve("PG_VERSION"))) {
+                // A new cluster gets its password and password-only rules from initdb itself, so it never runs
+                // with trust. The library passes locale settings to initdb as --name=value and puts them after
+                // its own "-A trust", so these two override it.
+                pwFile = Files.createTempFile(dataDir, ".pw", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(pwFile, password + "\n", StandardCharsets.US_ASCII);
+                b.setLocaleConfig("pwfile", pwFile.toString()).setLocaleConfig("auth", "scram-sha-256");
+            }
+            return b.start();
+        } finally {
+            if (pwFile != null) {
+                Files.deleteIfExists(pwFile);
+            }
+        }
+    }
+
+    /**
+     * Clusters created by older versions trusted every local connection: give the superuser its password, replace
+     * the rules with password-only ones, and reload, before anything else connects.
+     */
+    private static void closeTrustHoles(Path pgDir, String adminUrl, String password) throws IOException, SQLException {
+        Path hba = pgDir.resolve("pg_hba.conf");
+        boolean trusting = Files.readAllLines(hba, StandardCharsets.UTF_8).stream()
+                .map(String::strip)
+                .anyMatch(l -> !l.startsWith("#") && l.matches(".*\\btrust\\b.*"));
+        if (!trusting) {
+            return;
+        }
+        LOG.warn("embedded PostgreSQL trusted local connections; switching it to password-only logins");
+        try (Connection c = java.sql.DriverManager.getConnection(adminUrl, SUPERUSER, password);
+                Statement s = c.createStatement()) {
+            // The password is base64url text (no quotes), so it is safe inside the literal.
+            s.execute("alter role " + SUPERUSER + " password '" + password + "'");
+            Files.writeString(hba, HBA_RULES, StandardCharsets.UTF_8);
+            s.execute("select pg_reload_conf()");
+        }
+    }
+
+    private static final String HBA_RULES = """
+            # Written by Countersign: password (SCRAM) logins over loopback TCP only; there is no Unix socket.
+            host    all             all             127.0.0.1/32            scram-sha-256
+            host    all             all             ::1/128                 scram-sha-256
+            """;
+
+    /** The embedded superuser's password, generated once and sealed under the master key (A-G5). */
+    static String embeddedPassword(Path dataDir, MasterKeyProvider masterKeys) {
+        Path file = dataDir.resolve(DataFolderSecrets.EMBEDDED_DB_PASSWORD.relativePath());
+        String purpose = DataFolderSecrets.EMBEDDED_DB_PASSWORD.purpose();
+        if (!Files.exists(file)) {
+            SecretBytes fresh = SecretBytes.random(32, new SecureRandom());
+            try {
+                SealedFiles.write(file, fresh, masterKeys, purpose);
+            } finally {
+                fresh.destroy();
+            }
+        }
+        SecretBytes sealed = SealedFiles.read(file, masterKeys, purpose);
+        byte[] raw = sealed.revealForCrypto();
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        } finally {
+            java.util.Arrays.fill(raw, (byte) 0);
+            sealed.destroy();
+        }
+    }
+
+    /** The connection pool behind the circuit breaker: fails at once while the store is known to be down. */
     public DataSource dataSource() {
-        return pool;
+        return guarded;
+    }
+
+    /** True while the store is known to be unreachable and calls fail fast. */
+    public boolean knownDown() {
+        return guarded.isOpen();
+    }
+
+    /** Calls refused by the circuit breaker without waiting for the pool, since start. */
+    public long fastFailures() {
+        return guarded.fastFailures();
     }
 
     public boolean isEmbedded() {
@@ -103,6 +216,11 @@ public final class Store implements AutoCloseable {
         return jdbcUrl;
     }
 
+    /** The password of the store's login (the embedded cluster's generated one; never printed). */
+    String password() {
+        return password;
+    }
+
     /** A dedicated connection outside the pool (for LISTEN, which needs one connection for its lifetime). */
     public Connection openDedicatedConnection() throws SQLException {
         return java.sql.DriverManager.getConnection(jdbcUrl, user, password);
@@ -110,16 +228,21 @@ public final class Store implements AutoCloseable {
 
     /** Readiness: can the store answer a trivial query now. */
     public boolean ping() {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        if (guarded.isOpen()) {
+            return false;
+        }
+        try (Connection c = guarded.getConnection(); Statement s = c.createStatement()) {
             s.setQueryTimeout(2);
             return s.execute("select 1");
         } catch (SQLException e) {
+            guarded.report(e);
             return false;
         }
     }
 
     @Override
     public void close() {
+        guarded.close();
         pool.close();
         if (embedded != null) {
             try {

@@ -76,6 +76,15 @@ public final class JdbcTenantRepository implements TenantRepository {
     }
 
     @Override
+    public boolean replaceKeyHash(String keyId, String expected, String replacement) {
+        return jdbc.update("update api_keys set secret_hash = ? where id = ? and secret_hash = ?", ps -> {
+            ps.setString(1, replacement);
+            ps.setString(2, keyId);
+            ps.setString(3, expected);
+        }) == 1;
+    }
+
+    @Override
     public boolean revokeKey(String keyId, Optional<String> tenantId, Instant at) {
         return jdbc.update("update api_keys set revoked_at = ? where id = ? and revoked_at is null"
                 + " and tenant_id is not distinct from ?", ps -> {

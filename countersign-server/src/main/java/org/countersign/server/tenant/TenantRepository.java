@@ -21,6 +21,9 @@ public interface TenantRepository {
 
     List<ApiKeyRecord> keysOf(String tenantId);
 
+    /** Replaces a key's stored hash if it still is {@code expected} (legacy Argon2id rows, on first success). */
+    boolean replaceKeyHash(String keyId, String expected, String replacement);
+
     boolean revokeKey(String keyId, Optional<String> tenantId, Instant at);
 
     boolean anyActiveAdminKey();

@@ -6,17 +6,14 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.countersign.core.password.Argon2idHasher;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.auth.ApiKeyHashes;
 import org.countersign.server.auth.ApiKeyToken;
-import org.countersign.server.auth.Authenticator;
 import org.countersign.server.http.ApiException;
 
 /** Relying-party administration (A-G1): create, list, disable tenants; issue and revoke their credentials. */
 public final class TenantService {
     private final TenantRepository repo;
-    private final Argon2idHasher hasher;
-    private final Authenticator authenticator;
     private final AuditLog audit;
     private final SecureRandom random;
     private final Clock clock;
@@ -24,11 +21,8 @@ public final class TenantService {
     /** A key as shown once at creation; the secret is never stored or shown again. */
     public record IssuedKey(String keyId, String token) {}
 
-    public TenantService(TenantRepository repo, Argon2idHasher hasher, Authenticator authenticator, AuditLog audit,
-            SecureRandom random, Clock clock) {
+    public TenantService(TenantRepository repo, AuditLog audit, SecureRandom random, Clock clock) {
         this.repo = repo;
-        this.hasher = hasher;
-        this.authenticator = authenticator;
         this.audit = audit;
         this.random = random;
         this.clock = clock;
@@ -61,7 +55,6 @@ public final class TenantService {
         if (!repo.setStatus(id, status)) {
             throw ApiException.notFound("relying party");
         }
-        authenticator.invalidate(id);
         audit.record(id, actor, status == Tenant.Status.DISABLED ? "tenant.disable" : "tenant.enable", id, "success",
                 requestId, Map.of());
         return get(id);
@@ -83,7 +76,6 @@ public final class TenantService {
         if (!repo.revokeKey(keyId, Optional.of(tenantId), clock.instant())) {
             throw ApiException.notFound("active API key");
         }
-        authenticator.invalidate(keyId);
         audit.record(tenantId, actor, "apikey.revoke", keyId, "success", requestId, Map.of());
     }
 
@@ -106,7 +98,7 @@ public final class TenantService {
 
     private IssuedKey issueKey(Optional<String> tenantId, ApiKeyRecord.Role role, String label) {
         ApiKeyToken token = ApiKeyToken.generate(random);
-        String hash = hasher.hash(token.secret());
+        String hash = ApiKeyHashes.hash(token);
         repo.insertKey(new ApiKeyRecord(token.keyId(), tenantId, role, hash, label, clock.instant(), Optional.empty()));
         return new IssuedKey(token.keyId(), token.reveal());
     }
