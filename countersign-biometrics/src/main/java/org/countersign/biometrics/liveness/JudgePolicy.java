@@ -152,11 +152,16 @@ public record JudgePolicy(
      * @param duplicateShape    shape change below which one pair of consecutive face frames counts as the same
      *                          picture
      * @param maxDuplicateFraction largest fraction of consecutive face-frame pairs that may be such duplicates
+     * @param minJump           mean move of the rigid landmarks between two face frames (inter-ocular distances)
+     *                          from which an isolated move counts as a jump
+     * @param jumpRatio         a move is isolated when it is at least this many times both neighbouring moves
+     * @param maxIsolatedJumps  most isolated jumps accepted; more is a slide show of held poses
      */
     public record StillRules(double maxPairDifference, double maxStillFraction, double stillShape,
-            double duplicateShape, double maxDuplicateFraction) {
+            double duplicateShape, double maxDuplicateFraction, double minJump, double jumpRatio,
+            int maxIsolatedJumps) {
         public static StillRules defaults() {
-            return new StillRules(0.25, 0.5, 0.0012, 0.0006, 0.25);
+            return new StillRules(0.25, 0.5, 0.0012, 0.0006, 0.25, 0.03, 4.0, 2);
         }
     }
 

@@ -199,25 +199,50 @@ public final class LivenessJudge {
             return;
         }
         double[] change = new double[m - 1];
+        double[] raw = new double[m - 1];
         List<Integer> dups = new ArrayList<>();
         for (int j = 1; j < m; j++) {
             Landmarks a = cheap[faceIdx.get(j - 1)].landmarks();
             Landmarks b = cheap[faceIdx.get(j)].landmarks();
             change[j - 1] = PlanarFit.similarityResidual(rigidPoints(a), rigidPoints(b)) / interOcular(b);
+            double[] ra = rigidPoints(a);
+            double[] rb = rigidPoints(b);
+            double d = 0;
+            for (int k = 0; k < ra.length; k += 2) {
+                d += Math.hypot(ra[k] - rb[k], ra[k + 1] - rb[k + 1]);
+            }
+            raw[j - 1] = d / (ra.length / 2) / interOcular(b);
             if (change[j - 1] < rules.duplicateShape()) {
                 dups.add(frames.get(faceIdx.get(j)).sequence());
             }
         }
+        // A slide show moves in jumps: a large move between two held poses, with (almost) no motion on either side.
+        // A live head accelerates and slows over several frames.
+        List<Integer> jumps = new ArrayList<>();
+        for (int j = 0; j < raw.length; j++) {
+            double before = j > 0 ? raw[j - 1] : 0;
+            double after = j + 1 < raw.length ? raw[j + 1] : 0;
+            if (raw[j] >= rules.minJump() && raw[j] >= rules.jumpRatio() * Math.max(before, after)) {
+                jumps.add(frames.get(faceIdx.get(j + 1)).sequence());
+            }
+        }
         double med = median(change);
         double fraction = dups.size() / (double) (m - 1);
+        double[] sortedRaw = raw.clone();
+        Arrays.sort(sortedRaw);
         Map<String, Double> mm = Map.of("medianShapeChange", med, "duplicatePairFraction", fraction,
-                "stillShape", rules.stillShape(), "maxDuplicateFraction", rules.maxDuplicateFraction());
+                "stillShape", rules.stillShape(), "maxDuplicateFraction", rules.maxDuplicateFraction(),
+                "minRawChange", sortedRaw[0], "p25RawChange", sortedRaw[sortedRaw.length / 4],
+                "medianRawChange", sortedRaw[sortedRaw.length / 2], "isolatedJumps", (double) jumps.size());
         if (med < rules.stillShape()) {
             run.fail(Kind.DUPLICATES, LivenessReason.STILL_IMAGE, dups, mm,
                     "the face keeps one shape throughout: one picture, however its pixels change");
         } else if (fraction > rules.maxDuplicateFraction()) {
             run.fail(Kind.DUPLICATES, LivenessReason.DUPLICATED_FRAMES, dups, mm,
                     "many consecutive frames repeat the same face geometry: a slide show of a few pictures");
+        } else if (jumps.size() > rules.maxIsolatedJumps()) {
+            run.fail(Kind.DUPLICATES, LivenessReason.DUPLICATED_FRAMES, jumps, mm,
+                    "the face jumps between held poses with no motion in between: a slide show of a few pictures");
         } else {
             run.pass(Kind.DUPLICATES, dups, mm, "the face's shape changes from frame to frame");
         }

@@ -117,7 +117,7 @@ public final class MotionSignature {
     /**
      * How closely this capture retraces {@code other}: the mean per-frame distance of the best time-warped
      * alignment of the shorter trace inside the longer one (open begin and end, so a replay cut at either end still
-     * aligns), divided by how much the aligned stretch moves. A recording replayed after re-encoding, frame drops
+     * aligns), divided by how much the quieter of the two traces moves. A recording replayed after re-encoding, frame drops
      * or duplicates gives a small value; a live person repeating an action follows a different path and noise.
      *
      * @return the comparison, or an empty result when the aligned stretch moves too little to tell a replay from a
@@ -169,13 +169,15 @@ public final class MotionSignature {
                 bestMean = Math.min(bestMean, cost[n - 1][j] / steps[n - 1][j]);
             }
         }
-        double motion = a.spread();
+        // Normalised by the quieter trace's motion: a replay moves as much as its original, while a live repeat
+        // that happens to align with a calmer earlier capture must not look close because the other moved more.
+        double motion = Math.min(a.spread(), b.spread());
         return new Similarity(bestMean, motion, motion <= 0 ? Double.POSITIVE_INFINITY : bestMean / motion);
     }
 
     /**
      * @param meanDistance mean L1 distance per aligned frame pair (ratio units, over four channels)
-     * @param motion       mean absolute deviation of the shorter trace from its median (its amount of movement)
+     * @param motion       the smaller of the two traces' mean absolute deviation from their medians
      * @param ratio        {@code meanDistance / motion}: small for a replay
      */
     public record Similarity(double meanDistance, double motion, double ratio) {}
