@@ -175,8 +175,9 @@ public record JudgePolicy(
      *                            (0.40 ≈ FMR 1e-3 on the bundled pack's calibration)
      * @param attackThreshold     median presentation-attack score at or above which the capture is refused
      * @param maxBoxJump          face-box centre move between consecutive frames, in box sides, counted as a jump
-     * @param continuityStride    besides those frames and every frame of a requested action's event, every this
-     *                            many face frames gets an embedding for the continuity check (1: every frame)
+     * @param continuityStride    besides those frames, every frame of a matched blink or open mouth and the ends
+     *                            of a matched head action, every this many face frames gets an embedding for the
+     *                            continuity check (1: every frame)
      */
     public record IdentityRules(int fullFrames, int maxFullFrames, double continuityThreshold, double matchThreshold,
             double attackThreshold, double maxBoxJump, int continuityStride) {
@@ -187,7 +188,7 @@ public record JudgePolicy(
         }
 
         public static IdentityRules defaults() {
-            return new IdentityRules(3, 32, 0.40, 0.40, FacePad.DEFAULT_ATTACK_THRESHOLD, 0.5, 3);
+            return new IdentityRules(3, 20, 0.40, 0.40, FacePad.DEFAULT_ATTACK_THRESHOLD, 0.5, 3);
         }
     }
 

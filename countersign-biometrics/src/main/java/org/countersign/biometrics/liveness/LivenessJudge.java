@@ -686,7 +686,8 @@ public final class LivenessJudge {
     /**
      * The costly path: identity continuity (App. III item 3), presentation-attack score (item 5), quality
      * (X.1279 7.3.3) and the 1:1 comparison with the reference (7.3.4). Embeddings for continuity: every frame of
-     * every matched action event (so another person's frames cannot supply an action), both sides of every jump of
+     * every matched blink or open mouth and the first and last frame of every matched head action (so another
+     * person's frames cannot supply an action), both sides of every jump of
      * the face box (where a cut would show), and every {@code continuityStride}-th face frame between. The attack
      * score and quality only on {@code fullFrames} frames spread over the capture.
      */
@@ -702,8 +703,13 @@ public final class LivenessJudge {
         }
         chosen.addAll(spread);
         for (ActionDetector.Event e : matched) {
+            // Short events (a blink, an open mouth) rest on every frame; a head action on its first and last frame,
+            // its frames between being covered by the stride below.
+            boolean head = e.action() == Action.NOD || e.action() == Action.SHAKE;
             for (int j = e.start(); j <= e.end() && chosen.size() < rules.maxFullFrames(); j++) {
-                chosen.add(faceIdx.get(j));
+                if (!head || j == e.start() || j == e.end()) {
+                    chosen.add(faceIdx.get(j));
+                }
             }
         }
         List<Integer> jumps = new ArrayList<>();
