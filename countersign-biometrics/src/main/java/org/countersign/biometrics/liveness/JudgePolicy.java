@@ -211,7 +211,8 @@ public record JudgePolicy(
      * Replay of a re-encoded recording (App. III item 4), judged on motion signatures ({@link MotionSignature}).
      *
      * @param maxRatio   a capture whose alignment distance to an earlier one, divided by its own motion, is below
-     *                   this is the same recording (measured: replays ≤ 0.68, live repeats ≥ 0.74)
+     *                   this is the same recording (figures in docs/liveness.md: replays 0.14–0.68, live
+     *                   repeats above 0.72 on this project's clips)
      * @param minFrames  traces shorter than this are not compared
      * @param minMotion  traces that move less than this (mean absolute deviation, ratio units) are not compared:
      *                   a face at rest looks alike every time, which is the still check's business
