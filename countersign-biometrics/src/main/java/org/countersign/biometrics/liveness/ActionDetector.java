@@ -14,7 +14,8 @@ final class ActionDetector {
     record Event(Action action, int start, int end, double peak) {}
 
     /** Per-frame signals of the frames with a face, in order. */
-    record Series(double[] yaw, double[] pitch, double[] eyesClosed, double[] eyeAspect, double[] mouthAspect) {
+    record Series(long[] millis, double[] yaw, double[] pitch, double[] eyesClosed, double[] eyeAspect,
+            double[] mouthAspect) {
         int length() {
             return yaw.length;
         }
@@ -59,7 +60,11 @@ final class ActionDetector {
         return out;
     }
 
-    /** An open mouth is a run of frames whose inner-lip aspect ratio rose by the policy's margin. */
+    /**
+     * An open mouth is a deliberate open-and-hold: a run of frames whose inner-lip aspect ratio rose by the
+     * policy's margin and stayed there for at least the hold time. Speech opens the mouth for a syllable at a time
+     * (100–200 ms), so talking alone never satisfies it; a user who talks and then opens and holds still passes.
+     */
     static List<Event> mouthOpenings(Series s, Explanation.Baseline b, JudgePolicy.ActionRules rules) {
         List<Event> out = new ArrayList<>();
         boolean[] open = new boolean[s.length()];
@@ -67,7 +72,7 @@ final class ActionDetector {
             open[i] = s.mouthAspect()[i] - b.mouthAspect() >= rules.mouthRise();
         }
         for (int[] run : runs(open)) {
-            if (run[0] == 0) {
+            if (run[0] == 0 || s.millis()[run[1]] - s.millis()[run[0]] < rules.mouthHoldMillis()) {
                 continue;
             }
             double peak = 0;

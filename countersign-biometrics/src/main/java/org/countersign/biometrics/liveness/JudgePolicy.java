@@ -16,6 +16,7 @@ import org.countersign.biometrics.face.QualityPolicy;
  * @param identity  continuity, reference comparison and presentation-attack rules
  * @param quality   the quality policy the sampled frames must meet (pose is exempt: actions move the head)
  * @param client    how client-side measurements are compared with the server's
+ * @param replay    how a capture's motion is compared with the subject's earlier submissions
  */
 public record JudgePolicy(
         Sequence sequence,
@@ -24,7 +25,8 @@ public record JudgePolicy(
         StillRules still,
         IdentityRules identity,
         QualityPolicy quality,
-        ClientRules client) {
+        ClientRules client,
+        ReplayRules replay) {
     public JudgePolicy {
         Objects.requireNonNull(sequence, "sequence");
         Objects.requireNonNull(actions, "actions");
@@ -33,31 +35,41 @@ public record JudgePolicy(
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(quality, "quality");
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(replay, "replay");
     }
 
     public static JudgePolicy defaults() {
         return new JudgePolicy(Sequence.defaults(), ActionRules.defaults(), DepthRules.defaults(),
-                StillRules.defaults(), IdentityRules.defaults(), QualityPolicy.defaults(), ClientRules.defaults());
+                StillRules.defaults(), IdentityRules.defaults(), QualityPolicy.defaults(), ClientRules.defaults(),
+                ReplayRules.defaults());
     }
 
     public JudgePolicy withSequence(Sequence value) {
-        return new JudgePolicy(value, actions, depth, still, identity, quality, client);
+        return new JudgePolicy(value, actions, depth, still, identity, quality, client, replay);
     }
 
     public JudgePolicy withActions(ActionRules value) {
-        return new JudgePolicy(sequence, value, depth, still, identity, quality, client);
+        return new JudgePolicy(sequence, value, depth, still, identity, quality, client, replay);
     }
 
     public JudgePolicy withDepth(DepthRules value) {
-        return new JudgePolicy(sequence, actions, value, still, identity, quality, client);
+        return new JudgePolicy(sequence, actions, value, still, identity, quality, client, replay);
     }
 
     public JudgePolicy withIdentity(IdentityRules value) {
-        return new JudgePolicy(sequence, actions, depth, still, value, quality, client);
+        return new JudgePolicy(sequence, actions, depth, still, value, quality, client, replay);
     }
 
     public JudgePolicy withClient(ClientRules value) {
-        return new JudgePolicy(sequence, actions, depth, still, identity, quality, value);
+        return new JudgePolicy(sequence, actions, depth, still, identity, quality, value, replay);
+    }
+
+    public JudgePolicy withStill(StillRules value) {
+        return new JudgePolicy(sequence, actions, depth, value, identity, quality, client, replay);
+    }
+
+    public JudgePolicy withReplay(ReplayRules value) {
+        return new JudgePolicy(sequence, actions, depth, still, identity, quality, client, value);
     }
 
     /**
@@ -65,12 +77,14 @@ public record JudgePolicy(
      * @param minFrameRate     lowest mean frame rate (frames per second over the capture's span)
      * @param maxFrameGap      longest gap between consecutive frames: a long gap could hide a cut (App. III item 3)
      * @param submissionGrace  time allowed after the challenge's time limit for the upload to arrive
-     * @param baselineFrames   how many of the first face frames set the session's baseline (median)
+     * @param baselineFrames   how many consecutive face frames of a stable stretch set the session's baseline
+     * @param stableMotion     largest frame-to-frame change of yaw plus pitch proxy inside a stretch that counts as
+     *                         stable (the head at rest)
      * @param minFaceFraction  smallest fraction of frames in which a face must be found
      * @param maxSeveralFacesFraction largest fraction of frames allowed to show several comparable faces
      */
     public record Sequence(int minFrames, double minFrameRate, Duration maxFrameGap, Duration submissionGrace,
-            int baselineFrames, double minFaceFraction, double maxSeveralFacesFraction) {
+            int baselineFrames, double stableMotion, double minFaceFraction, double maxSeveralFacesFraction) {
         public Sequence {
             if (minFrames < 2 || baselineFrames < 1 || baselineFrames >= minFrames) {
                 throw new IllegalArgumentException("need minFrames ≥ 2 and 1 ≤ baselineFrames < minFrames");
@@ -80,12 +94,12 @@ public record JudgePolicy(
         }
 
         public static Sequence defaults() {
-            return new Sequence(8, 5.0, Duration.ofMillis(500), Duration.ofSeconds(15), 3, 0.8, 0.1);
+            return new Sequence(8, 5.0, Duration.ofMillis(500), Duration.ofSeconds(15), 3, 0.06, 0.8, 0.1);
         }
 
         public Sequence withMinFrames(int value) {
-            return new Sequence(value, minFrameRate, maxFrameGap, submissionGrace, baselineFrames, minFaceFraction,
-                    maxSeveralFacesFraction);
+            return new Sequence(value, minFrameRate, maxFrameGap, submissionGrace, baselineFrames, stableMotion,
+                    minFaceFraction, maxSeveralFacesFraction);
         }
     }
 
@@ -99,11 +113,13 @@ public record JudgePolicy(
      * @param nodPitch             pitch-proxy excursion from the baseline that counts as a nod
      * @param shakeYaw             yaw-proxy excursion from the baseline, needed on each side, for a head shake
      * @param returnFraction       a nod ends when the excursion falls back below this fraction of {@code nodPitch}
+     * @param mouthHoldMillis      an open mouth counts only when held open this long (capture time from the first to
+     *                             the last open frame of one run): speech opens it for 100–200 ms at a time
      */
     public record ActionRules(double eyeClosedProbability, double eyeAspectDrop, double mouthRise, double nodPitch,
-            double shakeYaw, double returnFraction) {
+            double shakeYaw, double returnFraction, long mouthHoldMillis) {
         public static ActionRules defaults() {
-            return new ActionRules(0.5, 0.7, 0.15, 0.20, 0.25, 0.5);
+            return new ActionRules(0.5, 0.7, 0.15, 0.20, 0.25, 0.5, 300);
         }
     }
 
@@ -130,10 +146,22 @@ public record JudgePolicy(
      * @param maxPairDifference mean absolute grey difference (0–255) of two consecutive 64×48 thumbnails at or
      *                          below which they count as the same picture
      * @param maxStillFraction  largest fraction of such consecutive pairs accepted over the capture
+     * @param stillShape        median change of the rigid landmarks' shape between consecutive face frames (after
+     *                          removing any shift, rotation and scale; in inter-ocular distances) below which the
+     *                          capture is one picture, however its pixels were noised or flickered
+     * @param duplicateShape    shape change below which one pair of consecutive face frames counts as the same
+     *                          picture
+     * @param maxDuplicateFraction largest fraction of consecutive face-frame pairs that may be such duplicates
+     * @param minJump           mean move of the rigid landmarks between two face frames (inter-ocular distances)
+     *                          from which an isolated move counts as a jump
+     * @param jumpRatio         a move is isolated when it is at least this many times both neighbouring moves
+     * @param maxIsolatedJumps  most isolated jumps accepted; more is a slide show of held poses
      */
-    public record StillRules(double maxPairDifference, double maxStillFraction) {
+    public record StillRules(double maxPairDifference, double maxStillFraction, double stillShape,
+            double duplicateShape, double maxDuplicateFraction, double minJump, double jumpRatio,
+            int maxIsolatedJumps) {
         public static StillRules defaults() {
-            return new StillRules(0.25, 0.5);
+            return new StillRules(0.25, 0.5, 0.0012, 0.0006, 0.25, 0.03, 4.0, 2);
         }
     }
 
@@ -147,17 +175,20 @@ public record JudgePolicy(
      *                            (0.40 ≈ FMR 1e-3 on the bundled pack's calibration)
      * @param attackThreshold     median presentation-attack score at or above which the capture is refused
      * @param maxBoxJump          face-box centre move between consecutive frames, in box sides, counted as a jump
+     * @param continuityStride    besides those frames, every frame of a matched blink or open mouth and the ends
+     *                            of a matched head action, every this many face frames gets an embedding for the
+     *                            continuity check (1: every frame)
      */
     public record IdentityRules(int fullFrames, int maxFullFrames, double continuityThreshold, double matchThreshold,
-            double attackThreshold, double maxBoxJump) {
+            double attackThreshold, double maxBoxJump, int continuityStride) {
         public IdentityRules {
-            if (fullFrames < 2 || maxFullFrames < fullFrames) {
-                throw new IllegalArgumentException("need 2 ≤ fullFrames ≤ maxFullFrames");
+            if (fullFrames < 2 || maxFullFrames < fullFrames || continuityStride < 1) {
+                throw new IllegalArgumentException("need 2 ≤ fullFrames ≤ maxFullFrames and continuityStride ≥ 1");
             }
         }
 
         public static IdentityRules defaults() {
-            return new IdentityRules(3, 7, 0.40, 0.40, FacePad.DEFAULT_ATTACK_THRESHOLD, 0.5);
+            return new IdentityRules(3, 20, 0.40, 0.40, FacePad.DEFAULT_ATTACK_THRESHOLD, 0.5, 3);
         }
     }
 
@@ -173,6 +204,29 @@ public record JudgePolicy(
             double maxDisagreeFraction) {
         public static ClientRules defaults() {
             return new ClientRules(0.15, 0.10, 0.5, 0.10, 1.0);
+        }
+    }
+
+    /**
+     * Replay of a re-encoded recording (App. III item 4), judged on motion signatures ({@link MotionSignature}).
+     *
+     * @param maxRatio   a capture whose alignment distance to an earlier one, divided by its own motion, is below
+     *                   this is the same recording (figures in docs/liveness.md: replays 0.14–0.68, live
+     *                   repeats above 0.72 on this project's clips)
+     * @param minFrames  traces shorter than this are not compared
+     * @param minMotion  traces that move less than this (mean absolute deviation, ratio units) are not compared:
+     *                   a face at rest looks alike every time, which is the still check's business
+     * @param retention  how long signatures count
+     * @param compareWith how many of the subject's newest signatures are compared (cost control)
+     */
+    public record ReplayRules(double maxRatio, int minFrames, double minMotion, Duration retention,
+            int compareWith) {
+        public ReplayRules {
+            Objects.requireNonNull(retention, "retention");
+        }
+
+        public static ReplayRules defaults() {
+            return new ReplayRules(0.70, 8, 0.03, Duration.ofDays(30), 50);
         }
     }
 }

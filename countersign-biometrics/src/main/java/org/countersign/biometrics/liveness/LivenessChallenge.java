@@ -11,12 +11,21 @@ import org.countersign.core.bytes.ByteArray;
  * a fresh nonce binding the capture to this request, and when it was issued (X.1279 7.3.2; replay protection with
  * nonce and timestamp, X.1279 9, A-G3).
  *
- * @param actions   distinct actions, in the required order (may be empty: then only the passive checks apply)
+ * @param actions   distinct actions, in the required order; the judge refuses a challenge with fewer than
+ *                  {@link #MINIMUM_ACTIONS}
  * @param timeLimit longest capture, counted from the challenge start; also the judge's clock bound with a grace
  * @param nonce     unpredictable bytes chosen by the server for this challenge only
  * @param issuedAt  server time at issue
  */
 public record LivenessChallenge(List<Action> actions, Duration timeLimit, ByteArray nonce, Instant issuedAt) {
+    /**
+     * The floor of actions for every remote registration and authentication. Policy can ask for more, never fewer:
+     * with no action a held photo passes every passive check that a live still face passes, and one action is
+     * often performed by chance (a spontaneous blink). Two are within any live user's reach (a head action and a
+     * blink take about 3 s).
+     */
+    public static final int MINIMUM_ACTIONS = 2;
+
     public LivenessChallenge {
         actions = List.copyOf(actions);
         Objects.requireNonNull(timeLimit, "timeLimit");

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,9 +26,12 @@ import org.countersign.biometrics.face.Landmarks;
 import org.countersign.biometrics.face.QualityReport;
 import org.countersign.biometrics.face.SignalOptions;
 import org.countersign.biometrics.liveness.Explanation.Baseline;
+import org.countersign.biometrics.liveness.Explanation.ActionSeen;
 import org.countersign.biometrics.liveness.Explanation.Check;
+import org.countersign.biometrics.liveness.Explanation.Kind;
 import org.countersign.biometrics.liveness.Explanation.Outcome;
 import org.countersign.biometrics.liveness.LivenessJudgement.ActionEvidence;
+import org.countersign.biometrics.liveness.LivenessJudgement.SampledFrame;
 import org.countersign.core.bytes.ByteArray;
 
 /**
@@ -49,17 +53,41 @@ public final class LivenessJudge {
 
     private final FaceAnalyzer analyzer;
     private final FrameHashStore hashes;
+    private final ReplaySignatureStore signatures;
     private final Clock clock;
 
+    /**
+     * A judge whose motion signatures live in this judge's memory only (one process; 30 days, 50 per subject). A
+     * server with several nodes passes a shared {@link ReplaySignatureStore}.
+     */
     public LivenessJudge(FaceAnalyzer analyzer, FrameHashStore hashes, Clock clock) {
+        this(analyzer, hashes, new InMemoryReplaySignatureStore(Duration.ofDays(30), 50), clock);
+    }
+
+    public LivenessJudge(FaceAnalyzer analyzer, FrameHashStore hashes, ReplaySignatureStore signatures, Clock clock) {
         this.analyzer = Objects.requireNonNull(analyzer, "analyzer");
         this.hashes = Objects.requireNonNull(hashes, "hashes");
+        this.signatures = Objects.requireNonNull(signatures, "signatures");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The subject key {@link #judge(LivenessChallenge, List, Optional, JudgePolicy)} compares motion under. */
+    public static final String SHARED_SUBJECT = "";
+
+    /**
+     * Judges one capture, comparing its motion with every earlier capture judged without a subject
+     * ({@link #SHARED_SUBJECT}). Servers should name the subject: {@link #judge(String, LivenessChallenge, List,
+     * Optional, JudgePolicy)}.
+     */
+    public LivenessJudgement judge(LivenessChallenge challenge, List<CapturedFrame> frames,
+            Optional<Template> reference, JudgePolicy policy) throws BiometricException {
+        return judge(SHARED_SUBJECT, challenge, frames, reference, policy);
     }
 
     /**
      * Judges one capture.
      *
+     * @param subject   whose earlier submissions the capture's motion is compared with (the server's user id)
      * @param challenge what the server asked for
      * @param frames    the frames in the order the client sent them
      * @param reference the user's reference template for 1:1 comparison, if the flow has one (registration does not)
@@ -69,22 +97,26 @@ public final class LivenessJudge {
      *                            {@code IMAGE_TOO_LARGE}, {@code IMAGE_TOO_SMALL}), a reference of another format
      *                            ({@code TEMPLATE_FORMAT_MISMATCH}), or a model fault ({@code ENGINE_FAILURE})
      */
-    public LivenessJudgement judge(LivenessChallenge challenge, List<CapturedFrame> frames,
+    public LivenessJudgement judge(String subject, LivenessChallenge challenge, List<CapturedFrame> frames,
             Optional<Template> reference, JudgePolicy policy) throws BiometricException {
+        Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(challenge, "challenge");
         Objects.requireNonNull(reference, "reference");
         Objects.requireNonNull(policy, "policy");
         List<CapturedFrame> capture = List.copyOf(frames);
-        Run run = new Run();
+        Run run = new Run(challenge.actions());
         Instant now = clock.instant();
 
         checkFreshness(challenge, capture, policy, now, run);
         checkReplay(capture, now, run);
         checkSequence(capture, policy.sequence(), run);
         if (!run.reasons.isEmpty()) {
-            run.skip("analysis", "refused before image analysis: frames, timing or replay");
+            run.skip(Kind.ANALYSIS, "refused before image analysis: frames, timing or replay");
             return run.refused(Optional.empty());
         }
+        // The floor refuses, but the analysis still runs: the challenge is the server's, not the attacker's, and the
+        // explanation then shows what the capture held.
+        checkFloor(challenge, run);
 
         // Every frame through the cheap path (cost control: the costly path only for a few, below).
         int n = capture.size();
@@ -108,29 +140,164 @@ public final class LivenessJudge {
         }
         checkFaces(capture, cheap, faceIdx, policy.sequence(), run);
         checkStill(capture, images, policy.still(), run);
+        checkDuplicates(capture, cheap, faceIdx, policy.still(), run);
         if (faceIdx.size() <= policy.sequence().baselineFrames()) {
             if (run.reasons.isEmpty()) {
-                run.fail("baseline", LivenessReason.NO_FACE, List.of(), Map.of("faceFrames", (double) faceIdx.size()),
+                run.fail(Kind.BASELINE, LivenessReason.NO_FACE, List.of(), Map.of("faceFrames", (double) faceIdx.size()),
                         "too few face frames for a baseline");
             }
-            run.skip("actions", "too few face frames for a baseline");
+            run.skip(Kind.ACTIONS, "too few face frames for a baseline");
             return run.refused(Optional.empty());
         }
 
-        Baseline baseline = baseline(capture, cheap, faceIdx, policy.sequence().baselineFrames());
-        List<ActionEvidence> performed = checkActions(challenge, capture, cheap, faceIdx, baseline, policy, run);
+        Baseline baseline = baseline(capture, cheap, faceIdx, policy.sequence());
+        checkMotionReplay(subject, capture, cheap, faceIdx, policy.replay(), now, run);
+        List<ActionDetector.Event> matched = new ArrayList<>();
+        List<ActionEvidence> performed = checkActions(challenge, capture, cheap, faceIdx, baseline, policy, matched,
+                run);
         checkDepth(challenge, capture, cheap, faceIdx, policy.depth(), run);
         checkClient(capture, cheap, policy.client(), run);
-        OptionalDouble referenceScore = checkIdentity(capture, images, cheap, faceIdx, reference, policy, run);
+        OptionalDouble referenceScore = checkIdentity(capture, images, cheap, faceIdx, matched, baseline, reference,
+                policy, run);
 
         if (run.reasons.isEmpty()) {
-            return new LivenessJudgement.Live(performed, referenceScore,
-                    new Explanation(Optional.of(baseline), run.checks));
+            return new LivenessJudgement.Live(performed, referenceScore, run.samples,
+                    run.explanation(Optional.of(baseline)));
         }
         return run.refused(Optional.of(baseline));
     }
 
     // --- freshness, replay and sequence (no image work) -------------------------------------------------------
+
+    /**
+     * App. III item 1: a challenge below the floor of actions is refused whatever the policy says, so that no
+     * tenant setting or risk cap can turn the judge into passive checks only (which a held photo can pass).
+     */
+    private static void checkFloor(LivenessChallenge challenge, Run run) {
+        Map<String, Double> m = Map.of("actions", (double) challenge.actions().size(),
+                "minimum", (double) LivenessChallenge.MINIMUM_ACTIONS);
+        if (challenge.actions().size() < LivenessChallenge.MINIMUM_ACTIONS) {
+            run.fail(Kind.ACTION_FLOOR, LivenessReason.TOO_FEW_ACTIONS, List.of(), m,
+                    "the challenge asks for fewer actions than the floor no policy can lower");
+        } else {
+            run.pass(Kind.ACTION_FLOOR, List.of(), m, "enough actions asked");
+        }
+    }
+
+    /**
+     * App. III item 5 on geometry rather than pixels: the rigid landmarks' shape (after removing shift, rotation
+     * and scale) changes a little between any two frames of a live face (micro-motion, expression), while one
+     * picture shown again — re-encoded, noised, flickered or moved as a whole — keeps its shape. A capture whose
+     * median change is below the still threshold is one picture; one where many pairs are unchanged is a slide
+     * show of a few pictures.
+     */
+    private static void checkDuplicates(List<CapturedFrame> frames, FrameSignals[] cheap, List<Integer> faceIdx,
+            JudgePolicy.StillRules rules, Run run) {
+        int m = faceIdx.size();
+        if (m < 3) {
+            run.skip(Kind.DUPLICATES, "too few face frames");
+            return;
+        }
+        double[] change = new double[m - 1];
+        double[] raw = new double[m - 1];
+        List<Integer> dups = new ArrayList<>();
+        for (int j = 1; j < m; j++) {
+            Landmarks a = cheap[faceIdx.get(j - 1)].landmarks();
+            Landmarks b = cheap[faceIdx.get(j)].landmarks();
+            change[j - 1] = PlanarFit.similarityResidual(rigidPoints(a), rigidPoints(b)) / interOcular(b);
+            double[] ra = rigidPoints(a);
+            double[] rb = rigidPoints(b);
+            double d = 0;
+            for (int k = 0; k < ra.length; k += 2) {
+                d += Math.hypot(ra[k] - rb[k], ra[k + 1] - rb[k + 1]);
+            }
+            raw[j - 1] = d / (ra.length / 2) / interOcular(b);
+            if (change[j - 1] < rules.duplicateShape()) {
+                dups.add(frames.get(faceIdx.get(j)).sequence());
+            }
+        }
+        // A slide show moves in jumps: a large move between two held poses, with (almost) no motion on either side.
+        // A live head accelerates and slows over several frames.
+        List<Integer> jumps = new ArrayList<>();
+        for (int j = 0; j < raw.length; j++) {
+            double before = j > 0 ? raw[j - 1] : 0;
+            double after = j + 1 < raw.length ? raw[j + 1] : 0;
+            if (raw[j] >= rules.minJump() && raw[j] >= rules.jumpRatio() * Math.max(before, after)) {
+                jumps.add(frames.get(faceIdx.get(j + 1)).sequence());
+            }
+        }
+        double med = median(change);
+        double fraction = dups.size() / (double) (m - 1);
+        double[] sortedRaw = raw.clone();
+        Arrays.sort(sortedRaw);
+        Map<String, Double> mm = Map.of("medianShapeChange", med, "duplicatePairFraction", fraction,
+                "stillShape", rules.stillShape(), "maxDuplicateFraction", rules.maxDuplicateFraction(),
+                "minRawChange", sortedRaw[0], "p25RawChange", sortedRaw[sortedRaw.length / 4],
+                "medianRawChange", sortedRaw[sortedRaw.length / 2], "isolatedJumps", (double) jumps.size());
+        if (med < rules.stillShape()) {
+            run.fail(Kind.DUPLICATES, LivenessReason.STILL_IMAGE, dups, mm,
+                    "the face keeps one shape throughout: one picture, however its pixels change");
+        } else if (fraction > rules.maxDuplicateFraction()) {
+            run.fail(Kind.DUPLICATES, LivenessReason.DUPLICATED_FRAMES, dups, mm,
+                    "many consecutive frames repeat the same face geometry: a slide show of a few pictures");
+        } else if (jumps.size() > rules.maxIsolatedJumps()) {
+            run.fail(Kind.DUPLICATES, LivenessReason.DUPLICATED_FRAMES, jumps, mm,
+                    "the face jumps between held poses with no motion in between: a slide show of a few pictures");
+        } else {
+            run.pass(Kind.DUPLICATES, dups, mm, "the face's shape changes from frame to frame");
+        }
+    }
+
+    /**
+     * App. III item 4 beyond exact bytes: the capture's motion signature is compared with the subject's earlier
+     * ones (accepted and refused alike) and then recorded. A re-encoded recording retraces its motion frame by
+     * frame; a live person repeating an action does not.
+     */
+    private void checkMotionReplay(String subject, List<CapturedFrame> frames, FrameSignals[] cheap,
+            List<Integer> faceIdx, JudgePolicy.ReplayRules rules, Instant now, Run run) {
+        int m = faceIdx.size();
+        long[] ms = new long[m];
+        double[] yaw = new double[m], pitch = new double[m], ear = new double[m], mar = new double[m];
+        for (int j = 0; j < m; j++) {
+            FrameSignals s = cheap[faceIdx.get(j)];
+            ms[j] = frames.get(faceIdx.get(j)).capturedAtMillis();
+            yaw[j] = s.yaw();
+            pitch[j] = s.pitch();
+            ear[j] = eyeAspect(s);
+            mar[j] = s.mouthAspect();
+        }
+        MotionSignature sig = MotionSignature.of(ms, yaw, pitch, ear, mar);
+        List<MotionSignature> earlier = signatures.recent(subject, now.minus(rules.retention()),
+                rules.compareWith());
+        signatures.add(subject, sig, now);
+        double bestRatio = Double.POSITIVE_INFINITY;
+        int compared = 0;
+        for (MotionSignature e : earlier) {
+            MotionSignature.Similarity sim = sig.compare(e, rules.minFrames());
+            if (sim.motion() < rules.minMotion() || Double.isInfinite(sim.meanDistance())) {
+                continue;
+            }
+            compared++;
+            bestRatio = Math.min(bestRatio, sim.ratio());
+        }
+        Map<String, Double> mm = new LinkedHashMap<>();
+        mm.put("compared", (double) compared);
+        mm.put("earlier", (double) earlier.size());
+        mm.put("motion", sig.spread());
+        mm.put("maxRatio", rules.maxRatio());
+        if (compared > 0) {
+            mm.put("bestRatio", bestRatio);
+        }
+        if (compared > 0 && bestRatio < rules.maxRatio()) {
+            run.fail(Kind.MOTION_REPLAY, LivenessReason.MOTION_REPLAYED, List.of(), mm,
+                    "the face's motion retraces an earlier submission frame by frame: a recording presented again");
+        } else if (compared == 0) {
+            run.notApplicable(Kind.MOTION_REPLAY, earlier.isEmpty() ? "no earlier submission to compare"
+                    : "too little motion to compare with earlier submissions", mm);
+        } else {
+            run.pass(Kind.MOTION_REPLAY, List.of(), mm, "the motion does not retrace any earlier submission");
+        }
+    }
 
     /** A-G3: the capture must fit the challenge's time limit, and arrive before the challenge (plus grace) ends. */
     private static void checkFreshness(LivenessChallenge challenge, List<CapturedFrame> frames, JudgePolicy policy,
@@ -143,12 +310,12 @@ public final class LivenessJudge {
         m.put("timeLimitMillis", (double) limit);
         m.put("judgedAfterIssueMillis", (double) (now.toEpochMilli() - challenge.issuedAt().toEpochMilli()));
         if (last > limit || now.isAfter(deadline) || now.isBefore(challenge.issuedAt())) {
-            run.fail("time", LivenessReason.TIME_LIMIT_EXCEEDED, List.of(), m,
+            run.fail(Kind.TIME, LivenessReason.TIME_LIMIT_EXCEEDED, List.of(), m,
                     now.isAfter(deadline) ? "judged after the challenge expired (limit plus grace)"
                             : now.isBefore(challenge.issuedAt()) ? "judged before the challenge was issued"
                             : "capture longer than the challenge's time limit");
         } else {
-            run.pass("time", List.of(), m, "capture within the time limit and submitted in time");
+            run.pass(Kind.TIME, List.of(), m, "capture within the time limit and submitted in time");
         }
     }
 
@@ -175,9 +342,9 @@ public final class LivenessJudge {
         Map<String, Double> m = Map.of("replayedFrames", (double) replayed.size(),
                 "distinctFrames", (double) distinct.size());
         if (replayed.isEmpty()) {
-            run.pass("replay", List.of(), m, "no frame was presented before");
+            run.pass(Kind.REPLAY, List.of(), m, "no frame was presented before");
         } else {
-            run.fail("replay", LivenessReason.FRAME_REPLAYED, replayed, m, "frames presented in an earlier capture");
+            run.fail(Kind.REPLAY, LivenessReason.FRAME_REPLAYED, replayed, m, "frames presented in an earlier capture");
         }
     }
 
@@ -185,7 +352,7 @@ public final class LivenessJudge {
     private static void checkSequence(List<CapturedFrame> frames, JudgePolicy.Sequence rules, Run run) {
         int n = frames.size();
         if (n < rules.minFrames()) {
-            run.fail("frames", LivenessReason.TOO_FEW_FRAMES, List.of(),
+            run.fail(Kind.FRAMES, LivenessReason.TOO_FEW_FRAMES, List.of(),
                     Map.of("frames", (double) n, "minFrames", (double) rules.minFrames()), "too few frames");
             return;
         }
@@ -208,19 +375,19 @@ public final class LivenessJudge {
             disorder.add(0, frames.get(0).sequence());
         }
         if (!disorder.isEmpty()) {
-            run.fail("order", LivenessReason.FRAMES_OUT_OF_ORDER, disorder, Map.of(),
+            run.fail(Kind.ORDER, LivenessReason.FRAMES_OUT_OF_ORDER, disorder, Map.of(),
                     "sequence numbers or capture times do not strictly increase");
             return;
         }
-        run.pass("order", List.of(), Map.of("frames", (double) n), "frames in order");
+        run.pass(Kind.ORDER, List.of(), Map.of("frames", (double) n), "frames in order");
         double span = (frames.get(n - 1).capturedAtMillis() - frames.get(0).capturedAtMillis()) / 1000.0;
         double rate = (n - 1) / span;
         Map<String, Double> m = Map.of("framesPerSecond", rate, "maxGapMillis", (double) maxGap);
         if (rate < rules.minFrameRate() || maxGap > rules.maxFrameGap().toMillis()) {
-            run.fail("rate", LivenessReason.FRAME_RATE_TOO_LOW, gapAt < 0 ? List.of() : List.of(gapAt), m,
+            run.fail(Kind.RATE, LivenessReason.FRAME_RATE_TOO_LOW, gapAt < 0 ? List.of() : List.of(gapAt), m,
                     "frame rate too low or a gap too long to rule out a cut");
         } else {
-            run.pass("rate", List.of(), m, "frame rate and gaps within limits");
+            run.pass(Kind.RATE, List.of(), m, "frame rate and gaps within limits");
         }
     }
 
@@ -240,17 +407,17 @@ public final class LivenessJudge {
         }
         double faceFraction = faceIdx.size() / (double) n;
         if (faceFraction < rules.minFaceFraction()) {
-            run.fail("face", LivenessReason.NO_FACE, missing, Map.of("faceFraction", faceFraction),
+            run.fail(Kind.FACE, LivenessReason.NO_FACE, missing, Map.of("faceFraction", faceFraction),
                     "too many frames without a face");
         } else {
-            run.pass("face", missing, Map.of("faceFraction", faceFraction), "a face in enough frames");
+            run.pass(Kind.FACE, missing, Map.of("faceFraction", faceFraction), "a face in enough frames");
         }
         double severalFraction = several.size() / (double) n;
         if (severalFraction > rules.maxSeveralFacesFraction()) {
-            run.fail("singleFace", LivenessReason.SEVERAL_FACES, several, Map.of("severalFraction", severalFraction),
+            run.fail(Kind.SINGLE_FACE, LivenessReason.SEVERAL_FACES, several, Map.of("severalFraction", severalFraction),
                     "several comparable faces in too many frames");
         } else {
-            run.pass("singleFace", several, Map.of("severalFraction", severalFraction), "one face");
+            run.pass(Kind.SINGLE_FACE, several, Map.of("severalFraction", severalFraction), "one face");
         }
     }
 
@@ -281,24 +448,65 @@ public final class LivenessJudge {
         Map<String, Double> m = Map.of("stillPairFraction", fraction, "medianPairDifference", median(diffs),
                 "minPairDifference", Arrays.stream(diffs).min().orElse(0));
         if (fraction > rules.maxStillFraction()) {
-            run.fail("still", LivenessReason.STILL_IMAGE, still, m, "consecutive frames identical: no micro-motion");
+            run.fail(Kind.STILL, LivenessReason.STILL_IMAGE, still, m, "consecutive frames identical: no micro-motion");
         } else {
-            run.pass("still", still, m, "frames change from one to the next");
+            run.pass(Kind.STILL, still, m, "frames change from one to the next");
         }
     }
 
-    private static Baseline baseline(List<CapturedFrame> frames, FrameSignals[] cheap, List<Integer> faceIdx, int k) {
+    /**
+     * The session's resting values from a stable stretch: among all runs of {@code baselineFrames} consecutive face
+     * frames whose yaw and pitch proxies move little from frame to frame and whose eyes are open, the one closest
+     * to a frontal pose with a closed mouth (the user at rest, looking at the screen). A user already turning
+     * in the first frames is therefore not measured mid-turn. When no stretch is stable, the calmest one is used.
+     */
+    private static Baseline baseline(List<CapturedFrame> frames, FrameSignals[] cheap, List<Integer> faceIdx,
+            JudgePolicy.Sequence rules) {
+        int k = rules.baselineFrames();
+        int m = faceIdx.size();
+        int best = -1;
+        double bestScore = Double.POSITIVE_INFINITY;
+        int calmest = 0;
+        double calmestMotion = Double.POSITIVE_INFINITY;
+        for (int start = 0; start + k <= m; start++) {
+            double motion = 0;
+            boolean open = true;
+            for (int j = start; j < start + k; j++) {
+                FrameSignals s = cheap[faceIdx.get(j)];
+                open &= s.bothEyesClosed() < 0.5;
+                if (j > start) {
+                    FrameSignals p = cheap[faceIdx.get(j - 1)];
+                    motion = Math.max(motion, Math.abs(s.yaw() - p.yaw()) + Math.abs(s.pitch() - p.pitch()));
+                }
+            }
+            if (motion < calmestMotion) {
+                calmestMotion = motion;
+                calmest = start;
+            }
+            if (motion <= rules.stableMotion() && open) {
+                double score = 0;
+                for (int j = start; j < start + k; j++) {
+                    FrameSignals s = cheap[faceIdx.get(j)];
+                    score += Math.abs(s.yaw()) + s.mouthAspect();
+                }
+                if (score < bestScore - 1e-9) {
+                    bestScore = score;
+                    best = start;
+                }
+            }
+        }
+        int from = best >= 0 ? best : calmest;
         double[] yaw = new double[k], pitch = new double[k], eyes = new double[k], ear = new double[k],
                 mar = new double[k];
         List<Integer> seq = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            FrameSignals s = cheap[faceIdx.get(j)];
+            FrameSignals s = cheap[faceIdx.get(from + j)];
             yaw[j] = s.yaw();
             pitch[j] = s.pitch();
             eyes[j] = s.bothEyesClosed();
             ear[j] = eyeAspect(s);
             mar[j] = s.mouthAspect();
-            seq.add(frames.get(faceIdx.get(j)).sequence());
+            seq.add(frames.get(faceIdx.get(from + j)).sequence());
         }
         return new Baseline(median(yaw), median(pitch), median(eyes), median(ear), median(mar), seq);
     }
@@ -309,20 +517,24 @@ public final class LivenessJudge {
      * action ended.
      */
     private static List<ActionEvidence> checkActions(LivenessChallenge challenge, List<CapturedFrame> frames,
-            FrameSignals[] cheap, List<Integer> faceIdx, Baseline baseline, JudgePolicy policy, Run run) {
+            FrameSignals[] cheap, List<Integer> faceIdx, Baseline baseline, JudgePolicy policy,
+            List<ActionDetector.Event> matchedOut, Run run) {
         int m = faceIdx.size();
+        long[] ms = new long[m];
         double[] yaw = new double[m], pitch = new double[m], eyes = new double[m], ear = new double[m],
                 mar = new double[m];
         for (int j = 0; j < m; j++) {
             FrameSignals s = cheap[faceIdx.get(j)];
+            ms[j] = frames.get(faceIdx.get(j)).capturedAtMillis();
             yaw[j] = s.yaw();
             pitch[j] = s.pitch();
             eyes[j] = s.bothEyesClosed();
             ear[j] = eyeAspect(s);
             mar[j] = s.mouthAspect();
         }
+        JudgePolicy.ActionRules rules = policy.actions();
         List<ActionDetector.Event> events = ActionDetector.detect(
-                new ActionDetector.Series(yaw, pitch, eyes, ear, mar), baseline, policy.actions());
+                new ActionDetector.Series(ms, yaw, pitch, eyes, ear, mar), baseline, rules);
         List<ActionEvidence> performed = new ArrayList<>();
         int cursor = -1;
         for (Action action : challenge.actions()) {
@@ -340,27 +552,54 @@ public final class LivenessJudge {
                     break;
                 }
             }
-            String name = "action." + action;
+            double threshold = threshold(action, rules);
             if (match != null) {
                 CapturedFrame first = frames.get(faceIdx.get(match.start()));
                 CapturedFrame last = frames.get(faceIdx.get(match.end()));
                 performed.add(new ActionEvidence(action, first.sequence(), last.sequence(), first.capturedAtMillis(),
                         last.capturedAtMillis(), match.peak()));
-                run.pass(name, List.of(first.sequence(), last.sequence()), Map.of("peak", match.peak()),
-                        "seen in order");
+                matchedOut.add(match);
+                run.action(action, Optional.empty(), List.of(first.sequence(), last.sequence()),
+                        Map.of("peak", match.peak(), "threshold", threshold), "seen in order");
                 cursor = match.end();
             } else if (anyOfKind != null) {
                 CapturedFrame first = frames.get(faceIdx.get(anyOfKind.start()));
-                run.fail(name, LivenessReason.ACTIONS_OUT_OF_ORDER, List.of(first.sequence()),
-                        Map.of("peak", anyOfKind.peak()), "seen, but only before the action requested ahead of it");
+                run.action(action, Optional.of(LivenessReason.ACTIONS_OUT_OF_ORDER), List.of(first.sequence()),
+                        Map.of("peak", anyOfKind.peak(), "threshold", threshold),
+                        "seen, but only before the action requested ahead of it");
             } else {
-                run.fail(name, LivenessReason.ACTION_MISSING, List.of(), Map.of(), "not seen");
+                run.action(action, Optional.of(LivenessReason.ACTION_MISSING), List.of(),
+                        Map.of("threshold", threshold), missingDetail(action, rules));
             }
         }
-        if (challenge.actions().isEmpty()) {
-            run.notApplicable("actions", "no action was requested");
+        List<ActionSeen> seen = new ArrayList<>();
+        for (ActionDetector.Event e : events) {
+            double t = threshold(e.action(), rules);
+            seen.add(new ActionSeen(e.action(), frames.get(faceIdx.get(e.start())).sequence(),
+                    frames.get(faceIdx.get(e.end())).sequence(), e.peak(), t, Math.min(1, e.peak() / (2 * t)),
+                    matchedOut.contains(e)));
         }
+        run.seen = seen;
         return performed;
+    }
+
+    private static double threshold(Action action, JudgePolicy.ActionRules rules) {
+        return switch (action) {
+            case NOD -> rules.nodPitch();
+            case SHAKE -> rules.shakeYaw();
+            case BLINK -> 1 - rules.eyeAspectDrop();
+            case OPEN_MOUTH -> rules.mouthRise();
+        };
+    }
+
+    private static String missingDetail(Action action, JudgePolicy.ActionRules rules) {
+        return switch (action) {
+            case NOD -> "no nod: the pitch never left the resting value by the required amount and came back";
+            case SHAKE -> "no head shake: the yaw did not pass the required turn to both sides";
+            case BLINK -> "no blink: the eyes never closed after being open";
+            case OPEN_MOUTH -> "no open mouth held for " + rules.mouthHoldMillis()
+                    + " ms (brief openings, as in speech, do not count)";
+        };
     }
 
     /**
@@ -397,15 +636,15 @@ public final class LivenessJudge {
         Map<String, Double> m = Map.of("maxSimilarityResidual", maxMotion, "maxHomographyResidual", maxParallax,
                 "planarFrames", (double) planar.size(), "parallaxFrames", (double) parallax.size());
         if (parallax.size() >= rules.minParallaxFrames()) {
-            run.pass("depth", parallax, m, "landmarks move with parallax no flat picture shows");
+            run.pass(Kind.DEPTH, parallax, m, "landmarks move with parallax no flat picture shows");
         } else if (headAsked) {
-            run.fail("depth", LivenessReason.NO_3D_MOTION, planar, m,
+            run.fail(Kind.DEPTH, LivenessReason.NO_3D_MOTION, planar, m,
                     "head action requested, but no frame shows parallax: the motion of a flat picture or none");
         } else if (planar.size() >= rules.minPlanarFrames()) {
-            run.fail("depth", LivenessReason.NO_3D_MOTION, planar, m,
+            run.fail(Kind.DEPTH, LivenessReason.NO_3D_MOTION, planar, m,
                     "the face changed shape as a tilted flat picture does, without parallax");
         } else {
-            run.notApplicable("depth", "no head action requested and no planar motion seen", m);
+            run.notApplicable(Kind.DEPTH, "no head action requested and no planar motion seen", m);
         }
     }
 
@@ -430,34 +669,48 @@ public final class LivenessJudge {
             }
         }
         if (measured == 0) {
-            run.notApplicable("client", "the client sent no measurements");
+            run.notApplicable(Kind.CLIENT, "the client sent no measurements");
             return;
         }
         double fraction = disagree.size() / (double) measured;
         Map<String, Double> m = Map.of("measuredFrames", (double) measured, "disagreeFraction", fraction);
         if (rules.maxDisagreeFraction() < 1.0 && fraction > rules.maxDisagreeFraction()) {
-            run.fail("client", LivenessReason.CLIENT_MEASUREMENTS_DISAGREE, disagree, m,
+            run.fail(Kind.CLIENT, LivenessReason.CLIENT_MEASUREMENTS_DISAGREE, disagree, m,
                     "the client's measurements disagree with the server's");
         } else {
-            run.pass("client", disagree, m, disagree.isEmpty() ? "the client's measurements agree"
+            run.pass(Kind.CLIENT, disagree, m, disagree.isEmpty() ? "the client's measurements agree"
                     : "disagreement recorded, not used");
         }
     }
 
     /**
-     * The costly path on a few frames: identity continuity (App. III item 3), presentation-attack score (item 5),
-     * quality (X.1279 7.3.3) and the 1:1 comparison with the reference (7.3.4). Frames: the first face frame, the
-     * last, evenly spread ones between, and both sides of every jump of the face box between consecutive frames
-     * (where a cut from one person to another would show).
+     * The costly path: identity continuity (App. III item 3), presentation-attack score (item 5), quality
+     * (X.1279 7.3.3) and the 1:1 comparison with the reference (7.3.4). Embeddings for continuity: every frame of
+     * every matched blink or open mouth and the first and last frame of every matched head action (so another
+     * person's frames cannot supply an action), both sides of every jump of
+     * the face box (where a cut would show), and every {@code continuityStride}-th face frame between. The attack
+     * score and quality only on {@code fullFrames} frames spread over the capture.
      */
     private OptionalDouble checkIdentity(List<CapturedFrame> frames, BufferedImage[] images, FrameSignals[] cheap,
-            List<Integer> faceIdx, Optional<Template> reference, JudgePolicy policy, Run run)
-            throws BiometricException {
+            List<Integer> faceIdx, List<ActionDetector.Event> matched, Baseline baseline,
+            Optional<Template> reference, JudgePolicy policy, Run run) throws BiometricException {
         JudgePolicy.IdentityRules rules = policy.identity();
+        TreeSet<Integer> spread = new TreeSet<>();
         TreeSet<Integer> chosen = new TreeSet<>();
         int m = faceIdx.size();
         for (int k = 0; k < rules.fullFrames(); k++) {
-            chosen.add(faceIdx.get((int) Math.round(k * (m - 1) / (double) (rules.fullFrames() - 1))));
+            spread.add(faceIdx.get((int) Math.round(k * (m - 1) / (double) (rules.fullFrames() - 1))));
+        }
+        chosen.addAll(spread);
+        for (ActionDetector.Event e : matched) {
+            // Short events (a blink, an open mouth) rest on every frame; a head action on its first and last frame,
+            // its frames between being covered by the stride below.
+            boolean head = e.action() == Action.NOD || e.action() == Action.SHAKE;
+            for (int j = e.start(); j <= e.end() && chosen.size() < rules.maxFullFrames(); j++) {
+                if (!head || j == e.start() || j == e.end()) {
+                    chosen.add(faceIdx.get(j));
+                }
+            }
         }
         List<Integer> jumps = new ArrayList<>();
         for (int j = 1; j < m; j++) {
@@ -474,17 +727,22 @@ public final class LivenessJudge {
                 }
             }
         }
+        for (int j = 0; j < m && chosen.size() < rules.maxFullFrames(); j += rules.continuityStride()) {
+            chosen.add(faceIdx.get(j));
+        }
         List<Integer> idx = new ArrayList<>(chosen);
         List<Integer> seqs = new ArrayList<>();
         List<Template> templates = new ArrayList<>();
-        double[] attack = new double[idx.size()];
+        List<Double> attackList = new ArrayList<>();
         List<Integer> qualityPassed = new ArrayList<>();
+        List<SampledFrame> samples = new ArrayList<>();
         for (int k = 0; k < idx.size(); k++) {
             int i = idx.get(k);
+            boolean full = spread.contains(i);
             seqs.add(frames.get(i).sequence());
-            FrameSignals full;
+            FrameSignals sig;
             try {
-                full = analyzer.analyse(images[i], SignalOptions.FULL);
+                sig = analyzer.analyse(images[i], full ? SignalOptions.FULL : new SignalOptions(true, false));
             } catch (BiometricException e) {
                 if (e.reason() != ReasonCode.NO_FACE) {
                     throw e;
@@ -492,13 +750,24 @@ public final class LivenessJudge {
                 // The cheap pass found a face; the model is deterministic, so this should not happen.
                 throw new BiometricException(ReasonCode.ENGINE_FAILURE, "face lost between passes", e);
             }
-            templates.add(full.template().orElseThrow());
-            attack[k] = full.attackScore().orElseThrow();
-            QualityReport q = analyzer.assess(images[i], policy.quality());
-            if (q.failures().stream().allMatch(r -> r == ReasonCode.POSE_OUT_OF_RANGE)) {
-                qualityPassed.add(k);
+            templates.add(sig.template().orElseThrow());
+            Optional<QualityReport> q = Optional.empty();
+            boolean passed = false;
+            if (full) {
+                attackList.add(sig.attackScore().orElseThrow());
+                QualityReport report = analyzer.assess(images[i], policy.quality());
+                q = Optional.of(report);
+                passed = report.failures().stream().allMatch(r -> r == ReasonCode.POSE_OUT_OF_RANGE);
+                if (passed) {
+                    qualityPassed.add(k);
+                }
             }
+            samples.add(new SampledFrame(frames.get(i).sequence(), sig.template().orElseThrow(), sig.attackScore(),
+                    q, passed, Math.abs(sig.yaw()) + Math.abs(sig.pitch() - baseline.pitch())));
         }
+        run.samples = samples;
+        List<Integer> attackSeqs = spread.stream().map(i -> frames.get(i).sequence()).toList();
+        double[] attack = attackList.stream().mapToDouble(Double::doubleValue).toArray();
 
         // Continuity: every sampled frame against the first (the resting pose at the start). Pairs of action
         // frames (eyes shut, head turned) score lower against each other than against the resting pose.
@@ -512,12 +781,13 @@ public final class LivenessJudge {
             }
         }
         Map<String, Double> cm = Map.of("minScoreAgainstFirst", minScore, "threshold", rules.continuityThreshold(),
-                "boxJumps", (double) jumps.size());
+                "boxJumps", (double) jumps.size(), "checkedFrames", (double) templates.size(),
+                "faceFrames", (double) m);
         if (minScore < rules.continuityThreshold()) {
-            run.fail("continuity", LivenessReason.IDENTITY_CHANGED, List.of(seqs.get(0), seqs.get(worst)), cm,
+            run.fail(Kind.CONTINUITY, LivenessReason.IDENTITY_CHANGED, List.of(seqs.get(0), seqs.get(worst)), cm,
                     "sampled frames show different people");
         } else {
-            run.pass("continuity", seqs, cm, "the same person in every sampled frame");
+            run.pass(Kind.CONTINUITY, seqs, cm, "the same person in every sampled frame");
         }
 
         double medianAttack = median(attack);
@@ -525,23 +795,24 @@ public final class LivenessJudge {
         Map<String, Double> am = Map.of("medianAttackScore", medianAttack, "maxAttackScore", maxAttack,
                 "threshold", rules.attackThreshold());
         if (medianAttack >= rules.attackThreshold()) {
-            run.fail("presentationAttack", LivenessReason.PRESENTATION_ATTACK, seqs, am,
+            run.fail(Kind.PRESENTATION_ATTACK, LivenessReason.PRESENTATION_ATTACK, attackSeqs, am,
                     "the attack classifier flags the sampled frames");
         } else {
-            run.pass("presentationAttack", seqs, am, "the attack classifier finds the sampled frames bona fide");
+            run.pass(Kind.PRESENTATION_ATTACK, attackSeqs, am,
+                    "the attack classifier finds the sampled frames bona fide");
         }
 
         List<Integer> passedSeq = qualityPassed.stream().map(seqs::get).toList();
         if (qualityPassed.isEmpty()) {
-            run.fail("quality", LivenessReason.QUALITY_TOO_LOW, seqs, Map.of("passedFrames", 0.0),
+            run.fail(Kind.QUALITY, LivenessReason.QUALITY_TOO_LOW, attackSeqs, Map.of("passedFrames", 0.0),
                     "no sampled frame meets the quality policy (pose exempt): capture again");
         } else {
-            run.pass("quality", passedSeq, Map.of("passedFrames", (double) qualityPassed.size()),
+            run.pass(Kind.QUALITY, passedSeq, Map.of("passedFrames", (double) qualityPassed.size()),
                     "sampled frames meet the quality policy (pose exempt)");
         }
 
         if (reference.isEmpty()) {
-            run.notApplicable("reference", "no reference given");
+            run.notApplicable(Kind.REFERENCE, "no reference given");
             return OptionalDouble.empty();
         }
         double best = -1;
@@ -554,15 +825,15 @@ public final class LivenessJudge {
             }
         }
         if (qualityPassed.isEmpty()) {
-            run.skip("reference", "no frame of sufficient quality to compare");
+            run.skip(Kind.REFERENCE, "no frame of sufficient quality to compare");
             return OptionalDouble.empty();
         }
         Map<String, Double> rm = Map.of("score", best, "threshold", rules.matchThreshold());
         if (best < rules.matchThreshold()) {
-            run.fail("reference", LivenessReason.REFERENCE_MISMATCH, List.of(bestSeq), rm,
+            run.fail(Kind.REFERENCE, LivenessReason.REFERENCE_MISMATCH, List.of(bestSeq), rm,
                     "the capture does not match the reference");
         } else {
-            run.pass("reference", List.of(bestSeq), rm, "the capture matches the reference");
+            run.pass(Kind.REFERENCE, List.of(bestSeq), rm, "the capture matches the reference");
         }
         return OptionalDouble.of(best);
     }
@@ -631,33 +902,54 @@ public final class LivenessJudge {
 
     /** Checks and reasons collected while judging one capture. */
     private static final class Run {
+        final List<Action> asked;
         final List<Check> checks = new ArrayList<>();
         final LinkedHashSet<LivenessReason> reasons = new LinkedHashSet<>();
+        List<ActionSeen> seen = List.of();
+        List<SampledFrame> samples = List.of();
 
-        void pass(String name, List<Integer> frames, Map<String, Double> measured, String detail) {
-            checks.add(new Check(name, Outcome.PASSED, Optional.empty(), frames, measured, detail));
+        Run(List<Action> asked) {
+            this.asked = asked;
         }
 
-        void fail(String name, LivenessReason reason, List<Integer> frames, Map<String, Double> measured,
+        void pass(Kind kind, List<Integer> frames, Map<String, Double> measured, String detail) {
+            checks.add(new Check(kind, Optional.empty(), Outcome.PASSED, Optional.empty(), frames, measured, detail));
+        }
+
+        void fail(Kind kind, LivenessReason reason, List<Integer> frames, Map<String, Double> measured,
                 String detail) {
-            checks.add(new Check(name, Outcome.FAILED, Optional.of(reason), frames, measured, detail));
+            checks.add(new Check(kind, Optional.empty(), Outcome.FAILED, Optional.of(reason), frames, measured,
+                    detail));
             reasons.add(reason);
         }
 
-        void notApplicable(String name, String detail) {
-            notApplicable(name, detail, Map.of());
+        void action(Action action, Optional<LivenessReason> reason, List<Integer> frames,
+                Map<String, Double> measured, String detail) {
+            checks.add(new Check(Kind.ACTION, Optional.of(action), reason.isPresent() ? Outcome.FAILED
+                    : Outcome.PASSED, reason, frames, measured, detail));
+            reason.ifPresent(reasons::add);
         }
 
-        void notApplicable(String name, String detail, Map<String, Double> measured) {
-            checks.add(new Check(name, Outcome.NOT_APPLICABLE, Optional.empty(), List.of(), measured, detail));
+        void notApplicable(Kind kind, String detail) {
+            notApplicable(kind, detail, Map.of());
         }
 
-        void skip(String name, String detail) {
-            checks.add(new Check(name, Outcome.SKIPPED, Optional.empty(), List.of(), Map.of(), detail));
+        void notApplicable(Kind kind, String detail, Map<String, Double> measured) {
+            checks.add(new Check(kind, Optional.empty(), Outcome.NOT_APPLICABLE, Optional.empty(), List.of(),
+                    measured, detail));
+        }
+
+        void skip(Kind kind, String detail) {
+            checks.add(new Check(kind, Optional.empty(), Outcome.SKIPPED, Optional.empty(), List.of(), Map.of(),
+                    detail));
+        }
+
+        Explanation explanation(Optional<Baseline> baseline) {
+            return new Explanation(baseline, asked, seen, checks);
         }
 
         LivenessJudgement refused(Optional<Baseline> baseline) {
-            return new LivenessJudgement.Refused(List.copyOf(reasons), new Explanation(baseline, checks));
+            return new LivenessJudgement.Refused(List.copyOf(reasons), samples, explanation(baseline));
         }
     }
 }

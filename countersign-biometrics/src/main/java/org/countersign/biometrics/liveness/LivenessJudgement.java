@@ -2,14 +2,29 @@ package org.countersign.biometrics.liveness;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import org.countersign.biometrics.api.Template;
+import org.countersign.biometrics.face.QualityReport;
 
 /** The server's liveness decision on one capture (X.1279 7.3.2), with its explanation. */
 public sealed interface LivenessJudgement permits LivenessJudgement.Live, LivenessJudgement.Refused {
     Explanation explanation();
 
+    /** The frames the judge ran through the costly path (embedding), in capture order; empty if it got no far. */
+    List<SampledFrame> samples();
+
     default boolean isLive() {
         return this instanceof Live;
+    }
+
+    /**
+     * Quality-passing samples, most frontal first: what a caller compares or enrols without running the face model
+     * again.
+     */
+    default List<SampledFrame> probes() {
+        return samples().stream().filter(SampledFrame::qualityPassed)
+                .sorted(java.util.Comparator.comparingDouble(SampledFrame::poseOffset)).toList();
     }
 
     /**
@@ -17,12 +32,14 @@ public sealed interface LivenessJudgement permits LivenessJudgement.Live, Livene
      *
      * @param actions        the requested actions where they were seen, in order
      * @param referenceScore cosine score against the reference, when one was given
+     * @param samples        the frames analysed with the costly path
      */
-    record Live(List<ActionEvidence> actions, OptionalDouble referenceScore, Explanation explanation)
-            implements LivenessJudgement {
+    record Live(List<ActionEvidence> actions, OptionalDouble referenceScore, List<SampledFrame> samples,
+            Explanation explanation) implements LivenessJudgement {
         public Live {
             actions = List.copyOf(actions);
             Objects.requireNonNull(referenceScore, "referenceScore");
+            samples = List.copyOf(samples);
             Objects.requireNonNull(explanation, "explanation");
         }
     }
@@ -31,13 +48,16 @@ public sealed interface LivenessJudgement permits LivenessJudgement.Live, Livene
      * At least one check failed.
      *
      * @param reasons every reason raised, in the order the checks ran (never empty)
+     * @param samples the frames analysed with the costly path, if analysis got that far
      */
-    record Refused(List<LivenessReason> reasons, Explanation explanation) implements LivenessJudgement {
+    record Refused(List<LivenessReason> reasons, List<SampledFrame> samples, Explanation explanation)
+            implements LivenessJudgement {
         public Refused {
             reasons = List.copyOf(reasons);
             if (reasons.isEmpty()) {
                 throw new IllegalArgumentException("a refusal needs a reason");
             }
+            samples = List.copyOf(samples);
             Objects.requireNonNull(explanation, "explanation");
         }
 
@@ -58,4 +78,23 @@ public sealed interface LivenessJudgement permits LivenessJudgement.Live, Livene
      */
     record ActionEvidence(Action action, int firstFrame, int lastFrame, long startMillis, long endMillis,
             double peak) {}
+
+    /**
+     * One frame the judge analysed with the costly path.
+     *
+     * @param sequence      the frame's sequence number
+     * @param template      its identity template (the analyzer's format)
+     * @param attackScore   presentation-attack score, for the frames that were scored
+     * @param quality       quality report against the policy, for the frames that were measured
+     * @param qualityPassed whether the report shows no failure other than pose (the actions move the head)
+     * @param poseOffset    {@code |yaw| + |pitch − baseline pitch|}: smaller is more frontal
+     */
+    record SampledFrame(int sequence, Template template, OptionalDouble attackScore, Optional<QualityReport> quality,
+            boolean qualityPassed, double poseOffset) {
+        public SampledFrame {
+            Objects.requireNonNull(template, "template");
+            Objects.requireNonNull(attackScore, "attackScore");
+            Objects.requireNonNull(quality, "quality");
+        }
+    }
 }

@@ -13,6 +13,11 @@ public enum LivenessReason {
     FRAME_RATE_TOO_LOW,
     /** The capture lasted longer than the challenge allows, or arrived after the challenge expired (A-G3). */
     TIME_LIMIT_EXCEEDED,
+    /**
+     * The challenge asks for fewer than {@link LivenessChallenge#MINIMUM_ACTIONS} actions: no policy may lower the
+     * floor, since a capture without requested actions is passed by a held photo (App. III item 1).
+     */
+    TOO_FEW_ACTIONS,
     /** A requested action was not seen anywhere in the capture (App. III item 1). */
     ACTION_MISSING,
     /** Every requested action was seen, but not in the requested order (App. III item 1). */
@@ -27,6 +32,15 @@ public enum LivenessReason {
     PRESENTATION_ATTACK,
     /** Consecutive frames are identical or nearly so across the capture: a still image was injected (item 5). */
     STILL_IMAGE,
+    /**
+     * Many consecutive frames show the same face geometry: a slide show of a few pictures repeated (item 5).
+     */
+    DUPLICATED_FRAMES,
+    /**
+     * The face's motion retraces an earlier submission of this subject frame by frame: a recording presented again,
+     * even re-encoded (App. III item 4).
+     */
+    MOTION_REPLAYED,
     /** A frame was presented before, in this or an earlier capture session (App. III item 4, A-G3). */
     FRAME_REPLAYED,
     /** No sampled frame meets the quality policy (X.1279 7.3.3): ask the client to capture again. */

@@ -35,8 +35,17 @@ class LivenessPartsTest {
         // 24 orders of four actions; 400 draws miss one with probability below 24 · (23/24)^400 ≈ 1e-6.
         assertThat(orders).hasSize(24);
         assertThat(nonces).hasSize(400);
-        assertThat(factory.issue(0, Duration.ofSeconds(3)).actions()).isEmpty();
         assertThat(factory.issue(2, Duration.ofSeconds(3)).actions()).hasSize(2).doesNotHaveDuplicates();
+        assertThatThrownBy(() -> factory.issue(0, Duration.ofSeconds(3))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> factory.issue(LivenessChallenge.MINIMUM_ACTIONS - 1, Duration.ofSeconds(3)))
+                .isInstanceOf(IllegalArgumentException.class);
+        Set<List<Action>> pairs = new HashSet<>();
+        for (int i = 0; i < 400; i++) {
+            List<Action> two = factory.issue(2, Duration.ofSeconds(3)).actions();
+            assertThat(two).hasSize(2).doesNotHaveDuplicates().containsAnyOf(Action.NOD, Action.SHAKE);
+            pairs.add(two);
+        }
+        assertThat(pairs).hasSize(10); // every ordered pair with at least one head action
         assertThatThrownBy(() -> factory.issue(5, Duration.ofSeconds(3))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> factory.issue(1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
