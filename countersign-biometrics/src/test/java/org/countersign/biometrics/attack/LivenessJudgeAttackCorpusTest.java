@@ -35,14 +35,7 @@ class LivenessJudgeAttackCorpusTest {
      * still accepts at least once, and {@code bona-fide} while BPCER is above 5 %. A case listed here is skipped
      * with its note instead of failing; remove an entry as soon as the judge closes that gap.
      */
-    static final Map<String, String> JUDGE_GAPS = Map.of(
-            "replay-reencoded", "APCER 5/8: re-encoded replays of bona fide clips pass when the drawn action is in"
-                    + " them (the replay store only knows exact frame bytes)",
-            "two-still-blink", "APCER 2/2: eyes-open and eyes-closed stills with ±1 noise pass a BLINK challenge",
-            "spliced-identity", "APCER 1/2: another person nodding between the owner's frames passes NOD"
-                    + " (continuity samples 3 frames, all on the owner)",
-            AttackKit.BONA_FIDE, "BPCER 1/4: the nod subject's open-mouth smile is refused as IDENTITY_CHANGED"
-                    + " (continuity score 0.37 against his resting face)");
+    static final Map<String, String> JUDGE_GAPS = Map.of();
 
     private Report report;
 

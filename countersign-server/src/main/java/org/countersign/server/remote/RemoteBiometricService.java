@@ -431,7 +431,8 @@ public final class RemoteBiometricService {
         RiskDecision decision = readDecision(ch);
         LivenessJudgement judgement;
         try {
-            judgement = eng.judge().judge(lc, frames, Optional.empty(), judgePolicy);   // step 9: ASD on the server
+            judgement = eng.judge().judge(device.tenantId() + "/" + device.userId(), lc, frames, Optional.empty(),
+                    judgePolicy);   // step 9: ASD on the server
         } catch (BiometricException e) {
             return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
         }

@@ -28,7 +28,10 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
     private RemoteModule(ServerContext ctx) {
         RemoteStore store = new RemoteStore(ctx.jdbc());
         JdbcFrameHashStore hashes = new JdbcFrameHashStore(ctx.jdbc(), FRAME_HASH_RETENTION);
-        this.engines = new LazyEngines(hashes, ctx);
+        // Motion signatures of every judged capture, per user and shared by all nodes: a re-encoded replay of an
+        // earlier capture has new bytes but retraces the same motion (X.1279 App. III item 4).
+        JdbcReplaySignatureStore signatures = new JdbcReplaySignatureStore(ctx.jdbc(), FRAME_HASH_RETENTION);
+        this.engines = new LazyEngines(hashes, signatures, ctx);
         SecureSessions sessions = new SecureSessions(store, ctx.keys(), ctx.random(), ctx.clock(),
                 FreshnessPolicy.DEFAULT);
         this.service = new RemoteBiometricService(store, sessions, new RiskPolicyEngine(ctx.random()),
@@ -61,12 +64,14 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
     /** Opens the analyzer once, on demand; a failed open is retried on the next capture. */
     static final class LazyEngines implements Supplier<RemoteBiometricService.Engines>, AutoCloseable {
         private final JdbcFrameHashStore hashes;
+        private final JdbcReplaySignatureStore signatures;
         private final ServerContext ctx;
         private RemoteBiometricService.Engines engines;
         private java.time.Instant lastPurge = java.time.Instant.MIN;
 
-        LazyEngines(JdbcFrameHashStore hashes, ServerContext ctx) {
+        LazyEngines(JdbcFrameHashStore hashes, JdbcReplaySignatureStore signatures, ServerContext ctx) {
             this.hashes = hashes;
+            this.signatures = signatures;
             this.ctx = ctx;
         }
 
@@ -76,7 +81,7 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
                 try {
                     FaceAnalyzer analyzer = FaceAnalyzer.open();
                     engines = new RemoteBiometricService.Engines(analyzer,
-                            new LivenessJudge(analyzer, hashes, ctx.clock()));
+                            new LivenessJudge(analyzer, hashes, signatures, ctx.clock()));
                 } catch (BiometricException e) {
                     throw new RemoteException(RemoteException.Kind.ENGINE_UNAVAILABLE, e.getMessage());
                 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.countersign.biometrics.liveness.Action;
+import org.countersign.biometrics.liveness.LivenessChallenge;
 
 /**
  * The decision logic of X.1279 §7.3.5 (A-S5): from risk data to biometric type, number and random order of
@@ -21,10 +22,10 @@ public final class RiskPolicyEngine {
     /**
      * The fewest actions a remote registration or authentication asks for, whatever the tenant policy says: a
      * policy can raise it, never go below it, and a zero-action policy is refused (X.1279 App. III: with no action,
-     * a held photo or a recording faces only the passive checks). The target is 2, since one action is easy to find
-     * in a recording; it stays at 1 while the end-to-end tests have real captures of one action only.
+     * a held photo or a recording faces only the passive checks). It is the judge's own floor, so the two can never
+     * disagree.
      */
-    public static final int ACTION_FLOOR = 1;
+    public static final int ACTION_FLOOR = LivenessChallenge.MINIMUM_ACTIONS;
 
     private final SecureRandom random;
 
