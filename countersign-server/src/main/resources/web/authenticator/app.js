@@ -319,6 +319,10 @@ function newCard(request) {
           offsetHash: oob.b64uEncode(offsetHash), signedAt, signature: oob.b64uEncode(signature),
         }),
       });
+      if (!response.ok && await network.refusedUntilBound(response, node)) {
+        ctl.answering = false; // webauthn-bound: the request stays open, the user may still reject
+        return;
+      }
       if (!response.ok) {
         finish('The verifier did not accept the answer: ' + await problemText(response));
         return;

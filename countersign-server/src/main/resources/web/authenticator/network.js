@@ -36,3 +36,16 @@ export function showNetwork(card, request) {
       : 'This sign-in also needs your passkey on the computer that started it; approval is refused until then.';
   }
 }
+
+// An approval refused because the computer has not confirmed with the passkey yet (problem terminal-not-bound)
+// leaves the request open: the user can still reject it, or approve once the computer has confirmed.
+export async function refusedUntilBound(response, card) {
+  if (response.status !== 409) return false;
+  let problem = {};
+  try { problem = await response.clone().json(); } catch (e) { return false; }
+  if (!String(problem.type || '').endsWith('/terminal-not-bound')) return false;
+  for (const b of card.querySelectorAll('[data-decision]')) b.disabled = false;
+  card.querySelector('.outcome').textContent = 'Not approved: the computer that started this sign-in has not '
+    + 'confirmed it with your passkey. If you are not signing in on the bank\'s own page, reject it.';
+  return true;
+}
