@@ -475,7 +475,8 @@ public final class OutOfBandService {
                 return null;
             });
             audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "success", caller.requestId(),
-                    Map.of("oobRequestId", r.requestId(), "decision", decided.wire(), "authenticatorId", a.authenticatorId()));
+                    Map.of("oobRequestId", r.requestId(), "decision", decided.wire(), "authenticatorId", a.authenticatorId(),
+                            "networkVerdict", networkCheck.map(k -> k.verdict().wire()).orElse("unknown")));
             return decided;
         } catch (ApiException e) {
             audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "refused:" + e.type().slug(),

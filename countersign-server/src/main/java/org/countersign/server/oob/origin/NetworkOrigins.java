@@ -18,7 +18,8 @@ import java.util.Optional;
  *   <li>Operator: the IPv4 and IPv6 ASN tables of {@code @ip-location-db/asn} (CC BY 4.0: RouteViews, DB-IP, NRO),
  *       held in memory as sorted ranges ({@link AsnTable}).</li>
  * </ul>
- * Loading takes about a second and some 40 MB of heap; one instance per server node is enough and it is thread safe.
+ * Loading parses about half a million ranges, so one instance per server node is built once, in the background
+ * ({@code RelayGuard.loadInBackground}); it is thread safe.
  */
 public final class NetworkOrigins {
     static final String DATA = "/org/countersign/server/oob/origin/data/";
