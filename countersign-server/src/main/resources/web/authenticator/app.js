@@ -1,6 +1,7 @@
 // The web authenticator's page logic: enrolment (X.1280 §8.1), receiving requests (§8.3), showing the code for
 // comparison (§8.4) and answering with a signed statement (§8.5). Protocol details live in oob.js.
 import * as oob from './oob.js';
+import * as network from './network.js';
 
 const API = '/v1/oob/authenticator';
 const STREAM_PATH = API + '/stream';
@@ -251,7 +252,8 @@ function newCard(request) {
   q('.request-title').textContent = 'Sign-in to ' + (request.tenantName || state.tenantName);
   field('userId', offset.userId);
   field('browser', offset.browser + ' ' + offset.browserVersion);
-  field('terminal', offset.terminalPublicIp + (offset.terminalPrivateIp ? ' (local ' + offset.terminalPrivateIp + ')' : ''));
+  field('terminal', network.terminalText(offset, request.network));
+  network.showNetwork(node, request);
   field('requestTime', new Date(offset.requestTime).toLocaleString());
   field('rpServerIp', offset.rpServerIp);
   q('.user-mismatch').hidden = offset.userId === state.userId;
@@ -317,6 +319,10 @@ function newCard(request) {
           offsetHash: oob.b64uEncode(offsetHash), signedAt, signature: oob.b64uEncode(signature),
         }),
       });
+      if (!response.ok && await network.refusedUntilBound(response, node)) {
+        ctl.answering = false; // webauthn-bound: the request stays open, the user may still reject
+        return;
+      }
       if (!response.ok) {
         finish('The verifier did not accept the answer: ' + await problemText(response));
         return;

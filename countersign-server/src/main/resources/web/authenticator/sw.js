@@ -2,7 +2,7 @@
 // so a new version is used as soon as the verifier serves it; the API (/v1/) is never cached or intercepted,
 // since requests and answers must be live (X.1280 §8.3 validity window).
 const CACHE = 'countersign-authenticator-v1';
-const SHELL = ['./', 'index.html', 'app.js', 'oob.js', 'style.css', 'manifest.webmanifest', 'icon.svg'];
+const SHELL = ['./', 'index.html', 'app.js', 'oob.js', 'network.js', 'style.css', 'manifest.webmanifest', 'icon.svg'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

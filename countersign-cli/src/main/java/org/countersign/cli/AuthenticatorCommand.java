@@ -25,6 +25,7 @@ import org.countersign.agent.oob.DecisionResult;
 import org.countersign.agent.oob.EnrolmentTarget;
 import org.countersign.agent.oob.OobAuthenticator;
 import org.countersign.agent.oob.OobException;
+import org.countersign.agent.oob.NetworkNotice;
 import org.countersign.agent.oob.PendingRequest;
 import org.countersign.agent.oob.Pin;
 import org.countersign.agent.oob.PinGate;
@@ -453,8 +454,14 @@ final class AuthenticatorCommand implements Runnable {
         out.println("=== Sign-in request " + r.requestId() + " ===");
         out.println("  service        " + r.tenantName() + " (" + r.tenantId() + ")");
         out.println("  user           " + o.userId());
-        out.println("  terminal IP    " + o.terminalPublicIp() + " (public)"
-                + o.terminalPrivateIp().map(p -> ", " + p + " (private)").orElse(""));
+        if (r.network().isPresent()) {
+            // §9.1.1: the verifier's words for both ends, never a raw loopback address.
+            out.println("  computer       " + r.network().get().terminal());
+            out.println("  this device    " + r.network().get().authenticator());
+        } else {
+            out.println("  terminal IP    " + o.terminalPublicIp() + " (public)"
+                    + o.terminalPrivateIp().map(p -> ", " + p + " (private)").orElse(""));
+        }
         out.println("  browser        " + o.browser() + " " + o.browserVersion());
         out.println("  requested at   " + TIME.format(o.requestTime()));
         out.println("  service server " + o.rpServerIp());
@@ -465,6 +472,10 @@ final class AuthenticatorCommand implements Runnable {
             out.println("    " + line);
         }
         out.println();
+        r.network().flatMap(NetworkNotice::warning).ifPresent(w -> {
+            out.println("  !! WARNING: " + w);
+            out.println();
+        });
         out.println("  Time left: " + r.timeLeft(clock.instant()).toSeconds() + " s");
         out.println("  Not your computer, address or browser? Answer d: someone may be relaying your sign-in.");
         out.flush();

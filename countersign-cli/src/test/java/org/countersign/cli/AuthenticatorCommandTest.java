@@ -93,4 +93,25 @@ class AuthenticatorCommandTest {
         assertThat(AuthenticatorCommand.spaced("493021")).isEqualTo("4 9 3   0 2 1");
         assertThat(BigDigits.render("10")).containsExactly(" #   ###", "##   # #", " #   # #", " #   # #", "###  ###");
     }
+
+    @Test
+    void X1280_9_1_1_requestDisplayShowsBothNetworksAndTheRelayWarning() throws Exception {
+        Offset o = new Offset("203.0.113.10", "s-2", "90.0.0.1", Optional.empty(), "Chrome", "131.0", "alice",
+                Instant.parse("2026-11-23T10:00:00Z"));
+        ServerAuthCode code = ServerAuthCode.compute(SecretBytes.copyOf(new byte[32]), o, 6);
+        // The verifier's network member as it sends it (see OobRelayTest for the server side).
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                {"terminal":{"label":"France, Orange S.A.","kind":"public","address":"90.0.0.1","countryCode":"FR"},
+                 "authenticator":{"label":"this computer","kind":"loopback"},
+                 "verdict":"different-country","mismatch":true,
+                 "warning":"The computer asking to sign in is in France, but this phone is in Germany."}""");
+        PendingRequest r = new PendingRequest("req_2", "bank", "Bank", o, code, Instant.parse("2026-11-23T10:01:00Z"),
+                org.countersign.agent.oob.NetworkNotice.of(json));
+        StringWriter sw = new StringWriter();
+        AuthenticatorCommand.show(new PrintWriter(sw), r, Clock.fixed(Instant.parse("2026-11-23T10:00:15Z"), ZoneOffset.UTC));
+        String shown = sw.toString();
+        assertThat(shown).contains("computer       France, Orange S.A. (90.0.0.1)", "this device    this computer",
+                "!! WARNING: The computer asking to sign in is in France, but this phone is in Germany.");
+        assertThat(shown).doesNotContain("127.0.0.1").doesNotContain("0:0:0:0");
+    }
 }

@@ -48,7 +48,15 @@ public final class SampleBank implements AutoCloseable {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    public record Settings(String host, int port, boolean secureCookies) {
+    /**
+     * @param trustedProxy address of a reverse proxy in front of the bank whose {@code X-Forwarded-For} names the
+     *                     terminal (X.1280 §8.3 terminal address); empty means the connection's peer is the terminal
+     */
+    public record Settings(String host, int port, boolean secureCookies, Optional<String> trustedProxy) {
+        public Settings(String host, int port, boolean secureCookies) {
+            this(host, port, secureCookies, Optional.empty());
+        }
+
         public static Settings local(int port) {
             return new Settings("0.0.0.0", port, false);
         }
@@ -59,11 +67,13 @@ public final class SampleBank implements AutoCloseable {
     private final Sessions sessions;
     private final Clock clock;
     private final Javalin app;
+    private final Optional<String> trustedProxy;
 
     private SampleBank(VerifierClient verifier, Settings settings, Clock clock) {
         SecureRandom random = new SecureRandom();
         this.verifier = verifier;
         this.clock = clock;
+        this.trustedProxy = settings.trustedProxy();
         this.accounts = new Accounts(random);
         this.sessions = new Sessions(random, clock, settings.secureCookies());
         this.app = Javalin.create(config -> {
@@ -89,6 +99,7 @@ public final class SampleBank implements AutoCloseable {
             config.routes.get("/login/status", this::loginStatus);
             config.routes.get("/login/check", this::loginCheck);
             config.routes.post("/login/cancel", this::cancelLogin);
+            config.routes.post("/login/bind", this::bindTerminal);
             config.routes.get("/password", ctx -> passwordPage(ctx, null));
             config.routes.post("/password", this::passwordLogin);
             config.routes.get("/signup", ctx -> signupPage(ctx, null));
@@ -244,11 +255,11 @@ public final class SampleBank implements AutoCloseable {
         // up with its own address and browser here, and the phone displays them.
         UserAgents.Browser browser = UserAgents.parse(ctx.userAgent());
         VerifierClient.OffsetFields offset = new VerifierClient.OffsetFields(userId,
-                ipLiteral(ctx.req().getLocalAddr()), s.publicId, ipLiteral(ctx.req().getRemoteAddr()), Optional.empty(),
+                ipLiteral(ctx.req().getLocalAddr()), s.publicId, terminalAddress(ctx), Optional.empty(),
                 browser.name(), browser.version());
         JsonNode r;
         try {
-            r = verifier.createRequest(offset);
+            r = createRequest(offset);
         } catch (VerifierException e) {
             loginPage(ctx, switch (e.problem()) {
                 case "no-authenticator" -> "No authenticator is set up for this user id. Sign in with your password, "
@@ -261,6 +272,7 @@ public final class SampleBank implements AutoCloseable {
             });
             return;
         }
+        s.terminalBinding = r.path("webauthn").isObject() ? r.get("webauthn") : null;
         s.pending = new PendingLogin(r.path("requestId").asText(), userId, r.path("code").asText(null),
                 r.hasNonNull("expiresAt") ? Instant.parse(r.path("expiresAt").asText()) : null,
                 r.path("validitySeconds").asInt(60), r.path("qrPayload").asText(null), r.path("status").asText("pending"));
@@ -295,6 +307,14 @@ public final class SampleBank implements AutoCloseable {
                         + "authenticator.</figcaption></figure>");
             }
         }
+        if (s.terminalBinding != null) {
+            // X.1280 §9.1.1: this browser confirms the sign-in with the user's passkey over the offset hash; a page
+            // on any other origin cannot make that assertion, so a relayed sign-in can never be approved.
+            b.append("<div id=\"bind\" class=\"notice\" data-csrf=\"").append(esc(s.csrf)).append("\" data-options=\"")
+                    .append(esc(s.terminalBinding.toString())).append("\"><p>Confirm with your passkey on this "
+                    + "computer too: it proves this page is really the bank's.</p><p id=\"bind-status\" role=\"status\">"
+                    + "</p><button type=\"button\" id=\"bind-button\">Confirm with passkey</button></div>");
+        }
         b.append("<ol class=\"steps\"><li>Open your authenticator and enter its PIN.</li>"
                 + "<li>Check that it shows <strong>the same code</strong>, and your own browser and address.</li>"
                 + "<li>Approve only if everything matches. If the codes differ, press <em>Codes differ</em>.</li></ol>")
@@ -303,7 +323,11 @@ public final class SampleBank implements AutoCloseable {
                 .append("<noscript><p><a href=\"/login/check\">I have answered on my authenticator</a></p></noscript>")
                 .append("<form method=\"post\" action=\"/login/cancel\" id=\"cancel\">").append(csrfField(s.csrf))
                 .append("<button type=\"submit\">Cancel</button></form></section>");
-        render(ctx, "Compare the codes", b.toString(), "login.js");
+        if (s.terminalBinding != null) {
+            render(ctx, "Compare the codes", b.toString(), "login.js", "bind.js");
+        } else {
+            render(ctx, "Compare the codes", b.toString(), "login.js");
+        }
     }
 
     /** One long-poll of the verifier for this session's pending login; applies the result to the session. */
@@ -375,6 +399,57 @@ public final class SampleBank implements AutoCloseable {
             default -> render(ctx, "Sign-in refused", alert("error", r.path("message").asText())
                     + "<p><a href=\"/\">Start again</a></p>");
         }
+    }
+
+    /**
+     * Relay-proof sign-in (X.1280 §9.1.1): users with a passkey get a webauthn-bound request, so approval also needs
+     * an assertion made on this bank's origin. Users without one (the verifier answers 409) get a plain request.
+     */
+    private JsonNode createRequest(VerifierClient.OffsetFields offset) {
+        try {
+            return verifier.createBoundRequest(offset);
+        } catch (VerifierException e) {
+            if (e.status() == 409 && "conflict".equals(e.problem())) {
+                return verifier.createRequest(offset);
+            }
+            throw e;
+        }
+    }
+
+    /** The terminal's address: the peer, or the first X-Forwarded-For entry when the peer is the trusted proxy. */
+    private String terminalAddress(Context ctx) {
+        String peer = ipLiteral(ctx.req().getRemoteAddr());
+        String forwarded = ctx.header("X-Forwarded-For");
+        if (trustedProxy.isPresent() && trustedProxy.get().equals(peer) && forwarded != null && !forwarded.isBlank()) {
+            return ipLiteral(forwarded.split(",")[0].strip());
+        }
+        return peer;
+    }
+
+    /** The wait page's script posts the passkey assertion made over the offset hash; the verifier checks it. */
+    private void bindTerminal(Context ctx) {
+        Optional<Session> maybe = jsonCaller(ctx, false);
+        if (maybe.isEmpty()) {
+            return;
+        }
+        Session s = maybe.get();
+        JsonNode webauthn = webauthnOf(ctx);
+        if (s.pending == null || s.terminalBinding == null || webauthn == null) {
+            jsonResult(ctx, 400, Map.of("message", "No sign-in is waiting for a passkey confirmation."));
+            return;
+        }
+        try {
+            verifier.bindTerminal(s.pending.requestId(), webauthn);
+        } catch (VerifierException e) {
+            if (e.status() / 100 != 4) {
+                throw e;
+            }
+            LOG.info("terminal binding refused: {}", e.getMessage());
+            jsonResult(ctx, 403, Map.of("message", "Your passkey confirmation was refused (" + e.problem()
+                    + "). Do not approve this sign-in on your authenticator."));
+            return;
+        }
+        jsonResult(ctx, 200, Map.of("message", "Confirmed with your passkey. Now approve on your authenticator."));
     }
 
     private void cancelLogin(Context ctx) {

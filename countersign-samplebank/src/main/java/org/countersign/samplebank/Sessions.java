@@ -1,5 +1,6 @@
 package org.countersign.samplebank;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -23,6 +24,8 @@ final class Sessions {
             String qrPayload, String status) {}
 
     static final class Session {
+        /** WebAuthn options of a pending webauthn-bound login (X.1280 §9.1.1), for the wait page's script. */
+        JsonNode terminalBinding;
         final String id;
         /**
          * What the verifier receives as the RP session id (an offset field): a separate random value, because the

@@ -187,6 +187,28 @@ public final class VerifierClient {
         return send("POST", "/v1/oob/requests", body, Duration.ofSeconds(20));
     }
 
+    /**
+     * X.1280 §9.1.1 relay-proof mode: as {@link #createRequest(OffsetFields)} with {@code mode: webauthn-bound}; the
+     * answer carries {@code webauthn} request options whose challenge is the offset hash.
+     */
+    public JsonNode createBoundRequest(OffsetFields f) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("userId", f.userId())
+                .put("rpServerIp", f.rpServerIp())
+                .put("rpSessionId", f.rpSessionId())
+                .put("terminalPublicIp", f.terminalPublicIp())
+                .put("browser", f.browser())
+                .put("browserVersion", f.browserVersion())
+                .put("mode", "webauthn-bound");
+        f.terminalPrivateIp().ifPresent(ip -> body.put("terminalPrivateIp", ip));
+        return send("POST", "/v1/oob/requests", body, Duration.ofSeconds(20));
+    }
+
+    /** Submits the assertion the terminal's browser made over the offset hash (webauthn-bound mode). */
+    public JsonNode bindTerminal(String requestId, JsonNode webauthn) {
+        return send("POST", "/v1/oob/requests/" + seg(requestId) + "/terminal-assertion", webauthn, Duration.ofSeconds(20));
+    }
+
     /** Long-polls the request's result for up to {@code waitSeconds} (0..30). */
     public JsonNode request(String requestId, int waitSeconds) {
         return send("GET", "/v1/oob/requests/" + seg(requestId) + "?waitSeconds=" + waitSeconds, null,

@@ -56,6 +56,11 @@ final class BankTestBed implements AutoCloseable {
      *             be a domain), the out-of-band tests use {@code 127.0.0.1} so the terminal address is predictable
      */
     static BankTestBed start(String host) throws Exception {
+        return start(host, Optional.empty());
+    }
+
+    /** As {@link #start(String)}, with the bank trusting {@code X-Forwarded-For} from {@code trustedProxy}. */
+    static BankTestBed start(String host, Optional<String> trustedProxy) throws Exception {
         String chromium = which("chromium").orElse(null);
         if (chromium == null) {
             if ("true".equals(System.getenv("CI"))) {
@@ -80,7 +85,7 @@ final class BankTestBed implements AutoCloseable {
         String key = VerifierClient.bootstrapTenant(base, http, node.bootstrapAdminToken().orElseThrow(),
                 "samplebank", "Sample Bank", bankUrl);
         SampleBank bank = SampleBank.start(new VerifierClient(base, key, http),
-                new SampleBank.Settings("127.0.0.1", port, false), Clock.systemUTC());
+                new SampleBank.Settings("127.0.0.1", port, false, trustedProxy), Clock.systemUTC());
 
         Playwright playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));

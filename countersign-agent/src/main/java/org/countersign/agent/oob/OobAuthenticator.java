@@ -198,7 +198,8 @@ public final class OobAuthenticator implements AutoCloseable {
         } catch (DateTimeParseException e) {
             throw new OobException.InvalidPush(id, "no valid expiresAt");
         }
-        return new PendingRequest(id.get(), tenantId, info.tenantName(), offset, code, expiresAt);
+        return new PendingRequest(id.get(), tenantId, info.tenantName(), offset, code, expiresAt,
+                NetworkNotice.of(n.get("network")));
     }
 
     /** The user compared the codes and they match: approve (X.1280 §8.4 step 2, §8.5 steps 1–2). */

@@ -3,6 +3,7 @@ package org.countersign.agent.oob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import org.countersign.core.oob.Offset;
 import org.countersign.core.oob.ServerAuthCode;
 
@@ -20,8 +21,16 @@ import org.countersign.core.oob.ServerAuthCode;
  * @param expiresAt  end of the validity window announced by the verifier
  */
 public record PendingRequest(String requestId, String tenantId, String tenantName, Offset offset,
-                             ServerAuthCode code, Instant expiresAt) {
+                             ServerAuthCode code, Instant expiresAt, Optional<NetworkNotice> network) {
+
+    /** A request without the verifier's network check. */
+    public PendingRequest(String requestId, String tenantId, String tenantName, Offset offset, ServerAuthCode code,
+            Instant expiresAt) {
+        this(requestId, tenantId, tenantName, offset, code, expiresAt, Optional.empty());
+    }
+
     public PendingRequest {
+        Objects.requireNonNull(network, "network");
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(tenantName, "tenantName");

@@ -17,8 +17,14 @@ import org.countersign.core.otp.OcraSuite;
  * <ul>
  *   <li>HMAC-SHA-256 rather than SHA-1: the key is 32 bytes and the same strength is kept end to end.</li>
  *   <li>The question binds every offset field at once: changing any one (another session, another terminal IP,
- *       a later request time) changes the hash and so the code, which is what defeats a phishing site that relays
- *       the login from elsewhere (X.1280 §9.1).</li>
+ *       a later request time) changes the hash and so the code. What that defeats (X.1280 §9.1.1): a fake site that
+ *       does not relay in real time. It cannot show the code of the user's current login, because that code exists
+ *       only once the real relying party has created the request; a made-up or earlier code differs from the one on
+ *       the phone. What it does <em>not</em> defeat: a real-time relay. A phishing server that forwards the user id
+ *       to the real relying party gets the real code for its own session and copies it to its page; the phone
+ *       computes the same code over the same offset, so the codes match. The offset then carries the relay's
+ *       terminal address and browser, which the phone shows with the network check; the relay-proof defence is
+ *       the verifier's WebAuthn-bound mode (docs/oob.md, "Real-time relay").</li>
  *   <li>No counter C: both sides would have to keep it in step, and a lost push would desynchronise them; the
  *       offset is already unique per request.</li>
  *   <li>No T: the request time is already inside the offset, and validity is enforced by the verifier's window,

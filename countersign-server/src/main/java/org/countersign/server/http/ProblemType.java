@@ -34,6 +34,7 @@ public enum ProblemType {
     REQUEST_ALREADY_DECIDED(409, "request-already-decided", "The server authentication request was already decided"),
     REQUEST_NOT_PENDING(409, "request-not-pending", "The server authentication request is still queued"),
     OFFSET_MISMATCH(400, "offset-mismatch", "The offset hash or code does not match the request"),
+    TERMINAL_NOT_BOUND(409, "terminal-not-bound", "The request needs the terminal's WebAuthn assertion before it can be approved"),
     RECOVERY_CODE_INVALID(400, "recovery-code-invalid", "The recovery code is wrong or already used"),
     RECOVERY_LOCKED(429, "recovery-locked", "Too many wrong recovery codes for this user; retry later"),
 

@@ -283,6 +283,68 @@ public final class LocalCredentialService {
         }
     }
 
+    // ------------------------------------------------------------------ X.1280 relay-proof binding
+
+    /**
+     * WebAuthn request options for an assertion whose challenge is given by the caller: the out-of-band module
+     * passes the offset hash (X.1280 §8.5 allows PKI-based user authentication with the offset as challenge), so
+     * the assertion can only be made on a page of an origin this tenant allows. Empty when the user has no active
+     * WebAuthn credential.
+     */
+    public java.util.Optional<Map<String, Object>> boundAssertionOptions(String tenantId, String userId, ByteArray challenge) {
+        List<StoredCredential> active = store.credentialsOf(tenantId, userId).stream()
+                .filter(k -> !k.revoked() && k.format() == CredentialFormat.WEBAUTHN).toList();
+        if (active.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        LocalPolicy policy = policy(tenantId);
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("challenge", challenge.toBase64Url());
+        options.put("rpId", rpId(tenantId, policy));
+        options.put("timeout", policy.challengeSeconds() * 1000);
+        options.put("userVerification", "required");
+        options.put("allowCredentials", active.stream()
+                .map(k -> Map.of("type", "public-key", "id", k.credentialId())).toList());
+        return java.util.Optional.of(options);
+    }
+
+    /**
+     * Verifies a terminal's assertion over a caller-given challenge (see {@link #boundAssertionOptions}): the same
+     * checks as A.3.3 i (registered, this user's, not revoked, signature, origin among the tenant's allowed origins,
+     * RP id, user verification, counter moves forward). Single use comes from the caller, which binds one request
+     * once. Returns the credential id.
+     */
+    public String verifyBoundAssertion(Caller caller, String userId, ByteArray challenge, WebAuthnAssertion w) {
+        String credentialId = w.credentialId().toBase64Url();
+        try {
+            StoredCredential k = store.findCredential(caller.tenantId(), credentialId)
+                    .orElseThrow(() -> new LocalFailure(Reason.UNKNOWN_CREDENTIAL, "no such credential is registered"));
+            if (!k.userId().equals(userId)) {
+                throw new LocalFailure(Reason.WRONG_USER, "the credential belongs to a different user");
+            }
+            if (k.revoked()) {
+                throw new LocalFailure(Reason.CREDENTIAL_REVOKED, "the credential has been revoked");
+            }
+            if (k.format() != CredentialFormat.WEBAUTHN) {
+                throw new LocalFailure(Reason.MALFORMED, "a WebAuthn credential is required");
+            }
+            LocalPolicy policy = policy(caller.tenantId());
+            long counter = webauthn.verifyAssertion(challenge, rpId(caller.tenantId(), policy), origins(caller.tenantId()),
+                    k.publicKey(), k.signCount(), w.credentialId(), w.clientDataJson(), w.authenticatorData(),
+                    w.signature(), w.userHandle());
+            if (!store.advanceCounter(caller.tenantId(), k.credentialId(), counter, clock.instant())) {
+                throw new LocalFailure(Reason.COUNTER_REGRESSION,
+                        "the signature counter did not increase: the authenticator may have been cloned");
+            }
+            audit.record(caller.tenantId(), caller.actor(), "local.oob-bind", userId, "success", caller.requestId(),
+                    Map.of("credentialId", credentialId));
+            return credentialId;
+        } catch (LocalFailure f) {
+            auditRefusal(caller, "local.oob-bind", userId, f);
+            throw f;
+        }
+    }
+
     // ------------------------------------------------------------------ A.3.4 deregistration and management
 
     public List<StoredCredential> credentials(String tenantId, String userId) {

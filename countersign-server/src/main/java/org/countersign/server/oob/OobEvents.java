@@ -51,6 +51,11 @@ final class OobEvents implements AutoCloseable {
 
         boolean comment(String text);
 
+        /** Address the authenticator connected from, for the relay network check (§9.1.1); null if unknown. */
+        default String address() {
+            return null;
+        }
+
         void close();
     }
 

@@ -85,4 +85,9 @@ public final class OobException extends ApiException {
     static OobException offsetMismatch(String what) {
         return of(ProblemType.OFFSET_MISMATCH, what + " does not match the request");
     }
+
+    static OobException terminalNotBound() {
+        return of(ProblemType.TERMINAL_NOT_BOUND, "this sign-in must first be confirmed with a passkey on the computer"
+                + " that started it (mode webauthn-bound); the relying party submits that assertion, then approve");
+    }
 }

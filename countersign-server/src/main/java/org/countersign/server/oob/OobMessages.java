@@ -52,7 +52,7 @@ public final class OobMessages {
      * {@link Offset} here validates every field (canonical IP addresses, lengths, printable text).
      */
     public record CreateRequest(String userId, String rpServerIp, String rpSessionId, String terminalPublicIp,
-            String terminalPrivateIp, String browser, String browserVersion, String requestTime) {
+            String terminalPrivateIp, String browser, String browserVersion, String requestTime, String mode) {
         public CreateRequest {
             Validate.id("userId", userId);
             if (requestTime != null) {
@@ -72,6 +72,36 @@ public final class OobMessages {
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("requestTime must be an ISO-8601 UTC time such as 2026-11-23T10:00:00Z");
             }
+        }
+    }
+
+    /**
+     * {@code POST /v1/oob/requests/{requestId}/terminal-assertion}: the WebAuthn assertion the relying party's page
+     * made at the terminal over the offset hash (mode {@code webauthn-bound}, X.1280 §9.1.1), members as the browser
+     * returns them, base64url.
+     */
+    public record TerminalAssertion(String id, String clientDataJSON, String authenticatorData, String signature,
+            String userHandle) {
+        static final int MAX = 16 * 1024;
+
+        public TerminalAssertion {
+            for (String[] f : new String[][] {{"id", id}, {"clientDataJSON", clientDataJSON},
+                    {"authenticatorData", authenticatorData}, {"signature", signature}}) {
+                if (f[1] == null || f[1].isEmpty() || f[1].length() > MAX) {
+                    throw new IllegalArgumentException(f[0] + " is required (base64url)");
+                }
+                base64url(f[0], f[1]);
+            }
+            if (userHandle != null && (userHandle.length() > MAX || !userHandle.isEmpty() && base64url("userHandle", userHandle) == null)) {
+                throw new IllegalArgumentException("userHandle must be base64url");
+            }
+        }
+
+        org.countersign.server.local.LocalCredentialService.WebAuthnAssertion toAssertion() {
+            return new org.countersign.server.local.LocalCredentialService.WebAuthnAssertion(base64url("id", id),
+                    base64url("clientDataJSON", clientDataJSON), base64url("authenticatorData", authenticatorData),
+                    base64url("signature", signature),
+                    userHandle == null || userHandle.isEmpty() ? null : base64url("userHandle", userHandle));
         }
     }
 

@@ -30,12 +30,15 @@ final class OobRoutes implements ApiServer.Routes {
     private final OobEvents events;
     private final Body body;
     private final Supplier<String> baseUrl;
+    private final AuthenticatorAddress addresses;
 
-    OobRoutes(OutOfBandService service, OobEvents events, Body body, Supplier<String> baseUrl) {
+    OobRoutes(OutOfBandService service, OobEvents events, Body body, Supplier<String> baseUrl,
+            AuthenticatorAddress addresses) {
         this.service = service;
         this.events = events;
         this.body = body;
         this.baseUrl = baseUrl;
+        this.addresses = addresses;
     }
 
     @Override
@@ -48,6 +51,7 @@ final class OobRoutes implements ApiServer.Routes {
         r.delete("/v1/oob/users/{userId}/authenticators/{authenticatorId}", guard(this::revoke), Access.TENANT);
         r.post("/v1/oob/requests", guard(this::createRequest), Access.TENANT);
         r.get("/v1/oob/requests/{requestId}", guard(this::result), Access.TENANT);
+        r.post("/v1/oob/requests/{requestId}/terminal-assertion", guard(this::terminalAssertion), Access.TENANT);
         r.get("/v1/oob/users/{userId}/password-login", guard(this::getPasswordLogin), Access.TENANT);
         r.put("/v1/oob/users/{userId}/password-login", guard(this::setPasswordLogin), Access.TENANT);
         r.post("/v1/oob/users/{userId}/release", guard(this::release), Access.TENANT);
@@ -150,6 +154,8 @@ final class OobRoutes implements ApiServer.Routes {
         m.put("digits", c.digits());
         m.put("expiresAt", c.expiresAt().toString());
         m.put("validitySeconds", c.validitySeconds());
+        m.put("mode", c.mode());
+        c.webauthn().ifPresent(w -> m.put("webauthn", w));
         if (c.status() == RequestRepository.Status.QUEUED) {
             m.put("queuePosition", c.queuePosition());
         }
@@ -166,6 +172,15 @@ final class OobRoutes implements ApiServer.Routes {
         int wait = waitSeconds(ctx.queryParam("waitSeconds"));
         OutOfBandService.Caller caller = caller(ctx);
         ctx.future(() -> service.awaitResult(tenant, requestId, wait, caller).thenAccept(ctx::json));
+    }
+
+    private void terminalAssertion(Context ctx) {
+        String requestId = ctx.pathParam("requestId");
+        if (!Ids.wellFormed(requestId, "req")) {
+            throw ApiException.notFound("request");
+        }
+        OobMessages.TerminalAssertion req = body.read(ctx, OobMessages.TerminalAssertion.class);
+        ctx.json(service.bindTerminal(Requests.tenant(ctx), requestId, req.toAssertion(), caller(ctx)));
     }
 
     static int waitSeconds(String raw) {
@@ -209,12 +224,13 @@ final class OobRoutes implements ApiServer.Routes {
     private void pending(Context ctx) {
         Authenticator a = service.authenticateQuery("GET", PENDING, ctx.queryParam("authenticatorId"), ctx.queryParam("ts"),
                 ctx.queryParam("sig"));
-        ctx.json(Map.of("requests", service.pendingFor(a)));
+        ctx.json(Map.of("requests", service.pendingFor(a, addresses.of(ctx))));
     }
 
     private void decide(Context ctx) {
         OobMessages.Decide req = body.read(ctx, OobMessages.Decide.class);
-        ctx.json(Map.of("status", service.decide(req, caller(ctx)).wire()));
+        ctx.json(Map.of("status", service.decide(req, new OutOfBandService.Caller(Requests.actor(ctx),
+                Requests.requestId(ctx), addresses.of(ctx))).wire()));
     }
 
     /** C-F3 push: a server-sent event stream per authenticator, fed by announcements from every node. */
@@ -226,13 +242,14 @@ final class OobRoutes implements ApiServer.Routes {
         // Authenticate before the SSE handler commits the 200 response, so refusals are still problem documents.
         Authenticator a = service.authenticateQuery("GET", STREAM, ctx.queryParam("authenticatorId"), ctx.queryParam("ts"),
                 ctx.queryParam("sig"));
+        String address = addresses.of(ctx);
         new SseHandler(client -> {
             client.keepAlive();
-            SseStream s = new SseStream(a, client);
+            SseStream s = new SseStream(a, client, address);
             client.onClose(() -> events.unregister(s));
             events.register(s);
             // Requests already pending when the stream opens (a reconnect, or a push that raced the connection).
-            for (Map<String, Object> r : service.pendingFor(a)) {
+            for (Map<String, Object> r : service.pendingFor(a, address)) {
                 s.send("request", OutOfBandService.Json.write(r));
             }
         }).handle(ctx);
@@ -242,10 +259,17 @@ final class OobRoutes implements ApiServer.Routes {
     private static final class SseStream implements OobEvents.Stream {
         private final Authenticator a;
         private final SseClient client;
+        private final String address;
 
-        SseStream(Authenticator a, SseClient client) {
+        SseStream(Authenticator a, SseClient client, String address) {
             this.a = a;
             this.client = client;
+            this.address = address;
+        }
+
+        @Override
+        public String address() {
+            return address;
         }
 
         @Override

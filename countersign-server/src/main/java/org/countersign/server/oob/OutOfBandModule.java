@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.countersign.server.ServerContext;
 import org.countersign.server.http.ApiServer;
+import org.countersign.server.local.LocalCredentialService;
+import org.countersign.server.local.LocalStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,8 @@ public final class OutOfBandModule {
                 new RequestRepository(ctx.jdbc()), new UserStateRepository(ctx.jdbc()), new SettingsRepository(ctx.jdbc()),
                 new EnrolmentCodes(ctx.jdbc(), ctx.random(), ctx.clock()), new RecoveryCodes(ctx.random()),
                 new VerificationKeys(ctx.keys(), ctx.random()), new PasswordRenewal(ctx.random()),
-                new AuthenticatorSignatures(authenticators, ctx.jdbc(), ctx.clock()), events, waits, ctx.random(), ctx.clock());
+                new AuthenticatorSignatures(authenticators, ctx.jdbc(), ctx.clock()), events, waits, ctx.random(), ctx.clock(),
+                relayGuard(ctx));
         events.start(service::pushToLocalStreams);
         events.timers().scheduleWithFixedDelay(() -> {
             try {
@@ -43,6 +46,13 @@ public final class OutOfBandModule {
             waits.shutdownNow();
             waits.awaitTermination(2, TimeUnit.SECONDS);
         });
-        return new OobRoutes(service, events, ctx.body(), ctx.baseUrl());
+        return new OobRoutes(service, events, ctx.body(), ctx.baseUrl(), AuthenticatorAddress.fromSystemProperties());
+    }
+
+    /** §9.1.1 relay defences; WebAuthn-bound mode verifies with the local module's credentials and verifier. */
+    private static RelayGuard relayGuard(ServerContext ctx) {
+        LocalCredentialService local = new LocalCredentialService(new LocalStore(ctx.jdbc(), ctx.json()), ctx.tenants(),
+                ctx.users(), ctx.audit(), ctx.json(), ctx.random(), ctx.clock());
+        return new RelayGuard(ctx.jdbc(), RelayGuard.loadInBackground(), local, ctx.audit(), ctx.clock());
     }
 }

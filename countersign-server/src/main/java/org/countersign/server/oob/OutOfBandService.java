@@ -67,12 +67,13 @@ public final class OutOfBandService {
     private final Executor waitExecutor;
     private final java.security.SecureRandom random;
     private final Clock clock;
+    private final RelayGuard relay;
 
     OutOfBandService(Jdbc jdbc, AuditLog audit, TenantRepository tenants, UserRepository users,
             AuthenticatorRepository authenticators, RequestRepository requests, UserStateRepository states,
             SettingsRepository settings, EnrolmentCodes enrolmentCodes, RecoveryCodes recoveryCodes, VerificationKeys keys,
             PasswordRenewal passwords, AuthenticatorSignatures signatures, OobEvents events, Executor waitExecutor,
-            java.security.SecureRandom random, Clock clock) {
+            java.security.SecureRandom random, Clock clock, RelayGuard relay) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.tenants = tenants;
@@ -90,6 +91,7 @@ public final class OutOfBandService {
         this.waitExecutor = waitExecutor;
         this.random = random;
         this.clock = clock;
+        this.relay = relay;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -224,7 +226,7 @@ public final class OutOfBandService {
 
     /** §8.3 step 2's answer to the RP. {@code code} is absent while the request waits in the queue. */
     public record RequestCreated(String requestId, Status status, Optional<String> code, int digits, Instant expiresAt,
-            int validitySeconds, int queuePosition) {}
+            int validitySeconds, int queuePosition, String mode, Optional<Map<String, Object>> webauthn) {}
 
     private sealed interface Outcome permits Created, Blocked {}
 
@@ -239,6 +241,10 @@ public final class OutOfBandService {
         Offset offset = req.offset(now);
         String userId = req.userId();
         OobSettings s = settings.find(tenantId);
+        // §9.1.1 relay-proof mode: the terminal's WebAuthn assertion must be made over the offset hash.
+        String mode = RelayGuard.mode(req.mode());
+        Optional<Map<String, Object>> webauthn = mode.equals(RelayGuard.WEBAUTHN_BOUND)
+                ? Optional.of(relay.boundOptions(tenantId, userId, offset.hash())) : Optional.empty();
         Outcome outcome = jdbc.inTransaction(c -> {
             // The user's row lock serialises this with every other change to the user's requests, on any node.
             Optional<UserState> state = states.lock(c, tenantId, userId);
@@ -263,13 +269,14 @@ public final class OutOfBandService {
                     keys.sealText(tenantId, requestId, VerificationKeys.REQUEST_CODE, code.value()), s.codeDigits(), status,
                     now, status == Status.PENDING ? Optional.of(now) : Optional.empty(), expires, Optional.empty(),
                     Optional.empty(), ahead, Optional.empty()));
+            relay.insert(c, tenantId, requestId, mode);
             if (status == Status.PENDING) {
                 // §8.3 step 5: the offset goes to the user's authenticators (pushed once this transaction commits).
                 OobEvents.announce(c, new Event(Kind.REQUEST, tenantId, userId, requestId, status.wire()));
             }
             return new Created(new RequestCreated(requestId, status,
                     status == Status.PENDING ? Optional.of(code.value()) : Optional.empty(), s.codeDigits(), expires,
-                    s.validitySeconds(), ahead));
+                    s.validitySeconds(), ahead, mode, webauthn));
         });
         if (outcome instanceof Blocked b) {
             audit.record(tenantId, caller.actor(), "oob.request.create", userId, "refused:" + b.why().type().slug(),
@@ -353,6 +360,22 @@ public final class OutOfBandService {
         return m;
     }
 
+    /** The request event with the network check for the authenticator connected from {@code address} (§9.1.1). */
+    public Map<String, Object> pushView(OobRequest r, String address) {
+        Map<String, Object> m = pushView(r);
+        relay.addToPush(m, r, address);
+        return m;
+    }
+
+    /** {@link #pendingFor(Authenticator)} as seen from the authenticator's connecting address. */
+    public List<Map<String, Object>> pendingFor(Authenticator a, String address) {
+        settle(a.tenantId(), a.userId());
+        List<OobRequest> active = jdbc.inConnection(c -> requests.active(c, a.tenantId(), a.userId()));
+        Instant now = clock.instant();
+        return active.stream().filter(r -> r.status() == Status.PENDING && r.expiresAt().isAfter(now))
+                .map(r -> pushView(r, address)).toList();
+    }
+
     /** Requests the authenticator's user has pending now (polling fallback, and the first events of a stream). */
     public List<Map<String, Object>> pendingFor(Authenticator a) {
         settle(a.tenantId(), a.userId());
@@ -372,9 +395,8 @@ public final class OutOfBandService {
         if (r.isEmpty() || r.get().status() != Status.PENDING) {
             return;
         }
-        String data = Json.write(pushView(r.get()));
         for (OobEvents.Stream s : streams) {
-            if (!s.send("request", data)) {
+            if (!s.send("request", Json.write(pushView(r.get(), s.address())))) {
                 events.unregister(s);
             }
         }
@@ -413,6 +435,8 @@ public final class OutOfBandService {
                 case REJECT -> Status.REJECTED;
                 case CODES_DIFFER -> Status.CODES_DIFFER;
             };
+            // §9.1.1: where the answering phone is, against the terminal the RP reported (placed before the lock).
+            var networkCheck = relay.check(r, caller.ip());
             jdbc.inTransaction(c -> {
                 states.lock(c, a.tenantId(), a.userId());
                 OobRequest current = requests.find(c, a.tenantId(), r.requestId()).orElseThrow();
@@ -432,6 +456,10 @@ public final class OutOfBandService {
                 if (!new ServerAuthCode(expected, current.offsetHash()).matches(statement.code())) {
                     throw OobException.offsetMismatch("code");
                 }
+                if (decided == Status.APPROVED) {
+                    relay.requireBoundForApproval(c, a.tenantId(), r.requestId());
+                }
+                relay.recordDecision(c, a.tenantId(), r.requestId(), caller.ip(), networkCheck);
                 // C-S5 (Annex A step 2): after an approved login the password becomes a random complex value, handed
                 // to the RP once with the result.
                 String replacement = decided == Status.APPROVED && s.passwordRenewal()
@@ -447,7 +475,8 @@ public final class OutOfBandService {
                 return null;
             });
             audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "success", caller.requestId(),
-                    Map.of("oobRequestId", r.requestId(), "decision", decided.wire(), "authenticatorId", a.authenticatorId()));
+                    Map.of("oobRequestId", r.requestId(), "decision", decided.wire(), "authenticatorId", a.authenticatorId(),
+                            "networkVerdict", networkCheck.map(k -> k.verdict().wire()).orElse("unknown")));
             return decided;
         } catch (ApiException e) {
             audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "refused:" + e.type().slug(),
@@ -478,6 +507,7 @@ public final class OutOfBandService {
             m.put("authenticatorId", id);
             authenticators.find(tenantId, r.userId(), id).ifPresent(a -> m.put("deviceName", a.deviceName()));
         });
+        relay.addToResult(m, tenantId, requestId);
         if (r.status() == Status.APPROVED && r.replacementPasswordSealed().isPresent()) {
             requests.takeReplacementPassword(tenantId, requestId).ifPresent(sealed -> {
                 m.put("replacementPassword", keys.openText(tenantId, requestId, VerificationKeys.REPLACEMENT_PASSWORD, sealed));
@@ -507,6 +537,12 @@ public final class OutOfBandService {
                     events.forget(requestId, change);
                     return result(tenantId, requestId, caller);
                 }, waitExecutor);
+    }
+
+    /** §9.1.1 WebAuthn-bound mode: the RP submits the assertion its page made at the terminal over the offset hash. */
+    public Map<String, Object> bindTerminal(String tenantId, String requestId,
+            org.countersign.server.local.LocalCredentialService.WebAuthnAssertion assertion, Caller caller) {
+        return relay.bindTerminal(tenantId, current(tenantId, requestId), assertion, caller);
     }
 
     /** The request with lazy expiry applied (the sweep may not have run yet). */

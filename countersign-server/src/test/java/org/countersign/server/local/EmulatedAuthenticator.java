@@ -22,7 +22,7 @@ import java.util.Map;
  * A software WebAuthn authenticator for tests: builds attestation objects and assertions byte by byte, so tests can
  * also build the wrong ones (cleared UV flag, other RP id, old counter, foreign attestation roots).
  */
-final class EmulatedAuthenticator {
+public final class EmulatedAuthenticator {
     static final SecureRandom RANDOM = new SecureRandom();
 
     final KeyPair keys;
@@ -36,7 +36,7 @@ final class EmulatedAuthenticator {
     PrivateKey attestationKey;
     long coseAlg = -7;
 
-    EmulatedAuthenticator() {
+    public EmulatedAuthenticator() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
@@ -55,7 +55,7 @@ final class EmulatedAuthenticator {
         counter = original.counter;
     }
 
-    String credentialIdB64() {
+    public String credentialIdB64() {
         return b64(credentialId);
     }
 
@@ -69,7 +69,7 @@ final class EmulatedAuthenticator {
     }
 
     /** Returns the {@code webauthn} member of a finish-registration body. */
-    Map<String, Object> create(String rpId, String challengeB64, String origin) {
+    public Map<String, Object> create(String rpId, String challengeB64, String origin) {
         byte[] cd = clientData("webauthn.create", challengeB64, origin);
         byte[] authData = authData(rpId, true);
         Map<String, Object> att = new LinkedHashMap<>();
@@ -106,7 +106,7 @@ final class EmulatedAuthenticator {
     }
 
     /** Returns the {@code webauthn} member of a finish-authentication body. */
-    Map<String, Object> get(String rpId, String challengeB64, String origin) {
+    public Map<String, Object> get(String rpId, String challengeB64, String origin) {
         counter++;
         byte[] cd = clientData("webauthn.get", challengeB64, origin);
         byte[] authData = authData(rpId, false);

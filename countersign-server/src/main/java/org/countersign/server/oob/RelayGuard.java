@@ -1,0 +1,229 @@
+package org.countersign.server.oob;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.oob.Offset;
+import org.countersign.server.audit.AuditLog;
+import org.countersign.server.http.ApiException;
+import org.countersign.server.local.LocalCredentialService;
+import org.countersign.server.oob.RequestRepository.OobRequest;
+import org.countersign.server.oob.origin.NetworkOrigins;
+import org.countersign.server.oob.origin.RelayCheck;
+import org.countersign.server.store.Jdbc;
+
+/**
+ * The two defences against a real-time relaying phishing page (X.1280 §9.1.1), beside the code comparison:
+ * <ol>
+ *   <li><b>Network check</b> (every request): the terminal address the relying party reported in the offset is
+ *       placed (country, operator) and compared with the address the authenticator connects from. The phone shows
+ *       both and a warning when they differ; the relying party's result carries the comparison made when the phone
+ *       answered. It exposes a relay; it cannot stop one.</li>
+ *   <li><b>WebAuthn-bound mode</b> (requested by the relying party): before approval, the terminal's browser must
+ *       make a WebAuthn assertion (user verification required) whose challenge is the offset hash, on an origin the
+ *       tenant allows. A relaying page is another origin, so its browser writes that origin into clientDataJSON and
+ *       the assertion fails; without one, approval is refused.</li>
+ * </ol>
+ * Its state lives in {@code oob_request_relay}, one row per request.
+ */
+final class RelayGuard {
+    static final String PLAIN = "plain";
+    static final String WEBAUTHN_BOUND = "webauthn-bound";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Jdbc jdbc;
+    private final Supplier<NetworkOrigins> origins;
+    private final LocalCredentialService local;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    RelayGuard(Jdbc jdbc, Supplier<NetworkOrigins> origins, LocalCredentialService local, AuditLog audit, Clock clock) {
+        this.jdbc = jdbc;
+        this.origins = origins;
+        this.local = local;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Loads the bundled data in the background, so a node starts without waiting for it. */
+    static Supplier<NetworkOrigins> loadInBackground() {
+        CompletableFuture<NetworkOrigins> f = CompletableFuture.supplyAsync(NetworkOrigins::bundled, r -> {
+            Thread t = new Thread(r, "oob-network-origins");
+            t.setDaemon(true);
+            t.start();
+        });
+        return f::join;
+    }
+
+    /** The mode a create call asked for; null means plain. */
+    static String mode(String requested) {
+        if (requested == null || requested.equals(PLAIN)) {
+            return PLAIN;
+        }
+        if (requested.equals(WEBAUTHN_BOUND)) {
+            return WEBAUTHN_BOUND;
+        }
+        throw ApiException.invalid("mode must be 'plain' or 'webauthn-bound'");
+    }
+
+    /**
+     * For a WebAuthn-bound request, the assertion options the terminal's page passes to
+     * {@code navigator.credentials.get}: challenge = offset hash. Refused when the user has no WebAuthn credential.
+     */
+    Map<String, Object> boundOptions(String tenantId, String userId, ByteArray offsetHash) {
+        return local.boundAssertionOptions(tenantId, userId, offsetHash).orElseThrow(() -> ApiException.conflict(
+                "mode 'webauthn-bound' needs an active WebAuthn credential (passkey) of this user; register one first"
+                        + " or use mode 'plain'"));
+    }
+
+    void insert(Connection c, String tenantId, String requestId, String mode) throws SQLException {
+        try (var ps = c.prepareStatement("insert into oob_request_relay (request_id, tenant_id, mode) values (?, ?, ?)")) {
+            ps.setString(1, requestId);
+            ps.setString(2, tenantId);
+            ps.setString(3, mode);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Relay state of one request. */
+    record State(String mode, Optional<Instant> boundAt, Optional<String> authenticatorAddress,
+            Optional<String> networkCheck) {
+        boolean bound() {
+            return boundAt.isPresent();
+        }
+    }
+
+    Optional<State> state(Connection c, String tenantId, String requestId) throws SQLException {
+        List<State> rows = Jdbc.query(c, "select mode, bound_at, authenticator_address, network_check from"
+                + " oob_request_relay where tenant_id = ? and request_id = ?", ps -> {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, requestId);
+                }, rs -> new State(rs.getString(1), Optional.ofNullable(rs.getTimestamp(2)).map(Timestamp::toInstant),
+                        Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4))));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    Optional<State> state(String tenantId, String requestId) {
+        return jdbc.inConnection(c -> state(c, tenantId, requestId));
+    }
+
+    /** Called inside the decision's transaction: an approval of a bound-mode request needs the terminal bound. */
+    void requireBoundForApproval(Connection c, String tenantId, String requestId) throws SQLException {
+        Optional<State> s = state(c, tenantId, requestId);
+        if (s.isPresent() && s.get().mode().equals(WEBAUTHN_BOUND) && !s.get().bound()) {
+            throw OobException.terminalNotBound();
+        }
+    }
+
+    /** The network comparison for a request as seen from one authenticator connection. */
+    Optional<RelayCheck> check(OobRequest r, String authenticatorAddress) {
+        if (authenticatorAddress == null) {
+            return Optional.empty();
+        }
+        Offset offset = Offset.decode(r.offsetBytes());
+        NetworkOrigins o = origins.get();
+        return Optional.of(RelayCheck.of(o.lookup(offset.terminalPublicIp()), o.lookup(authenticatorAddress)));
+    }
+
+    /** Keeps what the deciding authenticator's connection showed, for the relying party's result. */
+    void recordDecision(Connection c, String tenantId, String requestId, String authenticatorAddress,
+            Optional<RelayCheck> check) throws SQLException {
+        try (var ps = c.prepareStatement("update oob_request_relay set authenticator_address = ?, network_check = ?"
+                + " where tenant_id = ? and request_id = ?")) {
+            ps.setString(1, authenticatorAddress);
+            ps.setString(2, check.map(k -> OutOfBandService.Json.write(k.toMap())).orElse(null));
+            ps.setString(3, tenantId);
+            ps.setString(4, requestId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Adds the relay fields to a push event for the phone. */
+    void addToPush(Map<String, Object> m, OobRequest r, String authenticatorAddress) {
+        check(r, authenticatorAddress).ifPresent(k -> m.put("network", k.toMap()));
+        state(r.tenantId(), r.requestId()).ifPresent(s -> {
+            m.put("mode", s.mode());
+            if (s.mode().equals(WEBAUTHN_BOUND)) {
+                m.put("terminalBound", s.bound());
+            }
+        });
+    }
+
+    /** Adds the relay fields to the relying party's result. */
+    void addToResult(Map<String, Object> m, String tenantId, String requestId) {
+        state(tenantId, requestId).ifPresent(s -> {
+            m.put("mode", s.mode());
+            if (s.mode().equals(WEBAUTHN_BOUND)) {
+                m.put("terminalBound", s.bound());
+            }
+            s.networkCheck().ifPresent(json -> {
+                try {
+                    JsonNode n = JSON.readTree(json);
+                    m.put("network", n);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException("stored network check is not JSON", e);
+                }
+            });
+        });
+    }
+
+    /**
+     * The relying party submits the assertion its page obtained at the terminal. Verified against the offset hash
+     * as challenge, the tenant's allowed origins and the user's registered credential; binds the request once.
+     */
+    Map<String, Object> bindTerminal(String tenantId, OobRequest r, LocalCredentialService.WebAuthnAssertion assertion,
+            OutOfBandService.Caller caller) {
+        State s = state(tenantId, r.requestId()).orElseThrow(() -> ApiException.notFound("request"));
+        if (!s.mode().equals(WEBAUTHN_BOUND)) {
+            throw ApiException.conflict("the request was created in mode '" + s.mode() + "'; only 'webauthn-bound'"
+                    + " requests take a terminal assertion");
+        }
+        if (!r.status().active()) {
+            throw OobException.alreadyDecided(r.status().wire());
+        }
+        if (s.bound()) {
+            throw ApiException.conflict("the terminal of this request is already bound");
+        }
+        String credentialId;
+        try {
+            credentialId = local.verifyBoundAssertion(new LocalCredentialService.Caller(tenantId, caller.actor(),
+                    caller.requestId()), r.userId(), r.offsetHash(), assertion);
+        } catch (ApiException e) {
+            audit.record(tenantId, caller.actor(), "oob.request.bind", r.userId(), "refused:" + e.type().slug(),
+                    caller.requestId(), Map.of("oobRequestId", r.requestId()));
+            throw e;
+        }
+        Instant now = clock.instant();
+        boolean updated = jdbc.inTransaction(c -> {
+            try (var ps = c.prepareStatement("update oob_request_relay set bound_at = ?, bound_credential_id = ?"
+                    + " where tenant_id = ? and request_id = ? and bound_at is null")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setString(2, credentialId);
+                ps.setString(3, tenantId);
+                ps.setString(4, r.requestId());
+                return ps.executeUpdate() == 1;
+            }
+        });
+        if (!updated) {
+            throw ApiException.conflict("the terminal of this request is already bound");
+        }
+        audit.record(tenantId, caller.actor(), "oob.request.bind", r.userId(), "success", caller.requestId(),
+                Map.of("oobRequestId", r.requestId(), "credentialId", credentialId));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requestId", r.requestId());
+        m.put("terminalBound", true);
+        m.put("credentialId", credentialId);
+        return m;
+    }
+}
