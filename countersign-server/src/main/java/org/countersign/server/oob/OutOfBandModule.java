@@ -52,7 +52,7 @@ public final class OutOfBandModule {
     /** §9.1.1 relay defences; WebAuthn-bound mode verifies with the local module's credentials and verifier. */
     private static RelayGuard relayGuard(ServerContext ctx) {
         LocalCredentialService local = new LocalCredentialService(new LocalStore(ctx.jdbc(), ctx.json()), ctx.tenants(),
-                ctx.users(), ctx.audit(), ctx.json(), ctx.random(), ctx.clock());
+                ctx.users(), ctx.audit(), ctx.json(), ctx.random(), ctx.clock(), ctx.jdbc(), ctx.keys());
         return new RelayGuard(ctx.jdbc(), RelayGuard.loadInBackground(), local, ctx.audit(), ctx.clock());
     }
 }
