@@ -48,6 +48,7 @@ final class OobRoutes implements ApiServer.Routes {
         r.delete("/v1/oob/users/{userId}/authenticators/{authenticatorId}", guard(this::revoke), Access.TENANT);
         r.post("/v1/oob/requests", guard(this::createRequest), Access.TENANT);
         r.get("/v1/oob/requests/{requestId}", guard(this::result), Access.TENANT);
+        r.post("/v1/oob/requests/{requestId}/cancel", guard(this::cancel), Access.TENANT);
         r.get("/v1/oob/users/{userId}/password-login", guard(this::getPasswordLogin), Access.TENANT);
         r.put("/v1/oob/users/{userId}/password-login", guard(this::setPasswordLogin), Access.TENANT);
         r.post("/v1/oob/users/{userId}/release", guard(this::release), Access.TENANT);
@@ -166,6 +167,14 @@ final class OobRoutes implements ApiServer.Routes {
         int wait = waitSeconds(ctx.queryParam("waitSeconds"));
         OutOfBandService.Caller caller = caller(ctx);
         ctx.future(() -> service.awaitResult(tenant, requestId, wait, caller).thenAccept(ctx::json));
+    }
+
+    private void cancel(Context ctx) {
+        String requestId = ctx.pathParam("requestId");
+        if (!Ids.wellFormed(requestId, "req")) {
+            throw ApiException.notFound("request");
+        }
+        ctx.json(service.cancel(Requests.tenant(ctx), requestId, caller(ctx)));
     }
 
     static int waitSeconds(String raw) {
