@@ -84,14 +84,16 @@ test('signed query verifies with the public key over the documented string', asy
   assert.ok(ok);
 });
 
-test('PIN vault opens with the right PIN only (C-S3)', async () => {
-  const secret = crypto.getRandomValues(new Uint8Array(32));
-  const vault = await oob.sealSecret('246810', secret, 'auth_1', 1000);
-  assert.deepEqual(await oob.openSecret('246810', vault, 'auth_1'), secret);
-  assert.equal(await oob.openSecret('246811', vault, 'auth_1'), null);
-  assert.equal(await oob.openSecret('246810', vault, 'auth_2'), null, 'bound to its authenticator');
-  assert.equal(oob.validPin('12345'), false);
-  assert.equal(oob.validPin('123456'), true);
+test('approval key: the right PIN gives the registered key, a wrong PIN another one, nothing checkable is stored (X.1280 §9.2.3)', async () => {
+  const { spki, wrapped } = await oob.newApprovalKey('246810', 1000);
+  assert.deepEqual(Object.keys(wrapped).sort(), ['iterations', 'salt', 'scalar']);
+  assert.equal(wrapped.scalar.length, 32);
+  const pub = await crypto.subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  const msg = new TextEncoder().encode('statement');
+  const sign = async (pin) => crypto.subtle.sign(oob.SIGNATURE_ALGORITHM, await oob.approvalKeyFor(pin, wrapped), msg);
+  assert.equal(await crypto.subtle.verify(oob.SIGNATURE_ALGORITHM, pub, await sign('246810'), msg), true);
+  // A wrong PIN still yields a usable key: only the verifier, holding the public key, can tell.
+  assert.equal(await crypto.subtle.verify(oob.SIGNATURE_ALGORITHM, pub, await sign('246811'), msg), false);
 });
 
 test('enrolment codes are accepted with dashes, spaces and any case', () => {

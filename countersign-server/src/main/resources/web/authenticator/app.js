@@ -12,8 +12,10 @@ const $ = (id) => document.getElementById(id);
 
 // ---------------------------------------------------------------- storage
 
-// IndexedDB, because it can hold CryptoKey objects: the device key stays non-extractable (never leaves WebCrypto)
-// while surviving reloads. Only the verification key is PIN-sealed (see oob.sealSecret).
+// IndexedDB, because it can hold CryptoKey objects: the device key and the verification key stay non-extractable
+// (script can use them but never read them out) while surviving reloads. Neither can approve alone: every answer
+// also needs the approval key, stored only wrapped under the PIN in a form a wrong PIN cannot be told from the right
+// one except by the verifier, which counts failures and locks (oob.newApprovalKey, X.1280 §9.2.3).
 const DB_NAME = 'countersign-authenticator';
 const STORE = 'state';
 const RECORD = 'enrolment';
@@ -94,19 +96,22 @@ async function enrol(event) {
     // The private key is created non-extractable: script can use it to sign but can never read it out.
     const keyPair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
     const spki = new Uint8Array(await crypto.subtle.exportKey('spki', keyPair.publicKey));
+    const approval = await oob.newApprovalKey(pin);
     const response = await fetch(API + '/enrolments', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ enrolmentCode: code, deviceName, publicKeySpki: oob.b64uEncode(spki) }),
+      body: JSON.stringify({ enrolmentCode: code, deviceName, publicKeySpki: oob.b64uEncode(spki),
+        approvalKeySpki: oob.b64uEncode(approval.spki) }),
     });
     if (!response.ok) return fail('Enrolment refused: ' + await problemText(response), 'enrol-code');
     const r = await response.json();
-    const verificationKey = oob.b64uDecode(r.verificationKey);
-    const vault = await oob.sealSecret(pin, verificationKey, r.authenticatorId);
-    verificationKey.fill(0);
+    const raw = oob.b64uDecode(r.verificationKey);
+    const verificationKey = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    raw.fill(0);
     await saveState({
-      version: 1, authenticatorId: r.authenticatorId, tenantId: r.tenantId, tenantName: r.tenantName || r.tenantId,
-      userId: r.userId, deviceName, digits: r.digits, keyPair, vault, failedPins: 0, enrolledAt: Date.now(),
+      version: 2, authenticatorId: r.authenticatorId, tenantId: r.tenantId, tenantName: r.tenantName || r.tenantId,
+      userId: r.userId, deviceName, digits: r.digits, keyPair, verificationKey, approval: approval.wrapped,
+      enrolledAt: Date.now(),
     });
     $('enrol-form').reset();
     if (Array.isArray(r.recoveryCodes) && r.recoveryCodes.length > 0) {
@@ -142,6 +147,12 @@ let reconnectDelay = 1000;
 async function startMain() {
   state = await loadState();
   if (!state) return showEnrol('', false);
+  if (state.version !== 2) {
+    // Set up before approvals needed the PIN-protected approval key: its answers would not carry one.
+    notice('This authenticator was set up with an older version. Set it up again from your bank\'s account page.');
+    state = null;
+    return showEnrol('', true);
+  }
   show('view-main');
   $('account-line').textContent = 'Set up for ' + state.userId + ' at ' + state.tenantName + ' as "' + state.deviceName + '".';
   connect();
@@ -198,6 +209,7 @@ function stopPolling() {
 
 async function poll() {
   if (!state) return;
+  const asked = Date.now();
   try {
     const response = await fetch(await signed(PENDING_PATH), { headers: { Accept: 'application/json' } });
     if (response.status === 401 || response.status === 403) {
@@ -206,7 +218,16 @@ async function poll() {
     }
     if (!response.ok) return;
     const body = await response.json();
-    for (const r of body.requests || []) receive(r);
+    const open = new Set();
+    for (const r of body.requests || []) {
+      open.add(r.requestId);
+      receive(r);
+    }
+    // A request that is no longer pending ended while we did not hear of it (answered, cancelled, expired).
+    // Only cards older than this poll: one pushed while the poll was under way is not in its answer.
+    for (const [id, card] of cards) {
+      if (card.open && card.receivedAt < asked && !open.has(id)) card.resolvedElsewhere('ended');
+    }
   } catch {
     // offline: the next poll or reconnection retries
   }
@@ -233,7 +254,7 @@ function newCard(request) {
   node.dataset.requestId = request.requestId;
   const q = (sel) => node.querySelector(sel);
   const field = (name, text) => { q('[data-field="' + name + '"]').textContent = text; };
-  const ctl = { open: true };
+  const ctl = { open: true, receivedAt: Date.now() };
   let offsetBytes;
   let offset;
   try {
@@ -274,22 +295,23 @@ function newCard(request) {
   };
   const timer = setInterval(tick, 1000);
 
-  let secretKey = null;
+  let pin = null;
   let code = null;
   let offsetHash = null;
 
   q('.unlock').addEventListener('submit', async (event) => {
     event.preventDefault();
     const pinInput = q('.pin');
-    const pin = pinInput.value;
+    const typed = pinInput.value;
     pinInput.value = '';
-    const key = await unlock(pin, q('.outcome'));
-    if (!key) {
+    if (!oob.validPin(typed)) {
+      q('.outcome').textContent = 'The PIN has 6 to 12 digits.';
       pinInput.focus();
       return;
     }
-    secretKey = key;
-    ({ code, offsetHash } = await oob.serverAuthCode(secretKey, offsetBytes, digits));
+    // Whether the PIN is right only the verifier can tell, when the answer is signed with it (§9.2.3).
+    pin = typed;
+    ({ code, offsetHash } = await oob.serverAuthCode(state.verificationKey, offsetBytes, digits));
     q('.code-digits').textContent = code;
     q('.code-spoken').textContent = 'Code: ' + code.split('').join(' ');
     q('.unlock').hidden = true;
@@ -303,20 +325,22 @@ function newCard(request) {
   }
 
   async function decide(decision) {
-    if (!code || !ctl.open) return;
+    if (!code || !ctl.open || !pin) return;
     // Our own answer also triggers a 'resolved' push; it must not be shown as "ended elsewhere".
     ctl.answering = true;
     for (const b of node.querySelectorAll('[data-decision]')) b.disabled = true;
     const signedAt = Date.now();
     try {
-      const signature = await oob.signApproval(state.keyPair.privateKey,
-        { requestId: request.requestId, offsetHash, code, decision, signedAt });
+      const statement = { requestId: request.requestId, offsetHash, code, decision, signedAt };
+      const signature = await oob.signApproval(state.keyPair.privateKey, statement);
+      const approvalSignature = await oob.signApproval(await oob.approvalKeyFor(pin, state.approval), statement);
       const response = await fetch(API + '/responses', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify({
           requestId: request.requestId, authenticatorId: state.authenticatorId, decision, code,
           offsetHash: oob.b64uEncode(offsetHash), signedAt, signature: oob.b64uEncode(signature),
+          approvalSignature: oob.b64uEncode(approvalSignature),
         }),
       });
       if (!response.ok && await network.refusedUntilBound(response, node)) {
@@ -324,7 +348,25 @@ function newCard(request) {
         return;
       }
       if (!response.ok) {
-        finish('The verifier did not accept the answer: ' + await problemText(response));
+        const problem = await response.json().catch(() => ({}));
+        if (String(problem.type || '').endsWith('/authenticator-pin-invalid')) {
+          // Wrong PIN: ask again; the verifier counts the attempts and locks the authenticator at the limit.
+          const left = Number(problem.attemptsLeft);
+          pin = null;
+          ctl.answering = false;
+          for (const b of node.querySelectorAll('[data-decision]')) b.disabled = false;
+          q('.reveal').hidden = true;
+          q('.unlock').hidden = false;
+          q('.outcome').textContent = 'Wrong PIN. ' + left + (left === 1 ? ' attempt' : ' attempts')
+            + ' left before this authenticator is locked.';
+          q('.pin').focus();
+          return;
+        }
+        if (String(problem.type || '').endsWith('/authenticator-revoked')) {
+          notice('This authenticator is locked or revoked at the verifier (too many wrong PINs?). Set it up again '
+            + 'from your bank\'s account page.');
+        }
+        finish('The verifier did not accept the answer: ' + (problem.detail || problem.title || 'HTTP ' + response.status));
         return;
       }
       finish({
@@ -342,8 +384,12 @@ function newCard(request) {
     if (!ctl.open) return;
     ctl.open = false;
     clearInterval(timer);
-    if (secretKey) secretKey.fill(0);
-    secretKey = null;
+    pin = null;
+    code = null;
+    // The code of a finished request must not stay on screen beside a live one (it could be compared by mistake).
+    q('.code-digits').textContent = '';
+    q('.code-spoken').textContent = '';
+    q('.reveal').hidden = true;
     q('.unlock').hidden = true;
     for (const b of node.querySelectorAll('[data-decision]')) b.disabled = true;
     q('.outcome').textContent = text;
@@ -352,40 +398,16 @@ function newCard(request) {
   }
 
   ctl.resolvedElsewhere = (status) => {
-    if (!ctl.answering) finish('This request ended elsewhere (' + status + ').');
+    if (ctl.answering) return;
+    finish({
+      cancelled: 'Cancelled: the sign-in was withdrawn on the other screen.',
+      expired: 'This request has expired. Start the sign-in again if you still want it.',
+    }[status] || 'This request ended elsewhere (' + status + ').');
   };
   $('requests').prepend(node);
   tick();
   q('.pin').focus();
   return ctl;
-}
-
-/**
- * Opens the PIN vault. The failure counter is written before the attempt, so reloading the page during a guess
- * cannot reset it; five failures erase everything stored (C-S3, X.1280 §9.2.3).
- */
-async function unlock(pin, out) {
-  if (!oob.validPin(pin)) {
-    out.textContent = 'The PIN has 6 to 12 digits.';
-    return null;
-  }
-  state.failedPins = (state.failedPins || 0) + 1;
-  await saveState(state);
-  const key = await oob.openSecret(pin, state.vault, state.authenticatorId);
-  if (key) {
-    state.failedPins = 0;
-    await saveState(state);
-    return key;
-  }
-  const left = oob.MAX_PIN_FAILURES - state.failedPins;
-  if (left <= 0) {
-    await forget();
-    notice('Five wrong PINs: this authenticator was erased from this browser. Set it up again from your bank\'s '
-      + 'account page, and revoke the old device there.');
-    return null;
-  }
-  out.textContent = 'Wrong PIN. ' + left + (left === 1 ? ' attempt' : ' attempts') + ' left before this authenticator is erased.';
-  return null;
 }
 
 async function forget() {

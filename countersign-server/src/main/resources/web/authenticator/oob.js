@@ -167,7 +167,9 @@ export async function ocra(suite, keyBytes, input) {
   parts.push(questionBytes(s.question.format, input.question));
   if (s.pin) parts.push(fromHex(input.pinHashHex));
   if (s.timeStep) parts.push(u64(BigInt('0x' + input.timeStepsHex)));
-  const key = await subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: s.hash }, false, ['sign']);
+  // A stored non-extractable HMAC key may be passed instead of the raw bytes.
+  const key = (typeof CryptoKey !== 'undefined' && keyBytes instanceof CryptoKey) ? keyBytes
+    : await subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: s.hash }, false, ['sign']);
   const mac = new Uint8Array(await subtle.sign('HMAC', key, concat(...parts)));
   // Dynamic truncation of RFC 4226 §5.3.
   const o = mac[mac.length - 1] & 0x0f;
@@ -224,42 +226,55 @@ export async function signApproval(privateKey, statement) {
   return new Uint8Array(await subtle.sign(SIGNATURE_ALGORITHM, privateKey, bytes));
 }
 
-// ---------------------------------------------------------------- PIN vault (X.1280 §9.2.3, C-S3)
+// ---------------------------------------------------------------- PIN (X.1280 §9.2.3, C-S3)
 
 export const PIN_ITERATIONS = 310000;
-export const MAX_PIN_FAILURES = 5;
 
 export function validPin(pin) {
   return typeof pin === 'string' && /^\d{6,12}$/.test(pin);
 }
 
-async function pinKey(pin, salt, iterations) {
-  const material = await subtle.importKey('raw', utf8.encode(pin), 'PBKDF2', false, ['deriveKey']);
-  return subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material,
-    { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+// ---------------------------------------------------------------- PIN-protected approval key (X.1280 §9.2.3)
+//
+// The approval key signs every decision besides the device key. Its 32-byte private scalar is stored XORed with
+// a PBKDF2 stream of the PIN: with no tag, no public key and no signature kept in the browser, a wrong PIN simply
+// gives another key, and only the verifier can tell, when the signature fails. So PIN guesses cannot be tested
+// offline from a copy of the browser's storage: each one costs a request the verifier counts and locks.
+
+const P256_PKCS8_PREFIX = new Uint8Array([0x30, 0x41, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce,
+  0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x27, 0x30, 0x25, 0x02, 0x01,
+  0x01, 0x04, 0x20]);
+
+async function pinStream(pin, salt, iterations) {
+  const material = await subtle.importKey('raw', utf8.encode(pin), 'PBKDF2', false, ['deriveBits']);
+  return new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, material, 256));
 }
 
-/**
- * Seals the verification key under the PIN. The associated data binds the blob to its authenticator id, so a
- * blob copied from another enrolment does not open here.
- */
-export async function sealSecret(pin, secret, context, iterations = PIN_ITERATIONS) {
+/** Makes the approval key: returns its SPKI for the verifier and the PIN-wrapped scalar to store. */
+export async function newApprovalKey(pin, iterations = PIN_ITERATIONS) {
   if (!validPin(pin)) throw new Error('the PIN must have 6 to 12 digits');
+  const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+  const spki = new Uint8Array(await subtle.exportKey('spki', pair.publicKey));
+  const d = b64uDecode((await subtle.exportKey('jwk', pair.privateKey)).d);
   const salt = crypto.getRandomValues(new Uint8Array(16));
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const key = await pinKey(pin, salt, iterations);
-  const ct = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8.encode(context) }, key, secret));
-  return { salt, iv, iterations, ciphertext: ct };
+  const mask = await pinStream(pin, salt, iterations);
+  const wrapped = d.map((b, i) => b ^ mask[i]);
+  d.fill(0);
+  mask.fill(0);
+  return { spki, wrapped: { salt, iterations, scalar: wrapped } };
 }
 
-/** Returns the secret, or null when the PIN is wrong (AES-GCM refuses the tag). */
-export async function openSecret(pin, vault, context) {
-  const key = await pinKey(pin, vault.salt, vault.iterations);
+/** Unwraps with whatever PIN is typed: a wrong PIN gives a wrong (but well-formed) key. */
+export async function approvalKeyFor(pin, wrapped) {
+  const mask = await pinStream(pin, wrapped.salt, wrapped.iterations);
+  const der = new Uint8Array(P256_PKCS8_PREFIX.length + 32);
+  der.set(P256_PKCS8_PREFIX);
+  der.set(wrapped.scalar.map((b, i) => b ^ mask[i]), P256_PKCS8_PREFIX.length);
+  mask.fill(0);
   try {
-    return new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: vault.iv, additionalData: utf8.encode(context) },
-      key, vault.ciphertext));
-  } catch {
-    return null;
+    return await subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  } finally {
+    der.fill(0);
   }
 }
 

@@ -454,7 +454,18 @@ public final class SampleBank implements AutoCloseable {
 
     private void cancelLogin(Context ctx) {
         if (requireCsrf(ctx)) {
-            session(ctx).pending = null;
+            Session s = session(ctx);
+            PendingLogin p = s.pending;
+            s.pending = null;
+            if (p != null) {
+                try {
+                    // Tell the verifier too, so the phone stops offering it and a new sign-in is not blocked.
+                    verifier.cancelRequest(p.requestId());
+                } catch (VerifierException e) {
+                    // Already decided or expired meanwhile: nothing left to withdraw.
+                    LOG.info("cancelling login {}: {}", p.requestId(), e.getMessage());
+                }
+            }
             ctx.redirect("/", HttpStatus.SEE_OTHER);
         }
     }

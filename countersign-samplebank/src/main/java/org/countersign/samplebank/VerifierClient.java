@@ -209,6 +209,11 @@ public final class VerifierClient {
         return send("POST", "/v1/oob/requests/" + seg(requestId) + "/terminal-assertion", webauthn, Duration.ofSeconds(20));
     }
 
+    /** Withdraws a login the user cancelled: the phone drops it and the user may start another at once. */
+    public JsonNode cancelRequest(String requestId) {
+        return send("POST", "/v1/oob/requests/" + seg(requestId) + "/cancel", JSON.createObjectNode(), Duration.ofSeconds(20));
+    }
+
     /** Long-polls the request's result for up to {@code waitSeconds} (0..30). */
     public JsonNode request(String requestId, int waitSeconds) {
         return send("GET", "/v1/oob/requests/" + seg(requestId) + "?waitSeconds=" + waitSeconds, null,

@@ -165,11 +165,13 @@ class SampleBankBrowserTest {
         Page a = terminal.newPage();
         String terminalCode = startLogin(a);
 
-        // A wrong PIN first: refused, with the attempts left (C-S3).
+        // A wrong PIN first: only the verifier can tell, when the answer signed with it fails; it counts the
+        // attempts (C-S3, X.1280 §9.2.3).
         Locator card = phonePage.locator("article.request:not(.closed)").first();
         assertThat(card).isVisible();
         card.locator("input.pin").fill("000000");
         card.getByText("Show code").click();
+        card.locator("[data-decision=reject]").click();
         assertThat(card.locator(".outcome")).containsText("Wrong PIN. 4 attempts left");
         screenshot(phonePage, "authenticator-wrong-pin");
 

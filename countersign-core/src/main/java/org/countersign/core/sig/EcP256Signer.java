@@ -48,11 +48,25 @@ public final class EcP256Signer {
             Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
             s.initSign(privateKey);
             s.update(message.toByteArray());
-            byte[] p1363 = s.sign();
+            byte[] p1363 = lowS(s.sign());
             return ByteArray.copyOf(encoding == SignatureEncoding.P1363 ? p1363 : P256.p1363ToDer(p1363));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ECDSA signing failed", e);
         }
+    }
+
+    /**
+     * ECDSA lets anyone turn (r, s) into the equally valid (r, n−s); we always emit the low half so that our
+     * signatures have one form (verifiers must still not rely on that: they key replay checks on the signed data).
+     */
+    static byte[] lowS(byte[] p1363) {
+        java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(p1363, 32, 64));
+        if (s.compareTo(P256.N.shiftRight(1)) <= 0) {
+            return p1363;
+        }
+        byte[] out = java.util.Arrays.copyOf(p1363, 64);
+        System.arraycopy(P256.fixed(P256.N.subtract(s)), 0, out, 32, 32);
+        return out;
     }
 
     public EcP256PublicKey publicKey() {

@@ -134,4 +134,21 @@ class EcP256Test {
         assertThatThrownBy(() -> EcP256PublicKey.fromUncompressedPoint(ByteArray.fromHex("02" + UX)))
                 .isInstanceOfSatisfying(SignatureFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.KEY_ENCODING));
     }
+
+    /** A-G3: our signer emits only low-S signatures; the (r, n−s) twin of one still verifies, so verifiers that
+     *  remember used signatures must remember what was signed (AuthenticatorSignatures does). */
+    @Test
+    void signerEmitsLowSAndTheHighSTwinStillVerifies() throws Exception {
+        EcP256Signer signer = EcP256Signer.generate(new SecureRandom());
+        java.math.BigInteger half = P256.N.shiftRight(1);
+        for (int i = 0; i < 32; i++) {
+            ByteArray msg = ByteArray.ofUtf8("message " + i);
+            byte[] sig = signer.sign(msg, SignatureEncoding.P1363).toByteArray();
+            java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64));
+            assertThat(s).isLessThanOrEqualTo(half);
+            byte[] twin = sig.clone();
+            System.arraycopy(P256.fixed(P256.N.subtract(s)), 0, twin, 32, 32);
+            assertThat(signer.publicKey().verify(msg, ByteArray.copyOf(twin), SignatureEncoding.P1363)).isTrue();
+        }
+    }
 }

@@ -16,7 +16,8 @@ final class AuthenticatorRepository {
     enum Status { ACTIVE, REVOKED }
 
     record Authenticator(String authenticatorId, String tenantId, String userId, String deviceName, ByteArray publicKeySpki,
-            Status status, Instant createdAt, Optional<Instant> lastUsedAt, Optional<Instant> revokedAt) {
+            Status status, Instant createdAt, Optional<Instant> lastUsedAt, Optional<Instant> revokedAt,
+            Optional<ByteArray> approvalKeySpki) {
         boolean active() {
             return status == Status.ACTIVE;
         }
@@ -30,13 +31,14 @@ final class AuthenticatorRepository {
 
     void insert(Connection c, Authenticator a) throws SQLException {
         try (var ps = c.prepareStatement("insert into oob_authenticators (authenticator_id, tenant_id, user_id, device_name,"
-                + " public_key_spki, status, created_at) values (?, ?, ?, ?, ?, 'active', ?)")) {
+                + " public_key_spki, status, created_at, approval_key_spki) values (?, ?, ?, ?, ?, 'active', ?, ?)")) {
             ps.setString(1, a.authenticatorId());
             ps.setString(2, a.tenantId());
             ps.setString(3, a.userId());
             ps.setString(4, a.deviceName());
             ps.setBytes(5, a.publicKeySpki().toByteArray());
             ps.setTimestamp(6, Timestamp.from(a.createdAt()));
+            ps.setBytes(7, a.approvalKeySpki().map(ByteArray::toByteArray).orElse(null));
             ps.executeUpdate();
         }
     }
@@ -106,6 +108,29 @@ final class AuthenticatorRepository {
                 }, rs -> rs.getString(1));
     }
 
+    /**
+     * Counts one wrong approval signature (wrong PIN, X.1280 §9.2.3) and returns the count; at {@code max} the
+     * authenticator is revoked in the same statement, so concurrent guesses cannot overshoot the limit.
+     */
+    int recordPinFailure(String authenticatorId, int max, Instant now) {
+        return jdbc.query("update oob_authenticators set pin_failures = pin_failures + 1,"
+                + " status = case when pin_failures + 1 >= ? then 'revoked' else status end,"
+                + " revoked_at = case when pin_failures + 1 >= ? then ? else revoked_at end"
+                + " where authenticator_id = ? and status = 'active' returning pin_failures", ps -> {
+                    ps.setInt(1, max);
+                    ps.setInt(2, max);
+                    ps.setTimestamp(3, Timestamp.from(now));
+                    ps.setString(4, authenticatorId);
+                }, rs -> rs.getInt(1)).stream().findFirst().orElse(max);
+    }
+
+    void resetPinFailures(Connection c, String authenticatorId) throws SQLException {
+        try (var ps = c.prepareStatement("update oob_authenticators set pin_failures = 0 where authenticator_id = ? and pin_failures > 0")) {
+            ps.setString(1, authenticatorId);
+            ps.executeUpdate();
+        }
+    }
+
     void touch(Connection c, String tenantId, String authenticatorId, Instant now) throws SQLException {
         try (var ps = c.prepareStatement("update oob_authenticators set last_used_at = ? where tenant_id = ? and authenticator_id = ?")) {
             ps.setTimestamp(1, Timestamp.from(now));
@@ -122,6 +147,7 @@ final class AuthenticatorRepository {
                 rs.getString("device_name"), ByteArray.copyOf(rs.getBytes("public_key_spki")),
                 "active".equals(rs.getString("status")) ? Status.ACTIVE : Status.REVOKED,
                 rs.getTimestamp("created_at").toInstant(), Optional.ofNullable(last).map(Timestamp::toInstant),
-                Optional.ofNullable(revoked).map(Timestamp::toInstant));
+                Optional.ofNullable(revoked).map(Timestamp::toInstant),
+                Optional.ofNullable(rs.getBytes("approval_key_spki")).map(ByteArray::copyOf));
     }
 }

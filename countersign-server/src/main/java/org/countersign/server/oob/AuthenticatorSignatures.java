@@ -54,9 +54,10 @@ final class AuthenticatorSignatures {
         ByteArray signature = decodeSignature(sigText);
         Authenticator a = load(authenticatorId);
         requireFresh(Instant.ofEpochMilli(ts), "ts");
-        requireValid(a, queryStatement(method, path, authenticatorId, ts), signature);
+        ByteArray statement = queryStatement(method, path, authenticatorId, ts);
+        requireValid(a, statement, signature);
         requireActive(a);
-        requireFirstUse(a, signature, Instant.ofEpochMilli(ts));
+        requireFirstUse(a, statement, Instant.ofEpochMilli(ts));
         return a;
     }
 
@@ -93,13 +94,17 @@ final class AuthenticatorSignatures {
         }
     }
 
-    /** Records the signature; refuses one seen before. */
-    void requireFirstUse(Authenticator a, ByteArray signature, Instant signedAt) {
+    /**
+     * Records the signed statement; refuses one seen before. Keyed on what was signed, not on the signature bytes:
+     * ECDSA signatures are malleable (r, s) and (r, n−s) both verify, so a cache of signature bytes would take the
+     * twin of a used signature as new (A-G3).
+     */
+    void requireFirstUse(Authenticator a, ByteArray statement, Instant signedAt) {
         Instant keepUntil = signedAt.plus(SKEW).plus(SKEW);
         int inserted = jdbc.update("insert into oob_used_nonces (authenticator_id, signature_hash, expires_at) values (?, ?, ?)"
                 + " on conflict do nothing", ps -> {
                     ps.setString(1, a.authenticatorId());
-                    ps.setBytes(2, Hashes.sha256(signature).toByteArray());
+                    ps.setBytes(2, Hashes.sha256(statement).toByteArray());
                     ps.setTimestamp(3, Timestamp.from(keepUntil));
                 });
         if (inserted != 1) {

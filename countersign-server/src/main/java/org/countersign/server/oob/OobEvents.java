@@ -70,6 +70,7 @@ final class OobEvents implements AutoCloseable {
     private volatile Consumer<Event> onRequest = e -> { };
     private volatile boolean running = true;
     private volatile Connection listening;
+    private final java.util.concurrent.CountDownLatch listeningOnce = new java.util.concurrent.CountDownLatch(1);
 
     OobEvents(Store store) {
         this.store = store;
@@ -81,6 +82,15 @@ final class OobEvents implements AutoCloseable {
     void start(Consumer<Event> onRequest) {
         this.onRequest = onRequest;
         listener.start();
+        // A NOTIFY sent before our LISTEN is in place is never delivered to us: a poll registered in that gap would
+        // sleep its whole timeout although the approval had committed. So the node serves nothing before it listens.
+        try {
+            if (!listeningOnce.await(30, TimeUnit.SECONDS)) {
+                LOG.warn("out-of-band listener not ready after 30 s; result polls may wait their full timeout");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Announces a change; call inside the transaction that makes it. */
@@ -117,7 +127,13 @@ final class OobEvents implements AutoCloseable {
     /** Completes when the request changes on any node; the caller times it out and must call {@link #forget}. */
     CompletableFuture<Void> awaitChange(String requestId) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        waitersByRequest.computeIfAbsent(requestId, k -> ConcurrentHashMap.newKeySet()).add(f);
+        // Added inside compute, atomically with the map entry: adding to a set fetched earlier could land in a set
+        // that deliver() or forget() has just removed, and that waiter would never be woken.
+        waitersByRequest.compute(requestId, (k, set) -> {
+            Set<CompletableFuture<Void>> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(f);
+            return s;
+        });
         return f;
     }
 
@@ -147,6 +163,12 @@ final class OobEvents implements AutoCloseable {
                 try (Statement s = c.createStatement()) {
                     s.execute("listen " + CHANNEL);
                 }
+                if (listeningOnce.getCount() == 0) {
+                    // Reconnected: whatever was announced while we were not listening is lost, so every waiting
+                    // poll re-reads its request now instead of sleeping to its timeout.
+                    wakeAllWaiters();
+                }
+                listeningOnce.countDown();
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] batch = pg.getNotifications(1_000);
@@ -167,6 +189,11 @@ final class OobEvents implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Delivers as if heard from PostgreSQL, on the calling thread (tests of the wake-up logic). */
+    void deliverForTest(Event e) {
+        deliver(e);
     }
 
     private void deliver(Event e) {
@@ -196,6 +223,15 @@ final class OobEvents implements AutoCloseable {
             }
         } catch (IOException | RuntimeException ex) {
             LOG.warn("out-of-band event {} not delivered: {}", e, ex.toString());
+        }
+    }
+
+    private void wakeAllWaiters() {
+        for (String id : List.copyOf(waitersByRequest.keySet())) {
+            Set<CompletableFuture<Void>> waiters = waitersByRequest.remove(id);
+            if (waiters != null) {
+                waiters.forEach(f -> f.complete(null));
+            }
         }
     }
 

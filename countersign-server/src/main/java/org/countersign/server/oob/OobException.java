@@ -39,11 +39,6 @@ public final class OobException extends ApiException {
         return of(ProblemType.ENROLMENT_CODE_INVALID, "the enrolment code is wrong, already used or expired");
     }
 
-    static OobException enrolmentLocked(long retryAfter) {
-        return new OobException(ProblemType.ENROLMENT_LOCKED, "too many wrong enrolment codes from this address",
-                Map.of("retryAfterSeconds", retryAfter), Optional.of(retryAfter));
-    }
-
     static OobException recoveryCodeInvalid() {
         return of(ProblemType.RECOVERY_CODE_INVALID, "the recovery code is wrong or already used");
     }
@@ -80,6 +75,21 @@ public final class OobException extends ApiException {
 
     static OobException notPending() {
         return of(ProblemType.REQUEST_NOT_PENDING, "the request is queued behind another request of this user");
+    }
+
+    static OobException tenantDisabled() {
+        return of(ProblemType.TENANT_DISABLED, "the relying party of this authenticator is disabled");
+    }
+
+    static OobException pinInvalid(int attemptsLeft) {
+        return new OobException(ProblemType.AUTHENTICATOR_PIN_INVALID, "the approval signature does not verify: wrong PIN ("
+                + attemptsLeft + (attemptsLeft == 1 ? " attempt" : " attempts") + " left before the authenticator is locked)",
+                Map.of("attemptsLeft", attemptsLeft), Optional.empty());
+    }
+
+    static OobException enrolmentLocked(long retryAfter, String scope) {
+        return new OobException(ProblemType.ENROLMENT_LOCKED, "too many wrong enrolment codes " + scope,
+                Map.of("retryAfterSeconds", retryAfter), Optional.of(retryAfter));
     }
 
     static OobException offsetMismatch(String what) {

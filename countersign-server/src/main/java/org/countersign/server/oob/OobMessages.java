@@ -24,7 +24,7 @@ public final class OobMessages {
     }
 
     /** {@code POST /v1/oob/authenticator/enrolments}. */
-    public record CompleteEnrolment(String enrolmentCode, String deviceName, String publicKeySpki) {
+    public record CompleteEnrolment(String enrolmentCode, String deviceName, String publicKeySpki, String approvalKeySpki) {
         public CompleteEnrolment {
             if (enrolmentCode == null || enrolmentCode.isEmpty() || enrolmentCode.length() > 64) {
                 throw new IllegalArgumentException("enrolmentCode is required (12 characters, dashes optional)");
@@ -33,10 +33,17 @@ public final class OobMessages {
             if (publicKeySpki == null || publicKeySpki.isEmpty() || publicKeySpki.length() > MAX_SPKI_TEXT) {
                 throw new IllegalArgumentException("publicKeySpki is required (base64url SPKI DER of a P-256 key)");
             }
+            if (approvalKeySpki != null && (approvalKeySpki.isEmpty() || approvalKeySpki.length() > MAX_SPKI_TEXT)) {
+                throw new IllegalArgumentException("approvalKeySpki, when sent, is the base64url SPKI DER of a P-256 key");
+            }
         }
 
         ByteArray spki() {
             return base64url("publicKeySpki", publicKeySpki);
+        }
+
+        Optional<ByteArray> approvalSpki() {
+            return approvalKeySpki == null ? Optional.empty() : Optional.of(base64url("approvalKeySpki", approvalKeySpki));
         }
     }
 
@@ -107,7 +114,7 @@ public final class OobMessages {
 
     /** {@code POST /v1/oob/authenticator/responses}: the signed decision of §8.4/§8.5. */
     public record Decide(String requestId, String authenticatorId, String decision, String code, String offsetHash,
-            Long signedAt, String signature) {
+            Long signedAt, String signature, String approvalSignature) {
         public Decide {
             if (!Ids.wellFormed(requestId, "req")) {
                 throw new IllegalArgumentException("requestId is not a request id");

@@ -52,6 +52,7 @@ final class OobRoutes implements ApiServer.Routes {
         r.post("/v1/oob/requests", guard(this::createRequest), Access.TENANT);
         r.get("/v1/oob/requests/{requestId}", guard(this::result), Access.TENANT);
         r.post("/v1/oob/requests/{requestId}/terminal-assertion", guard(this::terminalAssertion), Access.TENANT);
+        r.post("/v1/oob/requests/{requestId}/cancel", guard(this::cancel), Access.TENANT);
         r.get("/v1/oob/users/{userId}/password-login", guard(this::getPasswordLogin), Access.TENANT);
         r.put("/v1/oob/users/{userId}/password-login", guard(this::setPasswordLogin), Access.TENANT);
         r.post("/v1/oob/users/{userId}/release", guard(this::release), Access.TENANT);
@@ -181,6 +182,14 @@ final class OobRoutes implements ApiServer.Routes {
         }
         OobMessages.TerminalAssertion req = body.read(ctx, OobMessages.TerminalAssertion.class);
         ctx.json(service.bindTerminal(Requests.tenant(ctx), requestId, req.toAssertion(), caller(ctx)));
+    }
+
+    private void cancel(Context ctx) {
+        String requestId = ctx.pathParam("requestId");
+        if (!Ids.wellFormed(requestId, "req")) {
+            throw ApiException.notFound("request");
+        }
+        ctx.json(service.cancel(Requests.tenant(ctx), requestId, caller(ctx)));
     }
 
     static int waitSeconds(String raw) {

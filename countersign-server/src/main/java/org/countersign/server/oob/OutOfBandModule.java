@@ -1,5 +1,6 @@
 package org.countersign.server.oob;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +17,23 @@ public final class OutOfBandModule {
     private static final Logger LOG = LoggerFactory.getLogger(OutOfBandModule.class);
     static final long SWEEP_SECONDS = 5;
 
+    /** Default accepted distance between an RP-supplied {@code requestTime} and the verifier's clock (§8.3). */
+    static final Duration DEFAULT_REQUEST_TIME_SKEW = Duration.ofSeconds(120);
+    static final String REQUEST_TIME_SKEW_PROPERTY = "countersign.oob.requestTimeSkewSeconds";
+
     private OutOfBandModule() {}
+
+    static Duration requestTimeSkew() {
+        String v = System.getProperty(REQUEST_TIME_SKEW_PROPERTY);
+        if (v == null) {
+            return DEFAULT_REQUEST_TIME_SKEW;
+        }
+        long seconds = Long.parseLong(v.trim());
+        if (seconds < 1 || seconds > 3600) {
+            throw new IllegalArgumentException(REQUEST_TIME_SKEW_PROPERTY + " must be 1..3600 seconds");
+        }
+        return Duration.ofSeconds(seconds);
+    }
 
     /** Builds the service, starts the listener and sweep, and registers their shutdown in {@code closeables}. */
     public static ApiServer.Routes create(ServerContext ctx, List<AutoCloseable> closeables) {
@@ -32,7 +49,7 @@ public final class OutOfBandModule {
                 new EnrolmentCodes(ctx.jdbc(), ctx.random(), ctx.clock()), new RecoveryCodes(ctx.random()),
                 new VerificationKeys(ctx.keys(), ctx.random()), new PasswordRenewal(ctx.random()),
                 new AuthenticatorSignatures(authenticators, ctx.jdbc(), ctx.clock()), events, waits, ctx.random(), ctx.clock(),
-                relayGuard(ctx));
+                relayGuard(ctx), requestTimeSkew());
         events.start(service::pushToLocalStreams);
         events.timers().scheduleWithFixedDelay(() -> {
             try {

@@ -46,6 +46,8 @@ import org.countersign.server.users.UserRepository;
 public final class OutOfBandService {
     /** How long a queued request may wait for the front of the queue (C-S4) before it expires unseen. */
     static final Duration QUEUE_MAX_WAIT = Duration.ofMinutes(5);
+    /** Wrong approval-key signatures (wrong PINs, X.1280 §9.2.3) in a row after which the authenticator is locked. */
+    static final int MAX_PIN_FAILURES = 5;
 
     /** Who is calling, for the audit record. */
     public record Caller(String actor, String requestId, String ip) {}
@@ -68,12 +70,13 @@ public final class OutOfBandService {
     private final java.security.SecureRandom random;
     private final Clock clock;
     private final RelayGuard relay;
+    private final Duration requestTimeSkew;
 
     OutOfBandService(Jdbc jdbc, AuditLog audit, TenantRepository tenants, UserRepository users,
             AuthenticatorRepository authenticators, RequestRepository requests, UserStateRepository states,
             SettingsRepository settings, EnrolmentCodes enrolmentCodes, RecoveryCodes recoveryCodes, VerificationKeys keys,
             PasswordRenewal passwords, AuthenticatorSignatures signatures, OobEvents events, Executor waitExecutor,
-            java.security.SecureRandom random, Clock clock, RelayGuard relay) {
+            java.security.SecureRandom random, Clock clock, RelayGuard relay, Duration requestTimeSkew) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.tenants = tenants;
@@ -92,6 +95,7 @@ public final class OutOfBandService {
         this.random = random;
         this.clock = clock;
         this.relay = relay;
+        this.requestTimeSkew = requestTimeSkew;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -127,13 +131,15 @@ public final class OutOfBandService {
 
     /** §8.1 steps 10–12, called by the authenticator with the registration information the user typed or scanned. */
     public EnrolmentCompleted completeEnrolment(OobMessages.CompleteEnrolment req, Caller caller) {
-        // Guessing control: an address that sent too many wrong codes is refused before the code is even looked at,
-        // so the right code does not help while it is locked (brute force, D-1).
-        long locked = enrolmentCodes.lockedForSeconds(caller.ip());
-        if (locked > 0) {
+        // Guessing control (D-1): a locked enrolment, user or address is refused before the code is even looked at,
+        // so the right code does not help while it is locked. See EnrolmentCodes for what is charged where.
+        List<EnrolmentCodes.Target> targets = enrolmentCodes.targets(req.enrolmentCode());
+        Optional<EnrolmentCodes.Lock> lock = enrolmentCodes.lock(caller.ip(), targets);
+        if (lock.isPresent()) {
             audit.record(null, caller.actor(), "oob.enrolment.complete", "ip:" + caller.ip(), "refused:enrolment-locked",
-                    caller.requestId(), Map.of("retryAfterSeconds", Long.toString(locked)));
-            throw OobException.enrolmentLocked(locked);
+                    caller.requestId(), Map.of("retryAfterSeconds", Long.toString(lock.get().retryAfterSeconds()),
+                            "scope", lock.get().scope()));
+            throw OobException.enrolmentLocked(lock.get().retryAfterSeconds(), lock.get().scope());
         }
         // The device key must be a valid P-256 SPKI before the code is spent on it.
         EcP256PublicKey deviceKey;
@@ -141,6 +147,19 @@ public final class OutOfBandService {
             deviceKey = EcP256PublicKey.fromSpki(req.spki());
         } catch (SignatureFormatException | IllegalArgumentException e) {
             throw OobException.signatureMalformed("publicKeySpki: " + e.getMessage());
+        }
+        // §9.2.3: the optional approval key, whose private half the authenticator keeps wrapped under the PIN.
+        Optional<ByteArray> approvalKey;
+        try {
+            approvalKey = req.approvalSpki().map(spki -> {
+                try {
+                    return EcP256PublicKey.fromSpki(spki).spki();
+                } catch (SignatureFormatException e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw OobException.signatureMalformed("approvalKeySpki: " + e.getMessage());
         }
         Instant now = clock.instant();
         // Step 11: verify the registration information (single use, not expired) and register the authenticator
@@ -152,6 +171,9 @@ public final class OutOfBandService {
             }
             String tenantId = claimed.get().tenantId();
             String userId = claimed.get().userId();
+            if (!tenantActive(tenantId)) {
+                throw OobException.tenantDisabled(); // rolls back: the code is not spent
+            }
             UserState state = states.lockOrCreate(c, tenantId, userId, now);
             SecretBytes key;
             List<String> codes = List.of();
@@ -167,12 +189,12 @@ public final class OutOfBandService {
                 key = keys.openKey(tenantId, userId, state.verificationKeySealed().get());
             }
             Authenticator a = new Authenticator(Ids.authenticator(random), tenantId, userId, req.deviceName(),
-                    deviceKey.spki(), AuthenticatorRepository.Status.ACTIVE, now, Optional.empty(), Optional.empty());
+                    deviceKey.spki(), AuthenticatorRepository.Status.ACTIVE, now, Optional.empty(), Optional.empty(), approvalKey);
             authenticators.insert(c, a);
             return Optional.of(new Registered(a, key, codes));
         });
         if (registered.isEmpty()) {
-            enrolmentCodes.recordFailure(caller.ip());
+            enrolmentCodes.recordFailure(caller.ip(), targets);
             audit.record(null, caller.actor(), "oob.enrolment.complete", "ip:" + caller.ip(), "refused:enrolment-code-invalid",
                     caller.requestId(), Map.of());
             throw OobException.enrolmentCodeInvalid();
@@ -239,6 +261,12 @@ public final class OutOfBandService {
         // §8.2 steps 1–3: the user typed the id at the terminal; the RP asks for server authentication information.
         // §8.3: the offset binds RP server address, RP session, terminal addresses, browser, user id and time.
         Offset offset = req.offset(now);
+        // The request time is part of what the phone shows and the code covers; one far from our clock would make
+        // an old or prepared offset look current (§8.3), so only a small skew is accepted.
+        if (Duration.between(now, offset.requestTime()).abs().compareTo(requestTimeSkew) > 0) {
+            throw ApiException.invalid("requestTime must be within " + requestTimeSkew.toSeconds()
+                    + " s of the verifier's clock (now " + now + ")");
+        }
         String userId = req.userId();
         OobSettings s = settings.find(tenantId);
         // §9.1.1 relay-proof mode: the terminal's WebAuthn assertion must be made over the offset hash.
@@ -344,7 +372,58 @@ public final class OutOfBandService {
 
     /** Authenticates a stream or polling call by its query signature. */
     public Authenticator authenticateQuery(String method, String path, String authenticatorId, String ts, String sig) {
-        return signatures.verifyQuery(method, path, authenticatorId, ts, sig);
+        Authenticator a = signatures.verifyQuery(method, path, authenticatorId, ts, sig);
+        requireTenantActive(a);
+        return a;
+    }
+
+    /** A disabled relying party's flows stop: its authenticators neither receive nor answer requests. */
+    private void requireTenantActive(Authenticator a) {
+        if (!tenantActive(a.tenantId())) {
+            throw OobException.tenantDisabled();
+        }
+    }
+
+    private boolean tenantActive(String tenantId) {
+        return tenants.find(tenantId).map(Tenant::active).orElse(false);
+    }
+
+    /**
+     * §9.2.3: an authenticator that registered an approval key must also sign the statement with it. The private
+     * half exists only unwrapped with the user's PIN, and a wrong PIN yields a different key that nothing on the
+     * device can tell from the right one, so each wrong PIN is a failed signature here: counted, and
+     * {@value #MAX_PIN_FAILURES} in a row revoke the authenticator. The count is committed before the refusal.
+     */
+    private void requireApprovalSignature(Authenticator a, ApprovalStatement statement, String approvalSignature,
+            Caller caller) {
+        if (a.approvalKeySpki().isEmpty()) {
+            return; // enrolled without one (the CLI authenticator keeps its own PIN-sealed key store)
+        }
+        if (approvalSignature == null) {
+            throw OobException.signatureInvalid("this authenticator must also sign with its PIN-protected approval key");
+        }
+        ByteArray sig = AuthenticatorSignatures.decodeSignature(approvalSignature);
+        boolean ok;
+        try {
+            ok = EcP256PublicKey.fromSpki(a.approvalKeySpki().get()).verify(statement.encode(), sig,
+                    org.countersign.core.sig.SignatureEncoding.P1363);
+        } catch (SignatureFormatException e) {
+            throw OobException.signatureMalformed(e.getMessage());
+        }
+        if (ok) {
+            return;
+        }
+        int failures = authenticators.recordPinFailure(a.authenticatorId(), MAX_PIN_FAILURES, clock.instant());
+        if (failures >= MAX_PIN_FAILURES) {
+            jdbc.inTransaction(c -> {
+                OobEvents.announce(c, new Event(Kind.REVOKED, a.tenantId(), a.userId(), a.authenticatorId(), "revoked"));
+                return null;
+            });
+            audit.record(a.tenantId(), "authenticator:" + a.authenticatorId(), "oob.authenticator.pin-lock", a.userId(),
+                    "success", caller.requestId(), Map.of("authenticatorId", a.authenticatorId()));
+            throw OobException.authenticatorRevoked();
+        }
+        throw OobException.pinInvalid(MAX_PIN_FAILURES - failures);
     }
 
     /** The contract's request event: the canonical offset, which the authenticator decodes, shows and hashes. */
@@ -421,7 +500,9 @@ public final class OutOfBandService {
         try {
             AuthenticatorSignatures.requireValid(a, statement.encode(), signature);
             AuthenticatorSignatures.requireActive(a);
+            requireTenantActive(a);
             signatures.requireFresh(statement.signedAt(), "signedAt");
+            requireApprovalSignature(a, statement, req.approvalSignature(), caller);
             OobRequest r = requests.find(a.tenantId(), req.requestId())
                     .orElseThrow(() -> ApiException.notFound("request"));
             if (!r.userId().equals(a.userId())) {
@@ -439,6 +520,10 @@ public final class OutOfBandService {
             var networkCheck = relay.check(r, caller.ip());
             jdbc.inTransaction(c -> {
                 states.lock(c, a.tenantId(), a.userId());
+                // Re-read under the lock: wrong PINs sent in parallel may have locked the authenticator meanwhile.
+                if (!authenticators.findById(a.authenticatorId()).map(Authenticator::active).orElse(false)) {
+                    throw OobException.authenticatorRevoked();
+                }
                 OobRequest current = requests.find(c, a.tenantId(), r.requestId()).orElseThrow();
                 if (current.status() == Status.PENDING && !current.expiresAt().isAfter(now)) {
                     throw OobException.requestExpired();
@@ -469,6 +554,7 @@ public final class OutOfBandService {
                     throw OobException.alreadyDecided("decided");
                 }
                 authenticators.touch(c, a.tenantId(), a.authenticatorId(), now);
+                authenticators.resetPinFailures(c, a.authenticatorId());
                 // §8.5 step 4: the result reaches the RP (its long-poll wakes) and the other devices drop the request.
                 OobEvents.announce(c, new Event(Kind.RESOLVED, a.tenantId(), a.userId(), r.requestId(), decided.wire()));
                 settle(c, a.tenantId(), a.userId(), now, s);
@@ -483,6 +569,44 @@ public final class OutOfBandService {
                     caller.requestId(), Map.of("oobRequestId", req.requestId(), "authenticatorId", a.authenticatorId()));
             throw e;
         }
+    }
+
+    /**
+     * The RP withdraws a request (the user pressed Cancel, or left): it ends as {@code cancelled}, the phones drop
+     * it, and under the {@code block} policy the user may start a new one at once (§9.2.4). Cancelling a cancelled
+     * request again is a no-op; a request already decided or expired stays as it is.
+     */
+    public Map<String, Object> cancel(String tenantId, String requestId, Caller caller) {
+        Instant now = clock.instant();
+        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> ApiException.notFound("request"));
+        OobSettings s = settings.find(tenantId);
+        boolean changed;
+        try {
+            changed = jdbc.inTransaction(c -> {
+                states.lock(c, tenantId, r.userId());
+                settle(c, tenantId, r.userId(), now, s);
+                OobRequest current = requests.find(c, tenantId, requestId).orElseThrow();
+                if (current.status() == Status.CANCELLED) {
+                    return false;
+                }
+                if (!current.status().active()) {
+                    throw OobException.alreadyDecided(current.status().wire());
+                }
+                requests.finish(c, tenantId, requestId, current.status(), Status.CANCELLED, now, null, null);
+                OobEvents.announce(c, new Event(Kind.RESOLVED, tenantId, r.userId(), requestId, Status.CANCELLED.wire()));
+                settle(c, tenantId, r.userId(), now, s); // the next queued request, if any, comes to the front
+                return true;
+            });
+        } catch (ApiException e) {
+            audit.record(tenantId, caller.actor(), "oob.request.cancel", r.userId(), "refused:" + e.type().slug(),
+                    caller.requestId(), Map.of("oobRequestId", requestId));
+            throw e;
+        }
+        if (changed) {
+            audit.record(tenantId, caller.actor(), "oob.request.cancel", r.userId(), "success", caller.requestId(),
+                    Map.of("oobRequestId", requestId));
+        }
+        return result(tenantId, requestId, caller);
     }
 
     /** §8.5 step 4: the result for the RP; a replacement password (C-S5) is included the first time only. */

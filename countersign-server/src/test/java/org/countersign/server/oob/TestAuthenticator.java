@@ -36,6 +36,8 @@ final class TestAuthenticator {
 
     final EcP256Signer deviceKey;
     final Clock clock;
+    /** The PIN-protected approval key of X.1280 §9.2.3, when this phone registers one (the web authenticator does). */
+    EcP256Signer approvalKey;
     String authenticatorId;
     String tenantId;
     String userId;
@@ -53,6 +55,9 @@ final class TestAuthenticator {
         b.put("enrolmentCode", code);
         b.put("deviceName", deviceName);
         b.put("publicKeySpki", deviceKey.publicKey().spki().toBase64Url());
+        if (approvalKey != null) {
+            b.put("approvalKeySpki", approvalKey.publicKey().spki().toBase64Url());
+        }
         return b.toString();
     }
 
@@ -101,8 +106,19 @@ final class TestAuthenticator {
         };
         ApprovalStatement st = new ApprovalStatement(requestId, offsetHash, code, d, signedAt);
         ByteArray sig = deviceKey.sign(st.encode(), SignatureEncoding.P1363);
-        return body(requestId, authenticatorId, decision, code, offsetHash.toBase64Url(), st.signedAt().toEpochMilli(),
+        String b = body(requestId, authenticatorId, decision, code, offsetHash.toBase64Url(), st.signedAt().toEpochMilli(),
                 sig.toBase64Url());
+        return approvalKey == null ? b : withApprovalSignature(b, approvalKey.sign(st.encode(), SignatureEncoding.P1363));
+    }
+
+    static String withApprovalSignature(String body, ByteArray approvalSignature) {
+        try {
+            ObjectNode b = (ObjectNode) JSON.readTree(body);
+            b.put("approvalSignature", approvalSignature.toBase64Url());
+            return b.toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String body(String requestId, String authenticatorId, String decision, String code, String offsetHash,
