@@ -183,9 +183,13 @@ class HttpEdgeTest {
 
     @Test
     void httpLayer_undecodablePathIsAProblem() throws Exception {
-        Raw r = raw("GET /v1/users/%ff HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-        assertThat(r.status).isEqualTo(400);
-        assertRawProblem(r, null);
+        // Jetty writes error bodies only for GET, POST and HEAD by default: PUT and DELETE got an empty 400
+        for (String method : new String[] {"GET", "PUT", "DELETE"}) {
+            Raw r = raw(method + " /v1/users/%ff HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n");
+            assertThat(r.status).as(method).isEqualTo(400);
+            assertRawProblem(r, null);
+        }
     }
 
     @Test
