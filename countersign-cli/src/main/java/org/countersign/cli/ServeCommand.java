@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         description = {"Start a Countersign server node (HTTPS).",
                 "With no options: embedded PostgreSQL and a generated local CA in ./countersign-data, port 8443.",
                 "Every option can also be set in countersign.properties (in the data folder, or --config) "
-                        + "or as an environment variable; flags win over the environment, which wins over the file."})
+                        + "or as an environment variable; flags win over the environment, which wins over the file.",
+                "GET /metrics (Prometheus) requires the admin key: 'Authorization: Bearer <admin key>'."})
 final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -187,7 +187,7 @@ public final class Countersign implements AutoCloseable {
             out.println("  try:          curl --cacert " + tls.caCertificatePath() + " " + baseUrl + "/health");
         }
         out.println("  health:       " + baseUrl + "/health");
-        out.println("  metrics:      " + baseUrl + "/metrics");
+        out.println("  metrics:      " + baseUrl + "/metrics   (admin key required)");
         out.println("  API document: " + baseUrl + "/openapi.json   (readable at " + baseUrl + "/docs/api)");
         bootstrapAdminKey.ifPresent(k -> {
             out.println();

@@ -130,7 +130,8 @@ abstract class FoundationBehaviour {
     @Test
     void openApiAndMetricsAreServed() throws Exception {
         assertThat(server.get("/openapi.json", null).json().get("openapi").asText()).isEqualTo("3.1.0");
-        Response metrics = server.get("/metrics", null);
+        assertThat(server.get("/metrics", null).status()).isEqualTo(401);
+        Response metrics = server.get("/metrics", server.adminToken);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("countersign_http_requests_seconds");
     }

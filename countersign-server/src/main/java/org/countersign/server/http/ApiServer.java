@@ -11,6 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.time.DateTimeException;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import io.javalin.http.HandlerType;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,12 +56,16 @@ public final class ApiServer {
     private static final String WORK_SLOT = "cs.workSlot";
 
     private final Javalin app;
+    /** The methods an unknown-method request may be told about in {@code Allow} (RFC 9110 §15.5.6). */
+    private static final List<HandlerType> ROUTED_METHODS = List.of(HandlerType.GET, HandlerType.HEAD, HandlerType.POST,
+            HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE, HandlerType.OPTIONS);
 
     public ApiServer(Settings settings, ObjectMapper mapper, Authenticator authenticator, AuditLog audit,
             MeterRegistry meters, List<Routes> routes) {
         RateLimiter perIp = new RateLimiter(settings.ipRatePerSecond());
         RateLimiter perTenant = new RateLimiter(settings.tenantRatePerSecond());
         TenantWorkLimiter work = new TenantWorkLimiter(settings.tenantConcurrency());
+        AtomicReference<Javalin> self = new AtomicReference<>();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
@@ -84,14 +92,28 @@ public final class ApiServer {
                     ctx.header("Strict-Transport-Security", "max-age=31536000");
                 }
                 MDC.put("requestId", id);
+                // Control characters never go further than this (a NUL reached PostgreSQL and came back as 503).
+                Requests.screenTarget(ctx);
                 long wait = perIp.secondsToWait(ctx.ip());
                 if (wait > 0) {
                     ctx.header("Retry-After", Long.toString(wait));
                     throw new ApiException(ProblemType.RATE_LIMITED, "too many requests from this address",
                             Map.of("retryAfterSeconds", wait));
                 }
+                // A known path with a method it does not serve (TRACE, PATCH, OPTIONS...): 405 with Allow
+                // (RFC 9110 §15.5.6), decided here because the router alone would answer 404.
+                if (ctx.method() != HandlerType.HEAD && self.get() != null
+                        && self.get().unsafe.internalRouter.findHttpHandlerEntries(ctx.method(), ctx.path()).isEmpty()) {
+                    List<String> allowed = allowedMethods(self.get(), ctx.path());
+                    if (!allowed.isEmpty()) {
+                        ctx.header("Allow", String.join(", ", allowed));
+                        throw new ApiException(ProblemType.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed here; use "
+                                + String.join(", ", allowed));
+                    }
+                }
                 long declared = ctx.req().getContentLengthLong();
                 if (declared > settings.maxRequestBytes()) {
+                    ctx.header("Connection", "close"); // the body is not read, so the connection cannot be reused
                     throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE,
                             "request body exceeds " + settings.maxRequestBytes() + " bytes");
                 }
@@ -109,8 +131,21 @@ public final class ApiServer {
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.type(), e.getMessage(), e.extensions()));
             config.routes.exception(ContentTooLargeResponse.class, (e, ctx) -> problem(ctx, ProblemType.PAYLOAD_TOO_LARGE,
                     "request body exceeds " + settings.maxRequestBytes() + " bytes", Map.of()));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, byStatus(e.getStatus()),
-                    null, Map.of()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,
+                    e.getStatus() == 400 ? ProblemType.VALIDATION_FAILED : byStatus(e.getStatus()), null, Map.of()));
+            // A validation failure inside a handler or a service (Validate, base64 and number parsing, times) is the
+            // client's error: 400 validation-failed, the message only if it names no Java internals, no stack trace
+            // at ERROR. Decision recorded in docs/api.md: a programming error that throws IllegalArgumentException
+            // is also answered 400; the DEBUG log keeps its stack trace.
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> {
+                LOG.debug("request refused as invalid", e);
+                problem(ctx, ProblemType.VALIDATION_FAILED, Body.safeDetail(e.getMessage(),
+                        "a value in the request is invalid"), Map.of());
+            });
+            config.routes.exception(DateTimeException.class, (e, ctx) -> {
+                LOG.debug("request refused as invalid", e);
+                problem(ctx, ProblemType.VALIDATION_FAILED, "a time value in the request is invalid", Map.of());
+            });
             config.routes.exception(StoreException.class, (e, ctx) -> {
                 LOG.error("store failure", e);
                 problem(ctx, ProblemType.SERVICE_UNAVAILABLE, "the store did not answer; retry later", Map.of());
@@ -121,6 +156,13 @@ public final class ApiServer {
             });
             config.routes.error(404, ctx -> {
                 if (!isProblem(ctx)) {
+                    List<String> allowed = allowedMethods(self.get(), ctx.path());
+                    if (!allowed.isEmpty()) {
+                        ctx.header("Allow", String.join(", ", allowed));
+                        problem(ctx, ProblemType.METHOD_NOT_ALLOWED, ctx.method() + " is not allowed here; use "
+                                + String.join(", ", allowed), Map.of());
+                        return;
+                    }
                     problem(ctx, ProblemType.NOT_FOUND, "no such resource: " + ctx.method() + " " + ctx.path(), Map.of());
                 }
             });
@@ -133,6 +175,7 @@ public final class ApiServer {
                 r.accept(config);
             }
         });
+        self.set(app);
     }
 
     public ApiServer start() {
@@ -162,6 +205,22 @@ public final class ApiServer {
             // going away either way, so a slow close must not turn into a failed shutdown.
             LOG.warn("HTTP server did not stop gracefully: {}", e.toString());
         }
+    }
+
+    private static List<String> allowedMethods(Javalin app, String path) {
+        List<String> allowed = new ArrayList<>();
+        if (app == null) {
+            return allowed;
+        }
+        for (HandlerType m : ROUTED_METHODS) {
+            if (!app.unsafe.internalRouter.findHttpHandlerEntries(m, path).isEmpty()) {
+                allowed.add(m.name());
+            }
+        }
+        if (allowed.contains("GET") && !allowed.contains("HEAD")) {
+            allowed.add(1, "HEAD"); // Jetty answers HEAD for every GET
+        }
+        return allowed;
     }
 
     private static Connector connector(Server server, HttpConfiguration httpConfig, Settings settings) {
@@ -245,7 +304,14 @@ public final class ApiServer {
     private static void finish(Context ctx, AuditLog audit, MeterRegistry meters) {
         try {
             int status = ctx.statusCode();
-            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            // The matched route template (not this after-handler's own "*"), so /metrics is per route.
+            io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+            String route = matched == null ? "unmatched" : matched.path;
+            if (status >= 400 && ctx.attribute(Body.READ) == null && hasBody(ctx)) {
+                // A refused request's body may be left unread; Jetty then closes the connection, so say so (RFC 9112
+                // §9.6) instead of letting the client find out on its next request.
+                ctx.header("Connection", "close");
+            }
             // Refused requests are security-relevant (probing, brute force, malformed input): audit them, except
             // rate-limit refusals, which would let a flood amplify itself into the log.
             if (status >= 400 && status < 500 && status != 429) {
@@ -271,6 +337,10 @@ public final class ApiServer {
         }
     }
 
+    private static boolean hasBody(Context ctx) {
+        return ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
+    }
+
     private static String problemSlug(Context ctx) {
         String slug = ctx.attribute("cs.problem");
         return slug == null ? Integer.toString(ctx.statusCode()) : slug;
@@ -285,20 +355,36 @@ public final class ApiServer {
         return ct != null && ct.startsWith(Problem.CONTENT_TYPE);
     }
 
+    /** The problem type of a bare status (Javalin's own responses, Jetty's refusals). */
     static ProblemType byStatus(int status) {
-        for (ProblemType t : ProblemType.values()) {
-            if (t.status() == status && t != ProblemType.VALIDATION_FAILED) {
-                return t;
-            }
+        switch (status) {
+            case 400: return ProblemType.BAD_REQUEST;
+            case 401: return ProblemType.UNAUTHENTICATED;
+            case 403: return ProblemType.FORBIDDEN;
+            case 404: return ProblemType.NOT_FOUND;
+            case 405: return ProblemType.METHOD_NOT_ALLOWED;
+            case 409: return ProblemType.CONFLICT;
+            case 413: return ProblemType.PAYLOAD_TOO_LARGE;
+            case 414: return ProblemType.URI_TOO_LONG;
+            case 415: return ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            case 429: return ProblemType.RATE_LIMITED;
+            case 431: return ProblemType.REQUEST_HEADER_TOO_LARGE;
+            case 503: return ProblemType.SERVICE_UNAVAILABLE;
+            default: return status >= 500 ? ProblemType.INTERNAL : ProblemType.BAD_REQUEST;
         }
-        return status >= 500 ? ProblemType.INTERNAL : ProblemType.MALFORMED_JSON;
     }
 
     static void problem(Context ctx, ProblemType type, String detail, Map<String, Object> extensions) {
         ctx.attribute("cs.problem", type.slug());
         ctx.status(type.status());
         ctx.contentType(Problem.CONTENT_TYPE);
-        ctx.json(Problem.body(type, detail, ctx.path().length() > 200 ? null : ctx.path(), Requests.requestId(ctx), extensions));
+        // Last line of defence for every route: a detail that names Java internals (a service quoting an exception
+        // message) is replaced by the type's title; the log keeps the original.
+        String safe = detail == null ? null : Body.safeDetail(detail, type.title());
+        if (safe != null && !safe.equals(detail)) {
+            LOG.debug("problem detail replaced (names Java internals): {}", detail);
+        }
+        ctx.json(Problem.body(type, safe, ctx.path().length() > 200 ? null : ctx.path(), Requests.requestId(ctx), extensions));
         ctx.contentType(Problem.CONTENT_TYPE);
     }
 

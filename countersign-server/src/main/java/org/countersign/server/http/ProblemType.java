@@ -7,6 +7,7 @@ package org.countersign.server.http;
 public enum ProblemType {
     MALFORMED_JSON(400, "malformed-json", "Request body is not valid JSON for this operation"),
     VALIDATION_FAILED(400, "validation-failed", "A field is missing or has an invalid value"),
+    BAD_REQUEST(400, "bad-request", "The HTTP request is malformed"),
     UNAUTHENTICATED(401, "unauthenticated", "Missing or invalid credentials"),
     FORBIDDEN(403, "forbidden", "The credentials are valid but not allowed to do this"),
     TENANT_DISABLED(403, "tenant-disabled", "The relying party is disabled"),
@@ -14,8 +15,10 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this resource"),
     CONFLICT(409, "conflict", "The request conflicts with the current state"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "Request body too large"),
+    URI_TOO_LONG(414, "uri-too-long", "The request target is too long"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Content type must be application/json"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
+    REQUEST_HEADER_TOO_LARGE(431, "request-header-too-large", "The request header fields are too large"),
     SERVICE_UNAVAILABLE(503, "service-unavailable", "A dependency is unavailable; retry later"),
 
     // ---- feature modules add their problem types below their own marker (keep the blank lines) ----

@@ -43,6 +43,54 @@ public final class Requests {
         return principal(ctx).requireTenant();
     }
 
+    /**
+     * Refuses a request whose path or query string, once percent-decoded, is not UTF-8 or holds a control
+     * character: such values would reach identifiers, logs and PostgreSQL (which refuses NUL in text).
+     */
+    static void screenTarget(Context ctx) {
+        String path = ctx.req().getRequestURI();
+        if (path != null && !cleanComponent(path, false)) {
+            throw ApiException.invalid("the path must be percent-encoded UTF-8 without control characters");
+        }
+        String query = ctx.queryString();
+        if (query != null && !cleanComponent(query, true)) {
+            throw ApiException.invalid("the query string must be percent-encoded UTF-8 without control characters");
+        }
+    }
+
+    private static boolean cleanComponent(String raw, boolean plusIsSpace) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length()) {
+                    return false;
+                }
+                int hi = Character.digit(raw.charAt(i + 1), 16);
+                int lo = Character.digit(raw.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return false;
+                }
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else if (c == '+' && plusIsSpace) {
+                bytes.write(' ');
+            } else {
+                byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                bytes.write(b, 0, b.length);
+            }
+        }
+        try {
+            String decoded = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+            return Validate.isCleanComponent(decoded);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
+    }
+
     public static String actor(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);
         return p == null ? "anonymous@" + ctx.ip() : p.actor();

@@ -2,7 +2,11 @@ package org.countersign.server.http;
 
 import java.util.regex.Pattern;
 
-/** Field checks shared by request records; failures read well in a problem body. */
+/**
+ * Field checks shared by request records; failures read well in a problem body. They throw
+ * {@link IllegalArgumentException} (so records can use them in compact constructors); the HTTP edge answers every
+ * {@code IllegalArgumentException} from request handling with a 400 {@code validation-failed} problem.
+ */
 public final class Validate {
     private Validate() {}
 
@@ -32,5 +36,33 @@ public final class Validate {
 
     public static String optionalText(String field, String value, int maxLength) {
         return value == null ? "" : text(field, value, maxLength);
+    }
+
+    /**
+     * Whether a JSON string may enter the server: no C0 control other than tab, line feed and carriage return (PEM
+     * and free text keep their line breaks), no DEL or C1 control, no unpaired surrogate. NUL in particular would
+     * reach PostgreSQL, which refuses it in text and would look like an outage.
+     */
+    public static boolean isCleanText(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 ? c != '\t' && c != '\n' && c != '\r' : c >= 0x7f && c <= 0x9f) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a decoded path or query component is free of every control character (no exception for line breaks). */
+    public static boolean isCleanComponent(String s) {
+        return s.chars().noneMatch(Character::isISOControl) && isCleanText(s);
     }
 }

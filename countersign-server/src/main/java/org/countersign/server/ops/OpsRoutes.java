@@ -16,7 +16,7 @@ import org.countersign.server.http.Access;
 import org.countersign.server.http.ApiServer;
 import org.countersign.server.store.Store;
 
-/** Health probes, Prometheus metrics, the OpenAPI document and its docs page. All public and read-only. */
+/** Health probes, Prometheus metrics (admin key), the OpenAPI document and its docs page. All read-only. */
 public final class OpsRoutes implements ApiServer.Routes {
     private final Store store;
     private final PrometheusMeterRegistry meters;
@@ -33,8 +33,10 @@ public final class OpsRoutes implements ApiServer.Routes {
         config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")), Access.PUBLIC);
         config.routes.get("/health/ready", this::ready, Access.PUBLIC);
         config.routes.get("/health", this::ready, Access.PUBLIC);
+        // Metrics reveal tenants' traffic and the server's internals: only the admin key may read them
+        // (docs/operations.md "Metrics").
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(meters.scrape()), Access.PUBLIC);
+                .result(meters.scrape()), Access.ADMIN);
         String document = openApiDocument();
         config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(document), Access.PUBLIC);
     }
