@@ -45,6 +45,9 @@ public final class ConfigLoader {
                 p.load(r);
             } catch (IOException e) {
                 throw new ConfigException("cannot read " + propertiesFile + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // Properties.load refuses a malformed unicode escape this way; name the file, not a stack trace.
+                throw new ConfigException("cannot read " + propertiesFile + ": " + e.getMessage());
             }
             for (String name : p.stringPropertyNames()) {
                 if (Setting.ALL.stream().noneMatch(s -> s.key().equals(name))) {
