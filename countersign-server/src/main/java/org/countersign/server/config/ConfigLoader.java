@@ -38,12 +38,21 @@ public final class ConfigLoader {
         }
         // The data folder may hold the properties file, so settle it first from env and flags.
         String dataDir = firstNonBlank(flags.get("data-dir"), environment.get("COUNTERSIGN_DATA_DIR"), "countersign-data");
-        Path propertiesFile = file.orElse(Path.of(dataDir).resolve("countersign.properties"));
+        Path propertiesFile;
+        try {
+            propertiesFile = file.orElseGet(() -> Path.of(dataDir).resolve("countersign.properties"));
+        } catch (IllegalArgumentException e) {
+            // InvalidPathException, e.g. a NUL byte in COUNTERSIGN_DATA_DIR: a setting error, not a crash.
+            throw new ConfigException("data-dir is not a usable path: " + e.getMessage());
+        }
         if (Files.isRegularFile(propertiesFile)) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
                 p.load(r);
             } catch (IOException e) {
+                throw new ConfigException("cannot read " + propertiesFile + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // Properties.load refuses a malformed unicode escape this way; name the file, not a stack trace.
                 throw new ConfigException("cannot read " + propertiesFile + ": " + e.getMessage());
             }
             for (String name : p.stringPropertyNames()) {
