@@ -24,6 +24,17 @@ public final class ServerTimeline {
 
     /** Server times of the frames, in the order given (frames in capture order, batches in arrival order). */
     public static List<Instant> place(List<Stamp> stamps) {
+        long offset = offsetMillis(stamps);
+        List<Instant> out = new ArrayList<>();
+        for (Stamp s : stamps) {
+            long t = Math.min(s.clientMillis() + offset, s.batchReceivedAt().toEpochMilli());
+            out.add(Instant.ofEpochMilli(t));
+        }
+        return out;
+    }
+
+    /** Server epoch milliseconds minus client milliseconds, the smallest over the batches' last frames. */
+    public static long offsetMillis(List<Stamp> stamps) {
         long offset = Long.MAX_VALUE;
         for (int i = 0; i < stamps.size(); i++) {
             boolean lastOfBatch = i == stamps.size() - 1
@@ -32,11 +43,6 @@ public final class ServerTimeline {
                 offset = Math.min(offset, stamps.get(i).batchReceivedAt().toEpochMilli() - stamps.get(i).clientMillis());
             }
         }
-        List<Instant> out = new ArrayList<>();
-        for (Stamp s : stamps) {
-            long t = Math.min(s.clientMillis() + offset, s.batchReceivedAt().toEpochMilli());
-            out.add(Instant.ofEpochMilli(t));
-        }
-        return out;
+        return offset == Long.MAX_VALUE ? 0 : offset;
     }
 }
