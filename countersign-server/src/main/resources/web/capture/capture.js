@@ -1,6 +1,7 @@
 // The verifier's capture page (X.1279 §8.2.x steps 2-11 in a browser): SRP login with a per-device secret kept in
-// this browser, the sealed request and challenge, a prompt and progress per action while frames are grabbed from the
-// camera through a canvas as JPEG (longer side at most 640 px), the sealed capture, and the sealed result.
+// this browser, the sealed request and challenge, then a live capture (frames grabbed from the camera through a
+// canvas as JPEG, longer side at most 640 px): the screen flashes the server's colours, frames stream to the server
+// in sealed batches and each action is shown when the server's prompt arrives; then the sealed capture and result.
 // URL parameters: tenant, user, op (REGISTER | AUTHENTICATE | DEREGISTER), code (enrolment code, first use only),
 // challenge (for AUTHENTICATE: the id of the authentication the relying party opened). The op in the address is
 // only a wish: registering or removing a face reference needs the single-use grant the relying party gives the
@@ -23,7 +24,6 @@ const PROMPTS = {
   BLINK: 'Blink with both eyes',
   OPEN_MOUTH: 'Open your mouth, then close it',
 };
-const FPS = 10;
 
 function status(text) { $('status').textContent = text; }
 
@@ -84,11 +84,17 @@ function showActions(actions, current) {
   });
 }
 
-// Steps 5-7: prompt per action, frames from the camera through a canvas, one per new video frame.
-async function capture(video, challenge) {
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+// Steps 5-8 as a live capture: frames are grabbed continuously (one per new video frame, at most `fps` a second);
+// first the screen flashes the colours the server drew (screen-light challenge), then each batch of frames goes to
+// the server, which answers with the next action at a moment it chooses: the prompt is shown the moment it arrives.
+// One round trip per action; after the last prompt the page films `responseMillis` more and returns what is unsent.
+async function capture(video, challenge, s, deviceId, base, nonce) {
   const actions = challenge.actions;
-  const duration = Math.min(challenge.timeLimitMillis - 1500, 1500 + 2500 * Math.max(1, actions.length));
-  const maxFrames = Math.min(challenge.limits.maxFrames, Math.floor(duration / 1000 * FPS));
+  const live = challenge.live;
+  const seconds = live.expectedMillis / 1000;
+  const fps = Math.max(4, Math.min(10, Math.floor((challenge.limits.maxFrames - 2) / seconds)));
   const scale = Math.min(1, 640 / Math.max(video.videoWidth, video.videoHeight));
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(video.videoWidth * scale);
@@ -97,34 +103,59 @@ async function capture(video, challenge) {
   const frames = [];
   const t0 = performance.now();
   let last = -1000;
-  await new Promise(resolve => {
+  let stop = false;
+  const grabbing = new Promise(resolve => {
     const tick = async () => {
       const t = performance.now() - t0;
-      const slot = actions.length ? Math.min(actions.length - 1, Math.floor((t - 750) / ((duration - 750) / actions.length))) : -1;
-      $('prompt').textContent = t < 750 ? 'Look at the camera' : (PROMPTS[actions[Math.max(0, slot)]] || 'Hold still');
-      showActions(actions, Math.max(0, slot));
-      $('progress').value = Math.min(100, 100 * t / duration);
-      if (t - last >= 1000 / FPS - 5 && frames.length < maxFrames) {
+      if (t - last >= 1000 / fps - 5 && frames.length < challenge.limits.maxFrames) {
         last = t;
         g.drawImage(video, 0, 0, canvas.width, canvas.height);
         const blob = await new Promise(r => canvas.toBlob(r, 'image/jpeg', 0.85));
-        frames.push({ sequence: frames.length, capturedAtMillis: Math.round(t), jpeg: new Uint8Array(await blob.arrayBuffer()) });
+        let at = Math.round(t);
+        if (frames.length && at <= frames[frames.length - 1].capturedAtMillis) at = frames[frames.length - 1].capturedAtMillis + 1;
+        frames.push({ sequence: frames.length, capturedAtMillis: at, jpeg: new Uint8Array(await blob.arrayBuffer()) });
       }
-      if (t >= duration || frames.length >= maxFrames) return resolve();
+      $('progress').value = Math.min(100, 100 * (performance.now() - t0) / live.expectedMillis);
+      if (stop) return resolve();
       if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(tick); else requestAnimationFrame(tick);
     };
     tick();
   });
-  // Strictly increasing capture times, as the server requires.
-  for (let i = 1; i < frames.length; i++) {
-    if (frames[i].capturedAtMillis <= frames[i - 1].capturedAtMillis) frames[i].capturedAtMillis = frames[i - 1].capturedAtMillis + 1;
+  // Screen light: the whole screen in each drawn colour, so that its light falls on the face.
+  const flash = document.createElement('div');
+  flash.id = 'flash';
+  Object.assign(flash.style, { position: 'fixed', inset: '0', zIndex: '10' });
+  document.body.appendChild(flash);
+  $('prompt').textContent = 'Look at the camera';
+  const flashStartMillis = Math.round(performance.now() - t0);
+  for (const c of live.flashColours) {
+    flash.style.background = c;
+    await sleep(live.flashMillis);
   }
+  flash.remove();
+  let sent = 0;
+  const rtts = [];
+  for (let k = 0; k < actions.length; k++) {
+    const batch = frames.slice(sent);
+    sent += batch.length;
+    const sealed = await s.channel.seal(TYPES.FRAMES, nonce, encodePayload({ challengeId: challenge.challengeId,
+      frames: batch.map(f => ({ sequence: f.sequence, capturedAtMillis: f.capturedAtMillis })),
+      ...(k === 0 ? { flashStartMillis } : {}) }, batch.map(f => f.jpeg)));
+    const asked = performance.now();
+    const p = decodePayload(await s.channel.open(await postSealed(base + '/frames', deviceId, sealed), TYPES.PROMPT, nonce));
+    rtts.push(Math.round(performance.now() - asked));
+    $('prompt').textContent = PROMPTS[p.action] || p.action;
+    showActions(actions, k);
+    if (p.remaining === 0) await sleep(p.responseMillis);
+  }
+  stop = true;
+  await grabbing;
   $('prompt').textContent = '';
   showActions(actions, actions.length);
-  console.log('captured ' + frames.length + ' frames over ' + Math.round(performance.now() - t0) + ' ms, '
-    + new Set(frames.map(f => f.jpeg.length)).size + ' distinct sizes, video ' + video.videoWidth + 'x' + video.videoHeight
-    + (video.requestVideoFrameCallback ? ', per video frame' : ', per animation frame'));
-  return frames;
+  console.log('captured ' + frames.length + ' frames over ' + Math.round(performance.now() - t0) + ' ms at ' + fps
+    + ' fps, ' + actions.length + ' prompt round trip(s) of ' + rtts.join(', ') + ' ms (server wait included), '
+    + new Set(frames.map(f => f.jpeg.length)).size + ' distinct sizes, video ' + video.videoWidth + 'x' + video.videoHeight);
+  return frames.slice(sent);
 }
 
 const WORDS = { BLINK: 'a blink', NOD: 'a nod', SHAKE: 'a head shake', OPEN_MOUTH: 'an open mouth' };
@@ -160,11 +191,6 @@ async function run() {
     if (op === 'AUTHENTICATE' && !challengeId) throw new Error('open this page from your service: the sign-in it started is missing');
     const grant = $('grant').value.trim();
     if (op === 'DEREGISTER' && !grant) throw new Error('removing your face needs the one-time code from your service');
-    status('Starting the camera…');
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
-    const video = $('camera');
-    video.srcObject = stream;
-    await new Promise(r => (video.readyState >= 2 ? r() : (video.onloadeddata = r)));
     status('Opening a secure channel…');
     const d = await device();
     const s = await login(d);
@@ -175,8 +201,15 @@ async function run() {
     const challenge = decodePayload(await s.channel.open(await postSealed(base + '/request', d.deviceId, req), TYPES.CHALLENGE));
     const nonce = fromB64url(challenge.nonce);
     showActions(challenge.actions, -1);
-    status('Ready: ' + challenge.actions.length + ' action(s), ' + Math.round(challenge.timeLimitMillis / 1000) + ' s');
-    const frames = await capture(video, challenge);
+    status('Starting the camera…');
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+    const video = $('camera');
+    video.srcObject = stream;
+    await new Promise(r => (video.readyState >= 2 ? r() : (video.onloadeddata = r)));
+    // A camera's first frames can be blank: start once it delivers frames steadily.
+    for (let i = 0; i < 3; i++) await new Promise(r => (video.requestVideoFrameCallback ? video.requestVideoFrameCallback(() => r()) : setTimeout(r, 100)));
+    status('Follow the prompts: ' + challenge.actions.length + ' action(s)');
+    const frames = await capture(video, challenge, s, d.deviceId, base, nonce);
     stream.getTracks().forEach(t => t.stop());
     status('Checking…');
     const manifest = { challengeId: challenge.challengeId, clientActions: [],

@@ -102,4 +102,4 @@ export function decodePayload(bytes) {
 function u32(n) { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, n); return b; }
 function u16(n) { const b = new Uint8Array(2); new DataView(b.buffer).setUint16(0, n); return b; }
 
-export const TYPES = { REQUEST: 0x0501, CHALLENGE: 0x0502, CAPTURE: 0x0503, RESULT: 0x0504 };
+export const TYPES = { REQUEST: 0x0501, CHALLENGE: 0x0502, CAPTURE: 0x0503, RESULT: 0x0504, FRAMES: 0x0505, PROMPT: 0x0506 };

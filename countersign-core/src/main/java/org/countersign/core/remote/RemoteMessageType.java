@@ -13,7 +13,11 @@ public enum RemoteMessageType {
     /** Client → server: captured frames and client measurements, bound to the challenge nonce (step 8). */
     CAPTURE(0x0503),
     /** Server → client: the decision with reason codes and an assurance summary (step 10 or 11). */
-    RESULT(0x0504);
+    RESULT(0x0504),
+    /** Client → server: a batch of frames of a live capture, bound to the challenge nonce (streamed step 8). */
+    FRAMES(0x0505),
+    /** Server → client: the next action to perform now, sent at a moment the server chose (live capture). */
+    PROMPT(0x0506);
 
     private final int wire;
 

@@ -83,7 +83,21 @@ public final class Messages {
     /** Step 4: the decision logic's answer. The nonce also travels in the sealed header. */
     public record SealedChallenge(String challengeId, Operation operation, String biometricType, List<Action> actions,
             int timeLimitMillis, boolean padRequired, boolean secondModalityRequired, List<RiskDecision.FiredRule> rules,
-            String nonce, String expiresAt, CaptureLimits limits) {}
+            String nonce, String expiresAt, CaptureLimits limits, LivePlan live) {}
+
+    /**
+     * How a live capture runs: the page flashes {@code flashColours} (CSS colours, {@code flashMillis} each) from its
+     * first frame, then streams frames in batches; the server answers each batch with the next prompt at a moment it
+     * chooses, and after the last prompt the client keeps filming {@code responseMillis} and sends the capture.
+     * {@code expectedMillis} is the longest the whole capture can take, for choosing a frame rate.
+     */
+    public record LivePlan(List<String> flashColours, int flashMillis, int responseMillis, int expectedMillis) {}
+
+    /** A batch of a live capture: frame descriptions, JPEGs as attachments, the client time the flashes started. */
+    public record SealedFrames(String challengeId, List<FrameInfo> frames, Long flashStartMillis) {}
+
+    /** The next prompt of a live capture; {@code remaining} prompts follow it. */
+    public record SealedPrompt(String challengeId, int index, Action action, int remaining, int responseMillis) {}
 
     /** What the server accepts in a capture, so a client can check before it sends. */
     public record CaptureLimits(int minFrames, int maxFrames, int maxFrameBytes, int maxSide, double minFrameRate,

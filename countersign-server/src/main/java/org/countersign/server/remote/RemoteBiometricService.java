@@ -32,6 +32,9 @@ import org.countersign.biometrics.liveness.LivenessChallenge;
 import org.countersign.biometrics.liveness.LivenessJudge;
 import org.countersign.biometrics.liveness.LivenessJudgement;
 import org.countersign.biometrics.liveness.LivenessReason;
+import org.countersign.biometrics.liveness.timing.PromptTiming;
+import org.countersign.biometrics.liveness.timing.ScreenLightCheck;
+import org.countersign.biometrics.liveness.timing.ServerTimeline;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.channel.ChannelException;
@@ -85,6 +88,23 @@ public final class RemoteBiometricService {
     private final ObjectMapper json;
     private final SecureRandom random;
     private final Clock clock;
+    private final LiveCaptures live = new LiveCaptures();
+    /** The live checks' explanation of a capture being decided, added to its assurance (dropped when decided). */
+    private final Map<String, List<Messages.JudgeCheck>> liveExplanations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final PromptSchedule schedule;
+    private final LiveSettings liveSettings;
+
+    /**
+     * Live capture settings. {@code required}: refuse captures that were not streamed with server-timed prompts
+     * (off while the CLI agent has no live mode). {@code enforceScreenLight}: refuse when the face's colour did not
+     * follow the flashes (off by default: it is measured and reported in the explanation, see docs/liveness.md).
+     */
+    public record LiveSettings(boolean required, boolean enforceScreenLight, int flashes, int flashMillis,
+            int responseMillis) {
+        public static LiveSettings defaults() {
+            return new LiveSettings(false, false, 4, 300, 2200);
+        }
+    }
 
     public RemoteBiometricService(RemoteStore store, SecureSessions sessions, RiskPolicyEngine risk, ReferenceVault vault,
             Supplier<Engines> engines, JudgePolicy judgePolicy, AuditLog audit, ObjectMapper json, SecureRandom random,
@@ -99,6 +119,25 @@ public final class RemoteBiometricService {
         this.json = json;
         this.random = random;
         this.clock = clock;
+        this.schedule = PromptSchedule.random();
+        this.liveSettings = LiveSettings.defaults();
+    }
+
+    public RemoteBiometricService(RemoteStore store, SecureSessions sessions, RiskPolicyEngine risk, ReferenceVault vault,
+            Supplier<Engines> engines, JudgePolicy judgePolicy, AuditLog audit, ObjectMapper json, SecureRandom random,
+            Clock clock, PromptSchedule schedule, LiveSettings liveSettings) {
+        this.store = store;
+        this.sessions = sessions;
+        this.risk = risk;
+        this.vault = vault;
+        this.engines = engines;
+        this.judgePolicy = judgePolicy;
+        this.audit = audit;
+        this.json = json;
+        this.random = random;
+        this.clock = clock;
+        this.schedule = schedule;
+        this.liveSettings = liveSettings;
     }
 
     public SecureSessions sessions() {
@@ -380,16 +419,97 @@ public final class RemoteBiometricService {
                 Optional.empty(), List.of(), Optional.empty(), Optional.ofNullable(authorisation),
                 Optional.ofNullable(grantHash)));
         JudgePolicy.Sequence seq = judgePolicy.sequence();
+        // Live capture plan: the screen-light colours are drawn now and kept in memory; prompts come later.
+        List<ScreenLightCheck.Colour> colours = ScreenLightCheck.draw(random, liveSettings.flashes());
+        live.purge(now, judgePolicy.sequence().submissionGrace());
+        live.open(challengeId, expires, colours, liveSettings.flashMillis());
+        int n = decision.actions().size();
+        int expected = liveSettings.flashes() * liveSettings.flashMillis() + PromptSchedule.maxWaitMillis(0)
+                + Math.max(0, n - 1) * PromptSchedule.maxWaitMillis(1) + liveSettings.responseMillis();
+        Messages.LivePlan plan = new Messages.LivePlan(colours.stream().map(ScreenLightCheck.Colour::css).toList(),
+                liveSettings.flashMillis(), liveSettings.responseMillis(), expected);
         SealedChallenge out = new SealedChallenge(challengeId, req.operation(), decision.biometricType(),
                 decision.actions(), decision.timeLimitMillis(), decision.padRequired(),
                 decision.secondModalityRequired(), decision.rules(), ByteArray.copyOf(nonce).toBase64Url(),
                 expires.toString(), new CaptureLimits(seq.minFrames(), MAX_FRAMES, MAX_FRAME_BYTES, MAX_SIDE,
-                        seq.minFrameRate(), (int) seq.maxFrameGap().toMillis()));
+                        seq.minFrameRate(), (int) seq.maxFrameGap().toMillis()), plan);
         audit.record(tenant, "device:" + device.deviceId(), "remote.challenge", device.userId(), "success", requestId,
                 Map.of("operation", req.operation().name(), "actions", decision.actions().toString(),
                         "rules", decision.rules().stream().map(RiskDecision.FiredRule::id).toList().toString(),
                         "authorisation", authorisation == null ? "-" : authorisation));
         return sessions.seal(in, RemoteMessageType.CHALLENGE, ByteArray.copyOf(nonce), RemotePayload.of(write(out)));
+    }
+
+    // ---- live capture: step 8 streamed, with server-timed prompts -------------------------------------------------
+
+    /**
+     * One batch of a live capture. The server notes when the batch arrived, keeps its frames in memory, then waits
+     * until the moment it chose for the next prompt and answers with it: one round trip per action. The answer's
+     * send time is the prompt's time for {@link PromptTiming}.
+     */
+    public ByteArray frames(SecureSessions.Inbound in, String requestId) {
+        Instant received = clock.instant();
+        RemoteStore.Device device = in.device();
+        Messages.SealedFrames batch = read(in.payload(), Messages.SealedFrames.class);
+        if (batch.challengeId() == null || batch.frames() == null) {
+            throw new RemoteException(RemoteException.Kind.INVALID, "challengeId and frames are required");
+        }
+        RemoteStore.Challenge ch = store.findChallenge(device.tenantId(), batch.challengeId())
+                .filter(c -> c.deviceId().equals(device.deviceId()) && c.status().equals("open"))
+                .orElseThrow(() -> new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "unknown challenge"));
+        if (!ch.nonce().constantTimeEquals(in.message().serverNonce())) {
+            throw new RemoteException(RemoteException.Kind.CHANNEL_REFUSED, "frames not bound to this challenge",
+                    List.of(ChannelException.Reason.CHANNEL_WRONG_NONCE.name()));
+        }
+        if (received.isAfter(ch.expiresAt())) {
+            throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "challenge expired",
+                    List.of("CHALLENGE_EXPIRED"));
+        }
+        LiveCaptures.State st = live.find(ch.challengeId()).orElseThrow(() -> new RemoteException(
+                RemoteException.Kind.CHALLENGE_INVALID, "no live capture for this challenge on this node",
+                List.of("LIVE_CAPTURE_UNKNOWN")));
+        List<ByteArray> parts = in.payload().attachments();
+        int index;
+        Instant promptAt;
+        synchronized (st) {
+            if (batch.frames().size() != parts.size() || st.frames.size() + parts.size() > MAX_FRAMES
+                    || batch.frames().stream().anyMatch(java.util.Objects::isNull)) {
+                throw new RemoteException(RemoteException.Kind.INVALID, "frame descriptions and frames must match,"
+                        + " at most " + MAX_FRAMES + " frames in all");
+            }
+            index = st.prompts.size();
+            if (st.batches != index || index >= ch.actions().size()) {
+                // One batch per prompt: a second batch before the answer, or one after the last prompt, is refused.
+                throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "batch out of turn",
+                        List.of("LIVE_BATCH_OUT_OF_TURN"));
+            }
+            st.batches++;
+            if (index == 0) {
+                st.flashStartMillis = batch.flashStartMillis();
+            }
+            for (int i = 0; i < parts.size(); i++) {
+                st.frames.add(new LiveCaptures.Received(batch.frames().get(i), parts.get(i), received));
+            }
+            Instant base = index == 0 ? received : st.prompts.get(index - 1).shownAt();
+            promptAt = base.plus(schedule.wait(index, random));
+        }
+        long sleep = Duration.between(clock.instant(), promptAt).toMillis();
+        if (sleep > 0) {
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RemoteException(RemoteException.Kind.ENGINE_UNAVAILABLE, "interrupted");
+            }
+        }
+        Action action = Action.valueOf(ch.actions().get(index));
+        Instant sent = clock.instant();
+        synchronized (st) {
+            st.prompts.add(new PromptTiming.Prompt(action, sent));
+        }
+        Messages.SealedPrompt p = new Messages.SealedPrompt(ch.challengeId(), index, action,
+                ch.actions().size() - index - 1, liveSettings.responseMillis());
+        return sessions.seal(in, RemoteMessageType.PROMPT, ch.nonce(), RemotePayload.of(write(p)));
     }
 
     // ---- steps 8 to 11 ---------------------------------------------------------------------------------------------
@@ -422,7 +542,35 @@ public final class RemoteBiometricService {
         if (now.isAfter(ch.expiresAt())) {
             return unusable(ch, device, requestId, "challenge expired", List.of("CHALLENGE_EXPIRED"));
         }
-        List<CapturedFrame> frames = validateFrames(ch, device, cap, in.payload().attachments(), requestId);
+        // A live capture: the batches streamed before come first, with their server arrival times.
+        LiveCaptures.State st = live.take(ch.challengeId()).orElse(null);
+        boolean streamed = st != null && st.batches > 0;
+        List<Messages.FrameInfo> allInfo = new ArrayList<>();
+        List<ByteArray> allParts = new ArrayList<>();
+        List<ServerTimeline.Stamp> stamps = new ArrayList<>();
+        if (streamed) {
+            synchronized (st) {
+                for (LiveCaptures.Received r : st.frames) {
+                    allInfo.add(r.info());
+                    allParts.add(r.bytes());
+                    stamps.add(new ServerTimeline.Stamp(r.batchReceivedAt(), r.info().capturedAtMillis()));
+                }
+            }
+        }
+        allInfo.addAll(cap.frames());
+        allParts.addAll(in.payload().attachments());
+        cap.frames().forEach(f -> stamps.add(new ServerTimeline.Stamp(now, f == null ? 0 : f.capturedAtMillis())));
+        if (!streamed && liveSettings.required()) {
+            return unusable(ch, device, requestId, "this server needs a live capture with server-timed prompts",
+                    List.of("LIVE_CAPTURE_REQUIRED"));
+        }
+        if (streamed && st.prompts.size() != ch.actions().size()) {
+            return unusable(ch, device, requestId, "capture sent before every prompt was shown",
+                    List.of("PROMPTS_INCOMPLETE"));
+        }
+        SealedCapture all = new SealedCapture(cap.challengeId(), allInfo, cap.clientActions());
+        List<CapturedFrame> frames = validateFrames(ch, device, all, allParts, requestId);
+        cap = all;
 
         Engines eng = engines.get();
         List<Action> actions = ch.actions().stream().map(Action::valueOf).toList();
@@ -446,6 +594,30 @@ public final class RemoteBiometricService {
                     requestId);
         }
         LivenessJudgement.Live live = (LivenessJudgement.Live) judgement;
+        List<Messages.JudgeCheck> extra = new ArrayList<>();
+        if (streamed) {
+            List<String> refusals;
+            try {
+                refusals = liveChecks(eng.analyzer(), st, frames, stamps, extra);
+            } catch (BiometricException e) {
+                return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
+            }
+            if (!refusals.isEmpty()) {
+                return finish(in, ch, device, "REFUSED", refusals,
+                        withChecks(judgeAssurance(ch, decision, live, cap, null, null), extra), requestId);
+            }
+        }
+        liveExplanations.put(ch.challengeId(), extra);
+        try {
+            return judged(in, ch, device, decision, live, cap, frames, eng, requestId);
+        } finally {
+            liveExplanations.remove(ch.challengeId());
+        }
+    }
+
+    private ByteArray judged(SecureSessions.Inbound in, RemoteStore.Challenge ch, RemoteStore.Device device,
+            RiskDecision decision, LivenessJudgement.Live live, SealedCapture cap, List<CapturedFrame> frames,
+            Engines eng, String requestId) {
         List<Probe> probes;
         try {
             probes = probes(eng.analyzer(), live.explanation(), frames);
@@ -662,7 +834,7 @@ public final class RemoteBiometricService {
         return out;
     }
 
-    private Assurance assurance(RemoteStore.Challenge ch, RiskDecision decision, LivenessJudgement j,
+    private Assurance judgeAssurance(RemoteStore.Challenge ch, RiskDecision decision, LivenessJudgement j,
             SealedCapture cap, Double score, RemoteStore.Reference ref) {
         List<Action> seen = j instanceof LivenessJudgement.Live live
                 ? live.actions().stream().map(LivenessJudgement.ActionEvidence::action).toList() : List.of();
@@ -674,6 +846,75 @@ public final class RemoteBiometricService {
                 ref == null ? null : TemplateProtector.PROTECTION_LEVEL + " " + ref.scheme(),
                 decision.secondModalityRequired(), decision.rules().stream().map(RiskDecision.FiredRule::id).toList(),
                 CHANNEL, ch.authorisation().orElse(null), explain(j.explanation()));
+    }
+
+    private Assurance assurance(RemoteStore.Challenge ch, RiskDecision decision, LivenessJudgement j,
+            SealedCapture cap, Double score, RemoteStore.Reference ref) {
+        return withChecks(judgeAssurance(ch, decision, j, cap, score, ref),
+                liveExplanations.getOrDefault(ch.challengeId(), List.of()));
+    }
+
+    /**
+     * Server-timed prompts (always, for a streamed capture) and the screen-light response (refusing only when the
+     * settings say so) on the frames placed on the server clock. Returns the refusal reasons, adds the checks.
+     */
+    private List<String> liveChecks(FaceAnalyzer analyzer, LiveCaptures.State st, List<CapturedFrame> frames,
+            List<ServerTimeline.Stamp> stamps, List<Messages.JudgeCheck> checks) throws BiometricException {
+        List<Instant> at = ServerTimeline.place(stamps);
+        long offset = ServerTimeline.offsetMillis(stamps);
+        List<PromptTiming.Sample> samples = new ArrayList<>();
+        List<ScreenLightCheck.Sample> light = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            BufferedImage img = analyzer.decode(frames.get(i).encoded());
+            FrameSignals s = analyzer.analyse(img, new SignalOptions(false, false));
+            samples.add(PromptTiming.Sample.of(at.get(i), s));
+            if (s.faceCount() > 0) {
+                light.add(ScreenLightCheck.Sample.of(at.get(i), img, s.box()));
+            }
+        }
+        List<String> reasons = new ArrayList<>();
+        List<PromptTiming.Prompt> prompts;
+        synchronized (st) {
+            prompts = List.copyOf(st.prompts);
+        }
+        PromptTiming.Result timing = new PromptTiming(PromptTiming.Policy.defaults()).check(prompts, samples);
+        checks.add(new Messages.JudgeCheck("promptTiming", timing.followed() ? "PASSED" : "FAILED",
+                timing.followed() ? null : "PROMPT_NOT_FOLLOWED",
+                String.join("; ", timing.findings().stream().map(PromptTiming.Finding::detail).toList())));
+        if (!timing.followed()) {
+            reasons.add("PROMPT_NOT_FOLLOWED");
+        }
+        if (st.flashStartMillis != null) {
+            Instant start = Instant.ofEpochMilli(st.flashStartMillis + offset);
+            List<ScreenLightCheck.Flash> flashes = new ArrayList<>();
+            for (int k = 0; k < st.colours.size(); k++) {
+                flashes.add(new ScreenLightCheck.Flash(st.colours.get(k), start.plusMillis((long) k * st.flashMillis),
+                        Duration.ofMillis(st.flashMillis)));
+            }
+            ScreenLightCheck.Result r = new ScreenLightCheck(ScreenLightCheck.Policy.defaults()).check(flashes, light);
+            boolean enforced = liveSettings.enforceScreenLight();
+            checks.add(new Messages.JudgeCheck("screenLight", r.followed() ? "PASSED" : enforced ? "FAILED" : "REPORTED",
+                    r.followed() ? null : "SCREEN_LIGHT_NOT_FOLLOWED", r.detail() + (enforced ? "" : "; not enforced")));
+            if (!r.followed() && enforced) {
+                reasons.add("SCREEN_LIGHT_NOT_FOLLOWED");
+            }
+        } else if (liveSettings.enforceScreenLight()) {
+            checks.add(new Messages.JudgeCheck("screenLight", "FAILED", "SCREEN_LIGHT_NOT_FOLLOWED",
+                    "the client did not flash the screen"));
+            reasons.add("SCREEN_LIGHT_NOT_FOLLOWED");
+        }
+        return reasons;
+    }
+
+    private static Assurance withChecks(Assurance a, List<Messages.JudgeCheck> extra) {
+        if (extra.isEmpty()) {
+            return a;
+        }
+        List<Messages.JudgeCheck> all = new ArrayList<>(a.explanation() == null ? List.of() : a.explanation());
+        all.addAll(extra);
+        return new Assurance(a.biometricType(), a.actionsRequested(), a.actionsSeen(), a.clientActionsClaimed(),
+                a.padPerformed(), a.attackScore(), a.comparisonScore(), a.matchThreshold(), a.referenceDeviceType(),
+                a.referenceProtection(), a.secondModalityRequired(), a.rules(), a.channel(), a.authorisation(), all);
     }
 
     /** The judge's checks in plain terms, for the RP (GET /v1/remote/challenges/{id}) and the client. */

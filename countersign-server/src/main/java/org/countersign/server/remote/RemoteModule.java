@@ -36,8 +36,22 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
                 FreshnessPolicy.DEFAULT);
         this.service = new RemoteBiometricService(store, sessions, new RiskPolicyEngine(ctx.random()),
                 new ReferenceVault(ctx.keys(), TemplateProtector.faceDefaults(), ctx.random()), engines,
-                JudgePolicy.defaults(), ctx.audit(), ctx.json(), ctx.random(), ctx.clock());
+                JudgePolicy.defaults(), ctx.audit(), ctx.json(), ctx.random(), ctx.clock(), schedule(),
+                RemoteBiometricService.LiveSettings.defaults());
         this.routes = new RemoteRoutes(service, ctx.users(), ctx.body());
+    }
+
+    /**
+     * The random prompt schedule, unless a test put a {@link PromptSchedule.TestOnlyFixedSchedule} on the classpath
+     * (only src/test declares one; no setting can select it).
+     */
+    private static PromptSchedule schedule() {
+        return java.util.ServiceLoader.load(PromptSchedule.TestOnlyFixedSchedule.class).findFirst()
+                .<PromptSchedule>map(s -> {
+                    org.slf4j.LoggerFactory.getLogger(RemoteModule.class).warn(
+                            "TEST-ONLY fixed prompt schedule {} in use: live prompts are predictable", s.getClass());
+                    return s;
+                }).orElseGet(PromptSchedule::random);
     }
 
     /** Builds the module and registers it for closing; the caller adds the result to the route list. */

@@ -72,6 +72,8 @@ public final class RemoteRoutes implements ApiServer.Routes {
         config.routes.post("/v1/remote/sessions/{sessionId}/proof", this::proof, Access.PUBLIC);
         config.routes.post("/v1/remote/sessions/{sessionId}/request", ctx -> sealed(ctx, RemoteMessageType.REQUEST),
                 Access.PUBLIC);
+        config.routes.post("/v1/remote/sessions/{sessionId}/frames", ctx -> sealed(ctx, RemoteMessageType.FRAMES),
+                Access.PUBLIC);
         config.routes.post("/v1/remote/sessions/{sessionId}/capture", ctx -> sealed(ctx, RemoteMessageType.CAPTURE),
                 Access.PUBLIC);
         // The browser capture page (A-C1..A-C4 in a browser), served by the verifier itself.
@@ -222,6 +224,7 @@ public final class RemoteRoutes implements ApiServer.Routes {
         SecureSessions.Inbound in = service.sessions().open(sessionId, ctx.header(CLIENT_HEADER),
                 ByteArray.copyOf(bytes), type);
         ByteArray reply = type == RemoteMessageType.REQUEST ? service.request(in, Requests.requestId(ctx))
+                : type == RemoteMessageType.FRAMES ? service.frames(in, Requests.requestId(ctx))
                 : service.capture(in, Requests.requestId(ctx));
         ctx.contentType("application/octet-stream").result(reply.toByteArray());
     }

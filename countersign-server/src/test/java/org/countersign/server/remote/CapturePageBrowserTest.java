@@ -26,9 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The capture page in Debian's Chromium with a fake camera fed from a y4m file made by ffmpeg from real frames:
- * enrolment of the browser as a device, SRP in JavaScript, prompts, canvas JPEG frames, sealed capture and result.
+ * enrolment of the browser as a device, SRP in JavaScript, screen flashes, frames streamed in sealed batches with
+ * server-timed prompts, sealed capture and result.
+ *
+ * <p>The fake camera starts its file when the page opens the camera (after the challenge), so clip time and page
+ * time agree to a few hundred milliseconds. The clip (blink clip frames 7–47 at 10 fps, then open-eye frames back and
+ * forth) blinks at 1.1 s and 2.8 s and never after. The prompt comes 1.2 s of flashes plus the first wait after the
+ * camera starts; {@link FixedPromptScheduleForTests} (test-only) fixes that wait: 0.5 s puts the prompt about 0.6 s
+ * before the 2.8 s blink (a live user reacting), 2.0 s puts it after the clip's last blink (the same recording,
+ * replayed without knowing when the prompt comes).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
 class CapturePageBrowserTest {
     static final Path CHROMIUM = Path.of(System.getProperty("countersign.test.chromium", "/usr/bin/chromium"));
 
@@ -58,16 +67,34 @@ class CapturePageBrowserTest {
         }
     }
 
-    private Path y4mFromClip(String clip, int from, int to) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve(clip + from));
-        Path src = TestData.require("liveness/clips/" + clip);
-        for (int i = from; i <= to; i++) {
-            Files.copy(src.resolve(String.format("%04d.png", i)), dir.resolve(String.format("%04d.png", i - from + 1)));
+    /**
+     * Blink clip frames 7..47, then open-eye frames 46..37, 38..47, 46..37 (no further blink), as a 10 fps y4m;
+     * every frame gets its own sensor-like noise (so
+     * repeated frames are not byte-identical); {@code filter} lets a replay differ in pixels (a re-encoded copy) so that only timing can tell it apart.
+     */
+    private Path y4mBlinkThenOpen(String name, String filter) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(name));
+        Path src = TestData.require("liveness/clips/blink_frontal_male1");
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int i = 7; i <= 47; i++) {
+            order.add(i);
         }
-        Path out = tmp.resolve(clip + "-" + from + ".y4m");
+        for (int i = 46; i >= 37; i--) {
+            order.add(i);
+        }
+        for (int i = 38; i <= 47; i++) {
+            order.add(i);
+        }
+        for (int i = 46; i >= 37; i--) {
+            order.add(i);
+        }
+        for (int k = 0; k < order.size(); k++) {
+            Files.copy(src.resolve(String.format("%04d.png", order.get(k))), dir.resolve(String.format("%04d.png", k + 1)));
+        }
+        Path out = tmp.resolve(name + ".y4m");
         Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-framerate", "10", "-i",
                 dir.resolve("%04d.png").toString(), "-vf",
-                "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-pix_fmt", "yuv420p",
+                filter + "noise=alls=3:allf=t+u,scale=trunc(iw/2)*2:trunc(ih/2)*2", "-pix_fmt", "yuv420p",
                 "-r", "10", out.toString()).inheritIO().start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
@@ -96,13 +123,25 @@ class CapturePageBrowserTest {
     }
 
     @Test
-    void X1279_8_2_2_chromiumFakeCamera_y4mFromLaterBlinkClipFrames_authenticationAccepted() throws Exception {
-        String result = runPage(y4mFromClip("blink_frontal_male1", 41, 80), fx.enrolmentCode("sam", "browser"));
+    void a_X1279_AppIII_chromiumFakeCamera_blinkShortlyAfterTheServerTimedPrompt_authenticationAccepted()
+            throws Exception {
+        FixedPromptScheduleForTests.firstWaitMillis = 500;
+        String result = runPage(y4mBlinkThenOpen("live", ""), fx.enrolmentCode("sam", "browser"));
         assertThat(result).startsWith("ACCEPTED");
     }
 
     @Test
-    void attack_chromiumFakeCamera_heldStillPhotoOfTheBlinkSubject_y4m_notAccepted() throws Exception {
+    void b_attack_X1279_AppIII_chromiumFakeCamera_replayedRecordingBlinksBeforeThePrompt_refused() throws Exception {
+        FixedPromptScheduleForTests.firstWaitMillis = 2000;
+        String result = runPage(y4mBlinkThenOpen("replay", "eq=brightness=0.02:contrast=1.02,"),
+                fx.enrolmentCode("sam", "browser"));
+        assertThat(result).startsWith("REFUSED");
+        assertThat(result).contains("PROMPT_NOT_FOLLOWED");
+    }
+
+    @Test
+    void c_attack_chromiumFakeCamera_heldStillPhotoOfTheBlinkSubject_y4m_notAccepted() throws Exception {
+        FixedPromptScheduleForTests.firstWaitMillis = 1000;
         Path y4m = TestData.require("liveness/photo-attack/photo_static_blink_subject.y4m");
         String result = runPage(y4m, fx.enrolmentCode("sam", "browser"));
         assertThat(result).doesNotStartWith("ACCEPTED");
