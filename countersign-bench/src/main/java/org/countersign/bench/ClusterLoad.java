@@ -67,6 +67,7 @@ public final class ClusterLoad {
     private final Map<String, AtomicInteger> phoneApprovals = new ConcurrentHashMap<>();
     private final List<String> failureSamples = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong streamReconnects = new AtomicLong();
+    private final AtomicLong streamDrops = new AtomicLong();
     private volatile long faultAtNanos;
     private volatile long firstLoginAfterFault;
     private String apiKey;
@@ -119,6 +120,11 @@ public final class ClusterLoad {
 
                 @Override
                 public void onState(PushStream.State s, java.util.Optional<OobException> cause) {
+                    if (s == PushStream.State.POLLING && wasConnected) {
+                        if (streamDrops.incrementAndGet() % 100 == 1) {
+                            sample("stream of " + user + " dropped: " + cause.map(ClusterLoad::describe).orElse("ended"));
+                        }
+                    }
                     if (s == PushStream.State.CONNECTED) {
                         if (wasConnected) {
                             streamReconnects.incrementAndGet();
@@ -192,8 +198,9 @@ public final class ClusterLoad {
         Thread.sleep(3000); // let in-flight approvals settle before reading the database
         phones.forEach(EmulatedPhone::close);
 
-        System.out.printf("[%s] logins: %d in %.1f s = %.1f logins/s; pushes delivered %d; stream reconnects %d%n",
-                label, logins.get(), secs, logins.get() / secs, pushesDelivered.get(), streamReconnects.get());
+        System.out.printf("[%s] logins: %d in %.1f s = %.1f logins/s; pushes delivered %d; streams dropped %d,"
+                + " reconnected %d%n", label, logins.get(), secs, logins.get() / secs, pushesDelivered.get(), streamDrops.get(),
+                streamReconnects.get());
         System.out.printf("[%s] retryable errors seen by clients: %d; worst in one call: %d; calls with >1: %d; "
                 + "creates in doubt (retried create met the first one): %d; hard failures: %d%n", label,
                 retryableErrors.get(), worstErrorsInOneCall.get(), callsWithMoreThanOneError.get(), createInDoubt.get(),
@@ -246,8 +253,9 @@ public final class ClusterLoad {
         failureSamples.stream().skip(8).limit(8).forEach(s -> System.out.println("  sample: " + s));
         boolean pass = missing.isEmpty() && notApproved == 0 && phoneDoubles == 0 && doubleDecides == 0
                 && callsWithMoreThanOneError.get() == 0 && hardFailures.get() == 0 && logins.get() > 0;
-        System.out.printf("VERDICT [%s]: %s — logins %.1f/s, lost %d, approved twice %d, calls with >1 retryable error %d,"
-                + " hard failures %d%n", label, pass ? "PASS" : "FAIL", logins.get() / secs, missing.size() + notApproved,
+        System.out.printf("VERDICT [%s]: %s — logins %.1f/s, acknowledged but missing from the database %d, acknowledged but"
+                + " not approved %d, approved twice %d, calls with >1 retryable error %d, hard failures %d%n", label,
+                pass ? "PASS" : "FAIL", logins.get() / secs, missing.size(), notApproved,
                 phoneDoubles + doubleDecides, callsWithMoreThanOneError.get(), hardFailures.get());
         return pass;
     }
@@ -255,6 +263,7 @@ public final class ClusterLoad {
     /** A phone approves; a connection failure or 5xx is retried (a real phone's UI would offer the same). */
     private void approveWithRetry(EmulatedPhone phone, PendingRequest r) {
         int errors = 0;
+        String last = "";
         for (int i = 0; i < ATTEMPTS; i++) {
             try {
                 phone.approve(r);
@@ -263,9 +272,11 @@ public final class ClusterLoad {
                 return;
             } catch (OobException.ServerUnreachable e) {
                 errors++;
+                last = describe(e);
             } catch (OobException.ServerProblem e) {
                 if (e.status() >= 500) {
                     errors++;
+                    last = describe(e);
                 } else if (errors > 0 && e.status() == 409) {
                     noteErrors(errors); // the first attempt had landed: decided exactly once
                     return;
@@ -288,7 +299,15 @@ public final class ClusterLoad {
         }
         noteErrors(errors);
         hardFailures.incrementAndGet();
-        sample("approve " + r.requestId() + ": gave up after " + errors + " errors");
+        sample("approve " + r.requestId() + ": gave up after " + errors + " errors, last: " + last);
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            b.append(" <- ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+        }
+        return b.toString();
     }
 
     private void login(HttpClient rp, String user) throws Exception {
