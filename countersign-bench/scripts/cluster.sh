@@ -27,7 +27,8 @@ heap="${COUNTERSIGN_NODE_HEAP:--Xmx384m}"
 
 start_node() { # $1 = node number; node 1 creates the data folder, the others get a copy (same keys, same TLS)
   local n=$1 port=$((18700 + $1))
-  java $heap -jar "$jar" serve --port $port --data-dir "$work/n$n" --database-url "$jdbc" \
+  # --public-url: the address phones are given at enrolment must be the balancer, not this node.
+  java $heap -jar "$jar" serve --port $port --public-url "https://localhost:$lb" --data-dir "$work/n$n" --database-url "$jdbc" \
     --rate-per-tenant 10000000 --rate-per-ip 10000000 > "$work/n$n.log" 2>&1 &
   pids[$n]=$!
   until curl -fs --cacert "$work/n1/tls/ca.pem" "https://localhost:$port/health/ready" > /dev/null 2>&1; do
