@@ -18,6 +18,7 @@ import javax.net.ssl.SSLContext;
 import org.countersign.server.Countersign;
 import org.countersign.server.config.ServerConfig;
 import org.countersign.server.store.Store;
+import org.countersign.testkit.LoopbackClient;
 
 /**
  * Abuse scenarios of issue 10 (a load scenario, not a test: it prints figures and the bar, it asserts nothing).

@@ -17,6 +17,7 @@ import org.countersign.core.password.Argon2idHasher;
 import org.countersign.server.TestServer.Response;
 import org.countersign.server.auth.ApiKeyToken;
 import org.countersign.server.config.ServerConfig;
+import org.countersign.testkit.LoopbackClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.countersign.bench;
+package org.countersign.testkit;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,14 +16,14 @@ import javax.net.ssl.SSLSocket;
  * A minimal HTTPS/1.1 keep-alive client whose connection leaves from a chosen loopback address (127.0.0.2, ...),
  * so that one test machine can act as several client addresses; the JDK's HttpClient cannot choose its source.
  */
-final class LoopbackClient implements AutoCloseable {
+public final class LoopbackClient implements AutoCloseable {
     private final SSLSocket socket;
     private final InputStream in;
     private final OutputStream out;
 
-    record Reply(int status, String body, String retryAfter) {}
+    public record Reply(int status, String body, String retryAfter) {}
 
-    LoopbackClient(SSLContext tls, String sourceAddress, int port) throws IOException {
+    public LoopbackClient(SSLContext tls, String sourceAddress, int port) throws IOException {
         Socket plain = new Socket();
         plain.bind(new InetSocketAddress(sourceAddress, 0));
         plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -34,7 +34,7 @@ final class LoopbackClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    Reply send(String method, String path, String token, String json) throws IOException {
+    public Reply send(String method, String path, String token, String json) throws IOException {
         byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
         StringBuilder req = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: localhost\r\n");
         if (token != null) {
