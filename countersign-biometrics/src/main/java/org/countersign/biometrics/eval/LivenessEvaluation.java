@@ -332,7 +332,9 @@ public final class LivenessEvaluation {
         }
         int rejected = (int) clips.stream().filter(c -> c.bonaFide() && !c.accepted()).count();
         List<String> notes = List.of(
-                "judge: LivenessJudge with JudgePolicy.defaults(), one frame-hash store for the whole run",
+                "judge: LivenessJudge with JudgePolicy.defaults(), one frame-hash store and one motion-signature"
+                        + " store for the whole run (the server records motion signatures but does not yet refuse on"
+                        + " them: docs/liveness.md)",
                 "order: all bona fide clips first, then each species; a clip is accepted only if the judge finds it"
                         + " live and at least one frame meets the quality policy (as at registration)",
                 "not included: the 1:1 comparison with a stored reference (liveness alone is measured)");
