@@ -81,7 +81,8 @@ class AuthenticatorEndToEndTest {
         // §8.3 steps 5–7, §8.4, §8.5: the authenticator shows the same code it computed itself, and approves.
         String shown = AuthenticatorCommandTest.run(0, "authenticator", "run", "--once", "--auto-approve",
                 "--home", home.toString(), "--pin-file", pin.toString());
-        assertThat(shown).contains(AuthenticatorCommand.spaced(code), "198.51.100.7 (public)", "Chromium 156.0", "Approved");
+        assertThat(shown).contains(AuthenticatorCommand.spaced(code), "(198.51.100.7)", "this device    this computer",
+                "Chromium 156.0", "Approved");
 
         JsonNode result = call("GET", "/v1/oob/requests/" + req.get("requestId").asText() + "?waitSeconds=5", apiKey, null, 200);
         assertThat(result.get("status").asText()).isEqualTo("approved");
