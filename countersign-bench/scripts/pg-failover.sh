@@ -19,7 +19,7 @@ cleanup() {
   wait 2> /dev/null || true
 }
 trap cleanup EXIT
-rm -rf "$base"; mkdir -p "$base/work"; chown postgres "$base"
+rm -rf "$base"; mkdir -p "$base/node"; chown postgres "$base"
 
 # Primary. synchronous_commit=on with a named synchronous standby is what makes an acknowledged commit survive the
 # loss of the primary: the commit returns only after the standby has flushed its WAL.
@@ -53,12 +53,12 @@ fi
 psql -h 127.0.0.1 -p $p1 -U postgres -qc "create database $db" postgres
 echo "== primary :$p1 ($mode replication: $(psql -h 127.0.0.1 -p $p1 -U postgres -Atc "select sync_state from pg_stat_replication" postgres)), replica :$p2"
 
-cd "$base/work"
+cd "$base/node"
 url="jdbc:postgresql://127.0.0.1:$p1,127.0.0.1:$p2/$db?targetServerType=primary"
-java ${COUNTERSIGN_JAVA_OPTS:--Xmx384m} -jar "$jar" serve --port $port --data-dir "$base/work/data" --database-url "$url" \
+java ${COUNTERSIGN_JAVA_OPTS:--Xmx384m} -jar "$jar" serve --port $port --data-dir "$base/node/data" --database-url "$url" \
   --rate-per-tenant 10000000 --rate-per-ip 10000000 > serve.log 2>&1 &
 node=$!
-ca="$base/work/data/tls/ca.pem"
+ca="$base/node/data/tls/ca.pem"
 until curl -fs --cacert "$ca" "https://localhost:$port/health/ready" > /dev/null 2>&1; do
   kill -0 $node 2> /dev/null || { cat serve.log; exit 1; }; sleep 0.2; done
 admin=$(grep -o 'cs_[0-9a-f]\{12\}_[A-Za-z0-9_-]\{43\}' serve.log | head -1)
