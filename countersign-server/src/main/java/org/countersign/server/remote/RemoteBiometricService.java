@@ -109,18 +109,8 @@ public final class RemoteBiometricService {
     public RemoteBiometricService(RemoteStore store, SecureSessions sessions, RiskPolicyEngine risk, ReferenceVault vault,
             Supplier<Engines> engines, JudgePolicy judgePolicy, AuditLog audit, ObjectMapper json, SecureRandom random,
             Clock clock) {
-        this.store = store;
-        this.sessions = sessions;
-        this.risk = risk;
-        this.vault = vault;
-        this.engines = engines;
-        this.judgePolicy = judgePolicy;
-        this.audit = audit;
-        this.json = json;
-        this.random = random;
-        this.clock = clock;
-        this.schedule = PromptSchedule.random();
-        this.liveSettings = LiveSettings.defaults();
+        this(store, sessions, risk, vault, engines, judgePolicy, audit, json, random, clock, PromptSchedule.random(),
+                LiveSettings.defaults());
     }
 
     public RemoteBiometricService(RemoteStore store, SecureSessions sessions, RiskPolicyEngine risk, ReferenceVault vault,
