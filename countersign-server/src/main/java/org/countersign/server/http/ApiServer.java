@@ -9,6 +9,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.DateTimeException;
@@ -113,7 +114,13 @@ public final class ApiServer {
                 }
                 long declared = ctx.req().getContentLengthLong();
                 if (declared > settings.maxRequestBytes()) {
-                    ctx.header("Connection", "close"); // the body is not read, so the connection cannot be reused
+                    // Closing on a client that is still sending makes TCP reset the connection, and the reset
+                    // destroys the 413 before the client reads it. A body of bounded size is read and dropped
+                    // first so the client gets its answer; beyond that bound the connection is cut.
+                    if (declared <= OVERSIZE_DRAIN_BYTES) {
+                        drain(ctx, declared);
+                    }
+                    ctx.header("Connection", "close"); // the connection is not reused after an oversized body
                     throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE,
                             "request body exceeds " + settings.maxRequestBytes() + " bytes");
                 }
@@ -298,6 +305,25 @@ public final class ApiServer {
                 }
                 ctx.attribute(WORK_SLOT, p.tenantId().get());
             }
+        }
+    }
+
+    /** Largest oversized body that is read and dropped before its 413, so the answer survives the close. */
+    static final long OVERSIZE_DRAIN_BYTES = 16L * 1024 * 1024;
+
+    private static void drain(Context ctx, long declared) {
+        byte[] sink = new byte[64 * 1024];
+        long left = declared;
+        try (var in = ctx.req().getInputStream()) {
+            while (left > 0) {
+                int n = in.read(sink, 0, (int) Math.min(sink.length, left));
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            // The client stopped sending: the 413 still goes out on what is left of the connection.
         }
     }
 
