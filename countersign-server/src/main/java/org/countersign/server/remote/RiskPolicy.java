@@ -14,7 +14,7 @@ import org.countersign.biometrics.liveness.Action;
  * @param minActions                  never fewer than this many, whatever the risk; at least
  *                                    {@link RiskPolicyEngine#ACTION_FLOOR}
  * @param maxActions                  the most {@code baseActions} and {@code minActions} may be set to; risk rules add
- *                                    actions above it and are never cut back (issue 11), up to the number of
+ *                                    actions above it and are never cut back (A-S5), up to the number of
  *                                    {@code allowedActions}
  * @param allowedActions              the actions this tenant's users can be asked for, e.g. without head motion
  * @param baseTimeLimitMillis         capture time allowed with no action

@@ -104,9 +104,10 @@ public final class RiskPolicyEngine {
                     + policy.secondModalityValue() + ": a second modality is required"));
             second = true;
         }
-        // Issue 11: the floor, the tenant's base and minimum and every fired rule's actions are all drawn; no cap
-        // removes what a rule added (a cap that does would let a tenant switch risk rules off). Only the number of
-        // distinct allowed actions bounds the count: what does not fit is asked as a second modality instead.
+        // A-S5, X.1279 App. III item 1: the floor, the tenant's base and minimum and every fired rule's actions are
+        // all drawn; no cap removes what a rule added (a cap that does would let a tenant switch risk rules off).
+        // Only the number of distinct allowed actions bounds the count: what does not fit is asked as a second
+        // modality instead.
         int count = Math.max(policy.baseActions(), Math.max(policy.minActions(), ACTION_FLOOR));
         for (RiskDecision.FiredRule r : fired) {
             count += r.extraActions();
