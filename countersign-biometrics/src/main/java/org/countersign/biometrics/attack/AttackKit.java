@@ -154,6 +154,16 @@ public final class AttackKit {
         return out;
     }
 
+    /**
+     * The same attacker's pipeline as the corpus's {@code replay-reencoded} species, applied to one capture
+     * (encoded JPEG or PNG frames in order): for an end-to-end test that replays a user's earlier capture through
+     * the server. The seed fixes crop, scale, gamma, JPEG quality and which frames are dropped or sent twice.
+     */
+    public static List<byte[]> reencodedReplay(List<byte[]> frames, long seed) {
+        Clip src = new Clip("capture", List.of(), frames, "a capture", List.of());
+        return replay(src, "replay", new Random(seed)).clip().frames();
+    }
+
     /** A replay and what was done to it (for the manifest and for tests of the drop rule). */
     record Replay(Clip clip, int quality, double scale, double gamma, int dropped, int duplicated) {}
 

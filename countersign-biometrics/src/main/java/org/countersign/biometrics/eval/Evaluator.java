@@ -11,6 +11,8 @@ import org.countersign.biometrics.api.BiometricEngine;
 import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.api.Modality;
 import org.countersign.biometrics.api.PresentationAttackDetector;
+import org.countersign.biometrics.face.FaceEngine;
+import org.countersign.biometrics.liveness.JudgePolicy;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.core.bytes.ByteArray;
 
@@ -102,6 +104,27 @@ public final class Evaluator {
             series.add(DetPlot.Series.of(label("protected", protectedCurve), protectedCurve));
         }
 
+        Reports.ProtectedMatchReport protectedMatch = null;
+        if (options.protector() != null && engine instanceof FaceEngine face) {
+            // The comparison the remote flow makes, at the threshold its policy derives from the target FMR.
+            JudgePolicy.IdentityRules identity = JudgePolicy.defaults().identity();
+            ProtectedMatchEvaluation.Measurement m = ProtectedMatchEvaluation.measure(face.analyzer(), samples,
+                    face.analyzer().settings().quality(), progress);
+            ProtectedMatchEvaluation.Result r = ProtectedMatchEvaluation.run(m, face.analyzer().settings().quality(),
+                    options.protector(),
+                    options.random() == null ? new SecureRandom() : options.random(), identity.probes(),
+                    identity.protectedTargetFmr(), identity.protectedMatchThreshold(), progress);
+            protectedMatch = new Reports.ProtectedMatchReport(TemplateProtector.SCHEME, r.bestOf(), r.subjects(),
+                    r.samples(), r.failuresToEnrol(), r.fteRate(), r.fteSources(), r.bestOfScores().genuineCount(),
+                    r.bestOfScores().impostorCount(), r.targetFmr(), r.threshold(), r.fmr(), r.fnmr(),
+                    r.thresholdAtTarget(), r.yawBuckets());
+            if (r.bestOfScores().impostorCount() < Math.ceil(3 / r.targetFmr())) {
+                notes.add(String.format("protected FMR %s: %d impostor decisions are below the rule of three (%d)",
+                        percent(r.targetFmr()), r.bestOfScores().impostorCount(),
+                        (long) Math.ceil(3 / r.targetFmr())));
+            }
+        }
+
         String modality = engine.modality().name().toLowerCase(java.util.Locale.ROOT);
         LinkedHashSet<String> subjects = new LinkedHashSet<>();
         samples.forEach(s -> subjects.add(s.subject()));
@@ -110,7 +133,7 @@ public final class Evaluator {
                 engine.templateFormat(), engine.modality() == Modality.FINGERPRINT ? options.dpi() : null,
                 samples.size(), subjects.size(), templates.size(), extraction.failures(), scores.genuineCount(),
                 scores.impostorCount(), curve.equalErrorRate(), atFmr, calibration, Summary.of(scores.genuine()),
-                Summary.of(scores.impostor()), multi, protection, notes,
+                Summary.of(scores.impostor()), multi, protection, protectedMatch, notes,
                 curve.points().stream().map(p -> new Reports.CurvePoint(p.threshold(), p.fmr(), p.fnmr())).toList(),
                 scores.genuine(), scores.impostor());
 
@@ -132,6 +155,13 @@ public final class Evaluator {
         if (protection != null) {
             line.append(" protected_eer=").append(fmt(protection.protectedEer()))
                     .append(" linkage_eer=").append(fmt(protection.linkageEer()));
+        }
+        if (protectedMatch != null) {
+            line.append(" protected_target_fmr=").append(trim(protectedMatch.targetFmr()))
+                    .append(" protected_threshold=").append(fmt(protectedMatch.threshold()))
+                    .append(" protected_fmr=").append(fmt(protectedMatch.fmr()))
+                    .append(" protected_fnmr=").append(fmt(protectedMatch.fnmr()))
+                    .append(" fte_rate=").append(fmt(protectedMatch.fteRate()));
         }
         return new VerificationOutcome(report, png, line.toString());
     }

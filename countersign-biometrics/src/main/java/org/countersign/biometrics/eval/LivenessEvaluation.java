@@ -201,8 +201,7 @@ public final class LivenessEvaluation {
             LivenessJudgement.Live live = (LivenessJudgement.Live) j;
             List<Action> seen = live.actions().stream().map(LivenessJudgement.ActionEvidence::action).toList();
             // The server turns a live capture without a quality frame into "capture again" (no probe to use).
-            boolean quality = j.explanation().check("quality").map(c -> !c.frames().isEmpty()).orElse(false);
-            if (!quality) {
+            if (live.probes().isEmpty()) {
                 return new ClipResult(species, src.name(), src.bonaFide(), actions, frames.size(), fps, false,
                         "UNUSABLE", List.of(LivenessReason.QUALITY_TOO_LOW.name()), seen, checks, null, millis(t0));
             }

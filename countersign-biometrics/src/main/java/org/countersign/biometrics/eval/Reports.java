@@ -40,11 +40,22 @@ public final class Reports {
             Summary protectedGenuine, Summary protectedImpostor, Summary linkageMated, Summary linkageNonMated,
             double linkageEer, Summary renewedSameSample) {}
 
+    /**
+     * The remote flow's comparison as it runs (B-S2, X.1279 7.3.4): protected scores, best of {@code bestOf} probes,
+     * measured at the threshold the policy derives from its target FMR; single-probe rates per probe |yaw|; and
+     * failures to enrol under the enrolment quality policy.
+     */
+    public record ProtectedMatchReport(String scheme, int bestOf, int subjects, int samples, int failuresToEnrol,
+            double fteRate, List<String> fteSources, int genuineDecisions, int impostorDecisions, double targetFmr,
+            double threshold, double fmr, double fnmr, double thresholdForTargetHere,
+            List<ProtectedMatchEvaluation.YawBucket> yawBuckets) {}
+
     public record VerificationReport(String modality, String dataset, String templateFormat, Double dpi,
             int samples, int subjects, int templates, List<ExtractionFailure> failures, int genuineComparisons,
             int impostorComparisons, EqualErrorRate eer, List<OperatingPoint> fnmrAtFmr,
             List<CalibrationCheck> calibration, Summary genuine, Summary impostor,
-            MultiImpressionReport multiImpression, ProtectionReport protection, List<String> notes,
+            MultiImpressionReport multiImpression, ProtectionReport protection, ProtectedMatchReport protectedMatch,
+            List<String> notes,
             List<CurvePoint> curve, double[] genuineScores, double[] impostorScores) {}
 
     public record PadReport(String modality, String dataset, int bonaFide, int attack,

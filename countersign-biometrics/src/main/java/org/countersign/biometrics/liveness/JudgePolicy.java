@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.countersign.biometrics.face.FacePad;
 import org.countersign.biometrics.face.QualityPolicy;
+import org.countersign.biometrics.protect.ProtectedCalibration;
 
 /**
  * The server's liveness policy (X.1279 7.3.2: the server judges by its own strategy, not the client's verdict).
@@ -171,24 +172,42 @@ public record JudgePolicy(
      * @param maxFullFrames       cap on costly analyses per capture (cost control)
      * @param continuityThreshold cosine score every sampled frame must reach against the first sampled frame (the
      *                            session's resting pose)
-     * @param matchThreshold      cosine score the best quality sample must reach against the reference
-     *                            (0.40 ≈ FMR 1e-3 on the bundled pack's calibration)
+     * @param matchThreshold      cosine score the best quality sample must reach against a raw reference given to
+     *                            the judge (0.40 ≈ FMR 1e-3 on the bundled pack's raw-score calibration)
      * @param attackThreshold     median presentation-attack score at or above which the capture is refused
      * @param maxBoxJump          face-box centre move between consecutive frames, in box sides, counted as a jump
      * @param continuityStride    besides those frames, every frame of a matched blink or open mouth and the ends
      *                            of a matched head action, every this many face frames gets an embedding for the
      *                            continuity check (1: every frame)
+     * @param probes              quality-passing frames a caller compares with a stored reference, the best
+     *                            score deciding
+     * @param protectedTargetFmr  the false-match rate a comparison with a protected (BioHashing) reference is meant
+     *                            to have, best of {@code probes}; {@link #protectedMatchThreshold()} is read off the
+     *                            measured calibration for it (B-S2: thresholds stated as FMRs where they are used)
      */
     public record IdentityRules(int fullFrames, int maxFullFrames, double continuityThreshold, double matchThreshold,
-            double attackThreshold, double maxBoxJump, int continuityStride) {
+            double attackThreshold, double maxBoxJump, int continuityStride, int probes, double protectedTargetFmr) {
         public IdentityRules {
             if (fullFrames < 2 || maxFullFrames < fullFrames || continuityStride < 1) {
                 throw new IllegalArgumentException("need 2 ≤ fullFrames ≤ maxFullFrames and continuityStride ≥ 1");
             }
+            if (probes != ProtectedCalibration.BUNDLED.bestOf()) {
+                throw new IllegalArgumentException("the protected calibration was measured best of "
+                        + ProtectedCalibration.BUNDLED.bestOf() + " probes");
+            }
+            if (!(protectedTargetFmr > 0) || protectedTargetFmr >= 1) {
+                throw new IllegalArgumentException("protectedTargetFmr must lie in (0, 1)");
+            }
         }
 
         public static IdentityRules defaults() {
-            return new IdentityRules(3, 20, 0.40, 0.40, FacePad.DEFAULT_ATTACK_THRESHOLD, 0.5, 3);
+            return new IdentityRules(3, 20, 0.40, 0.40, FacePad.DEFAULT_ATTACK_THRESHOLD, 0.5, 3,
+                    ProtectedCalibration.BUNDLED.bestOf(), 1e-3);
+        }
+
+        /** The protected-domain score threshold that gives {@link #protectedTargetFmr()} on the calibration. */
+        public double protectedMatchThreshold() {
+            return ProtectedCalibration.BUNDLED.thresholdFor(protectedTargetFmr);
         }
     }
 

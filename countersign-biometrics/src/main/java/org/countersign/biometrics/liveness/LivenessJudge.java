@@ -31,6 +31,7 @@ import org.countersign.biometrics.liveness.Explanation.Check;
 import org.countersign.biometrics.liveness.Explanation.Kind;
 import org.countersign.biometrics.liveness.Explanation.Outcome;
 import org.countersign.biometrics.liveness.LivenessJudgement.ActionEvidence;
+import org.countersign.biometrics.liveness.LivenessJudgement.ObservedFrame;
 import org.countersign.biometrics.liveness.LivenessJudgement.SampledFrame;
 import org.countersign.core.bytes.ByteArray;
 
@@ -133,11 +134,14 @@ public final class LivenessJudge {
             }
         }
         List<Integer> faceIdx = new ArrayList<>();
+        List<ObservedFrame> observed = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (cheap[i] != null) {
                 faceIdx.add(i);
             }
+            observed.add(new ObservedFrame(capture.get(i).sequence(), Optional.ofNullable(cheap[i])));
         }
+        run.observed = observed;
         checkFaces(capture, cheap, faceIdx, policy.sequence(), run);
         checkStill(capture, images, policy.still(), run);
         checkDuplicates(capture, cheap, faceIdx, policy.still(), run);
@@ -161,7 +165,7 @@ public final class LivenessJudge {
                 policy, run);
 
         if (run.reasons.isEmpty()) {
-            return new LivenessJudgement.Live(performed, referenceScore, run.samples,
+            return new LivenessJudgement.Live(performed, referenceScore, run.samples, run.observed,
                     run.explanation(Optional.of(baseline)));
         }
         return run.refused(Optional.of(baseline));
@@ -907,6 +911,7 @@ public final class LivenessJudge {
         final LinkedHashSet<LivenessReason> reasons = new LinkedHashSet<>();
         List<ActionSeen> seen = List.of();
         List<SampledFrame> samples = List.of();
+        List<ObservedFrame> observed = List.of();
 
         Run(List<Action> asked) {
             this.asked = asked;
@@ -949,7 +954,7 @@ public final class LivenessJudge {
         }
 
         LivenessJudgement refused(Optional<Baseline> baseline) {
-            return new LivenessJudgement.Refused(List.copyOf(reasons), samples, explanation(baseline));
+            return new LivenessJudgement.Refused(List.copyOf(reasons), samples, observed, explanation(baseline));
         }
     }
 }

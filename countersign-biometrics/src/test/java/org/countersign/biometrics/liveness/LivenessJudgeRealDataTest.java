@@ -105,6 +105,29 @@ class LivenessJudgeRealDataTest {
     }
 
     @Test
+    void blinkClip_judgementCarriesEveryFramesSignalsAndTheProbes_soTheServerNeedNotRunTheModelAgain()
+            throws Exception {
+        // Issue 12/14: the server used to decode and analyse frames again after the judge. The judgement must carry
+        // what it needs, typed: every frame's cheap-path signals and the quality-passing embeddings.
+        List<CapturedFrame> frames = LivenessFrames.capture(LivenessFrames.clip("blink_frontal_male1", 1, 40), STEP);
+        LivenessJudgement j = judge().judge(challenge(Action.BLINK), frames, Optional.empty(), JudgePolicy.defaults());
+        assertThat(j.observed()).hasSize(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            assertThat(j.observed().get(i).sequence()).isEqualTo(frames.get(i).sequence());
+        }
+        assertThat(j.observed()).allSatisfy(o -> assertThat(o.signals()).isPresent());
+        assertThat(j.probes()).isNotEmpty().hasSizeLessThanOrEqualTo(3);
+        // A probe's template is the one the analyzer gives that frame with the costly path.
+        LivenessJudgement.SampledFrame p = j.probes().get(0);
+        var again = analyzer.analyse(analyzer.decode(frames.get(p.sequence()).encoded()),
+                new org.countersign.biometrics.face.SignalOptions(true, false));
+        assertThat(analyzer.compare(again.template().orElseThrow(), p.template())).isGreaterThan(0.999);
+        assertThat(j.medianAttackScore()).isPresent();
+        assertThat(j.medianAttackScore().getAsDouble()).isEqualTo(j.explanation()
+                .check(Explanation.Kind.PRESENTATION_ATTACK).orElseThrow().measured().get("medianAttackScore"));
+    }
+
+    @Test
     void nodClip_realNodPassesNodChallenge() throws Exception {
         List<CapturedFrame> frames = LivenessFrames.capture(LivenessFrames.clip("nod_male2_istock", 1, 80), STEP);
         LivenessJudgement j = print("nod clip, NOD", judge().judge(challenge(Action.NOD), frames, Optional.empty(),

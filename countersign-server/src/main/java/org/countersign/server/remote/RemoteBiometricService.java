@@ -2,7 +2,6 @@ package org.countersign.server.remote;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.image.BufferedImage;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -10,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import org.countersign.biometrics.api.ReasonCode;
 import org.countersign.biometrics.api.Template;
 import org.countersign.biometrics.face.FaceAnalyzer;
 import org.countersign.biometrics.face.FrameSignals;
-import org.countersign.biometrics.face.SignalOptions;
 import org.countersign.biometrics.liveness.Action;
 import org.countersign.biometrics.liveness.CapturedFrame;
 import org.countersign.biometrics.liveness.Explanation;
@@ -588,7 +585,7 @@ public final class RemoteBiometricService {
         if (streamed) {
             List<String> refusals;
             try {
-                refusals = liveChecks(eng.analyzer(), st, frames, stamps, extra);
+                refusals = liveChecks(eng.analyzer(), st, frames, live, stamps, extra);
             } catch (BiometricException e) {
                 return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
             }
@@ -599,21 +596,15 @@ public final class RemoteBiometricService {
         }
         liveExplanations.put(ch.challengeId(), extra);
         try {
-            return judged(in, ch, device, decision, live, cap, frames, eng, requestId);
+            return judged(in, ch, device, decision, live, cap, requestId);
         } finally {
             liveExplanations.remove(ch.challengeId());
         }
     }
 
     private ByteArray judged(SecureSessions.Inbound in, RemoteStore.Challenge ch, RemoteStore.Device device,
-            RiskDecision decision, LivenessJudgement.Live live, SealedCapture cap, List<CapturedFrame> frames,
-            Engines eng, String requestId) {
-        List<Probe> probes;
-        try {
-            probes = probes(eng.analyzer(), live.explanation(), frames);
-        } catch (BiometricException e) {
-            return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
-        }
+            RiskDecision decision, LivenessJudgement.Live live, SealedCapture cap, String requestId) {
+        List<Probe> probes = probes(live);
         if (probes.isEmpty()) {
             return unusable(ch, device, requestId, "no frame of sufficient quality",
                     List.of(LivenessReason.QUALITY_TOO_LOW.name()));
@@ -647,7 +638,7 @@ public final class RemoteBiometricService {
                         assurance(ch, decision, live, cap, null, null), requestId);
             }
             score = bestScore(old, probes);
-            if (score < judgePolicy.identity().matchThreshold()) {
+            if (score < judgePolicy.identity().protectedMatchThreshold()) {
                 return finish(in, ch, device, "REFUSED", List.of(LivenessReason.REFERENCE_MISMATCH.name()),
                         assurance(ch, decision, live, cap, score, old), requestId);
             }
@@ -702,7 +693,7 @@ public final class RemoteBiometricService {
         }
         RemoteStore.Reference ref = refs.get(0);
         double best = bestScore(ref, probes);
-        boolean match = best >= judgePolicy.identity().matchThreshold();
+        boolean match = best >= judgePolicy.identity().protectedMatchThreshold();
         Assurance a = assurance(ch, decision, live, cap, best, ref);
         if (!match) {
             return finish(in, ch, device, "REFUSED", List.of(LivenessReason.REFERENCE_MISMATCH.name()), a, requestId);
@@ -805,34 +796,24 @@ public final class RemoteBiometricService {
     /** A template of one quality-checked frame of a live capture. */
     record Probe(int sequence, Template template, double poseOffset) {}
 
-    /** Templates of the frames the judge found to meet the quality policy (at most three: cost control). */
-    private static List<Probe> probes(FaceAnalyzer analyzer, Explanation explanation, List<CapturedFrame> frames)
-            throws BiometricException {
-        List<Integer> good = explanation.check("quality").map(Explanation.Check::frames).orElse(List.of());
-        Map<Integer, CapturedFrame> bySeq = new HashMap<>();
-        frames.forEach(f -> bySeq.put(f.sequence(), f));
-        List<Probe> out = new ArrayList<>();
-        for (int seq : good.stream().limit(3).toList()) {
-            CapturedFrame f = bySeq.get(seq);
-            if (f == null) {
-                continue;
-            }
-            BufferedImage img = analyzer.decode(f.encoded());
-            FrameSignals s = analyzer.analyse(img, new SignalOptions(true, false));
-            out.add(new Probe(seq, s.template().orElseThrow(), Math.abs(s.yaw()) + Math.abs(s.pitch())));
-        }
-        return out;
+    /**
+     * Templates of the most frontal frames the judge found to meet the quality policy (as many as the protected
+     * calibration was measured with), taken from the judge's own samples: the face model does not run again on
+     * frames it already analysed.
+     */
+    private List<Probe> probes(LivenessJudgement judgement) {
+        return judgement.probes().stream().limit(judgePolicy.identity().probes())
+                .map(f -> new Probe(f.sequence(), f.template(), f.poseOffset())).toList();
     }
 
     private Assurance judgeAssurance(RemoteStore.Challenge ch, RiskDecision decision, LivenessJudgement j,
             SealedCapture cap, Double score, RemoteStore.Reference ref) {
         List<Action> seen = j instanceof LivenessJudgement.Live live
                 ? live.actions().stream().map(LivenessJudgement.ActionEvidence::action).toList() : List.of();
-        Double attack = j.explanation().check("presentationAttack")
-                .map(c -> c.measured().get("medianAttackScore")).orElse(null);
+        Double attack = j.medianAttackScore().isPresent() ? j.medianAttackScore().getAsDouble() : null;
         return new Assurance(decision.biometricType(), ch.actions().stream().map(Action::valueOf).toList(), seen,
                 cap.clientActions() == null ? List.of() : cap.clientActions(), true, attack, score,
-                judgePolicy.identity().matchThreshold(), ref == null ? null : ref.deviceType(),
+                judgePolicy.identity().protectedMatchThreshold(), ref == null ? null : ref.deviceType(),
                 ref == null ? null : TemplateProtector.PROTECTION_LEVEL + " " + ref.scheme(),
                 decision.secondModalityRequired(), decision.rules().stream().map(RiskDecision.FiredRule::id).toList(),
                 CHANNEL, ch.authorisation().orElse(null), explain(j.explanation()));
@@ -849,17 +830,29 @@ public final class RemoteBiometricService {
      * settings say so) on the frames placed on the server clock. Returns the refusal reasons, adds the checks.
      */
     private List<String> liveChecks(FaceAnalyzer analyzer, LiveCaptures.State st, List<CapturedFrame> frames,
-            List<ServerTimeline.Stamp> stamps, List<Messages.JudgeCheck> checks) throws BiometricException {
+            LivenessJudgement.Live judged, List<ServerTimeline.Stamp> stamps, List<Messages.JudgeCheck> checks)
+            throws BiometricException {
         List<Instant> at = ServerTimeline.place(stamps);
         long offset = ServerTimeline.offsetMillis(stamps);
+        // The judge's own per-frame signals, one per frame in the same order: no second pass of the face model.
+        List<LivenessJudgement.ObservedFrame> observed = judged.observed();
+        if (observed.size() != frames.size()) {
+            throw new IllegalStateException("the judge observed " + observed.size() + " of " + frames.size()
+                    + " frames");
+        }
         List<PromptTiming.Sample> samples = new ArrayList<>();
-        List<ScreenLightCheck.Sample> light = new ArrayList<>();
         for (int i = 0; i < frames.size(); i++) {
-            BufferedImage img = analyzer.decode(frames.get(i).encoded());
-            FrameSignals s = analyzer.analyse(img, new SignalOptions(false, false));
-            samples.add(PromptTiming.Sample.of(at.get(i), s));
-            if (s.faceCount() > 0) {
-                light.add(ScreenLightCheck.Sample.of(at.get(i), img, s.box()));
+            samples.add(PromptTiming.Sample.of(at.get(i), observed.get(i).signals().orElse(null)));
+        }
+        // The screen-light check reads pixels: only then are the face frames decoded again (no model runs).
+        List<ScreenLightCheck.Sample> light = new ArrayList<>();
+        if (st.flashStartMillis != null) {
+            for (int i = 0; i < frames.size(); i++) {
+                Optional<FrameSignals> s = observed.get(i).signals();
+                if (s.isPresent() && s.get().faceCount() > 0) {
+                    light.add(ScreenLightCheck.Sample.of(at.get(i), analyzer.decode(frames.get(i).encoded()),
+                            s.get().box()));
+                }
             }
         }
         List<String> reasons = new ArrayList<>();

@@ -36,9 +36,9 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
                 FreshnessPolicy.DEFAULT);
         this.service = new RemoteBiometricService(store, sessions, new RiskPolicyEngine(ctx.random()),
                 new ReferenceVault(ctx.keys(), TemplateProtector.faceDefaults(), ctx.random()), engines,
-                // Motion-replay signatures are recorded per user but do not refuse yet: the end-to-end suites reuse
-                // one real clip per person, which the check rightly calls a replay (docs/liveness.md, "Replay").
-                JudgePolicy.defaults().withReplay(JudgePolicy.ReplayRules.recordOnly()), ctx.audit(), ctx.json(), ctx.random(), ctx.clock(), schedule(),
+                // Motion-replay signatures refuse a capture that retraces one of the same user's earlier ones, even
+                // re-encoded (X.1279 App. III item 4; docs/liveness.md, "Replay"): the judge's defaults.
+                JudgePolicy.defaults(), ctx.audit(), ctx.json(), ctx.random(), ctx.clock(), schedule(),
                 RemoteBiometricService.LiveSettings.defaults());
         this.routes = new RemoteRoutes(service, ctx.users(), ctx.body());
     }

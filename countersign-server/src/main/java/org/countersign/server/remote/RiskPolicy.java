@@ -13,7 +13,9 @@ import org.countersign.biometrics.liveness.Action;
  * @param baseActions                 actions asked at the lowest risk (floor–4)
  * @param minActions                  never fewer than this many, whatever the risk; at least
  *                                    {@link RiskPolicyEngine#ACTION_FLOOR}
- * @param maxActions                  never more than this many (also capped by {@code allowedActions})
+ * @param maxActions                  the most {@code baseActions} and {@code minActions} may be set to; risk rules add
+ *                                    actions above it and are never cut back (A-S5), up to the number of
+ *                                    {@code allowedActions}
  * @param allowedActions              the actions this tenant's users can be asked for, e.g. without head motion
  * @param baseTimeLimitMillis         capture time allowed with no action
  * @param perActionMillis             extra capture time per action

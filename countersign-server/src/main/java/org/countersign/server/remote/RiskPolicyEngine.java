@@ -40,7 +40,6 @@ public final class RiskPolicyEngine {
      */
     public RiskDecision decide(RiskPolicy policy, RiskSignals s) {
         List<RiskDecision.FiredRule> fired = new ArrayList<>();
-        int count = policy.baseActions();
         boolean second = false;
 
         switch (s.operation()) {
@@ -105,15 +104,22 @@ public final class RiskPolicyEngine {
                     + policy.secondModalityValue() + ": a second modality is required"));
             second = true;
         }
+        // A-S5, X.1279 App. III item 1: the floor, the tenant's base and minimum and every fired rule's actions are
+        // all drawn; no cap removes what a rule added (a cap that does would let a tenant switch risk rules off).
+        // Only the number of distinct allowed actions bounds the count: what does not fit is asked as a second
+        // modality instead.
+        int count = Math.max(policy.baseActions(), Math.max(policy.minActions(), ACTION_FLOOR));
         for (RiskDecision.FiredRule r : fired) {
             count += r.extraActions();
         }
-        int ceiling = Math.min(policy.maxActions(), policy.allowedActions().size());
-        if (count > ceiling) {
-            fired.add(rule("policy.cap", ceiling - count, "capped at " + ceiling + " actions by the tenant policy"));
-            count = ceiling;
+        int available = policy.allowedActions().size();
+        if (count > available) {
+            fired.add(rule("policy.actionsExhausted", 0, "the rules ask for " + count + " actions but only "
+                    + available + " distinct ones are allowed: all are asked, and a second modality is required"
+                    + " for the " + (count - available) + " that cannot be"));
+            second = true;
+            count = available;
         }
-        count = Math.max(count, Math.max(policy.minActions(), ACTION_FLOOR));
         List<Action> actions = pick(policy.allowedActions(), count);
         int limit = policy.baseTimeLimitMillis() + policy.perActionMillis() * count;
         return new RiskDecision("FACE", actions, limit, true, second, fired);

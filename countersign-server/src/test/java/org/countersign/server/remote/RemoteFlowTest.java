@@ -12,6 +12,7 @@ import org.countersign.agent.remote.RemoteChallenge;
 import org.countersign.agent.remote.RemoteException;
 import org.countersign.agent.remote.RemoteResult;
 import org.countersign.agent.remote.RemoteSession;
+import org.countersign.biometrics.attack.AttackKit;
 import org.countersign.biometrics.liveness.Action;
 import org.countersign.biometrics.liveness.CapturedFrame;
 import org.countersign.core.bytes.ByteArray;
@@ -28,6 +29,12 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>The tenant's policy limits the actions so that the real clips can answer: the blink clip performs a blink and
  * nothing else; a two-action test uses stills of one person joined with mirrored stills (a head shake).
+ *
+ * <p>The server refuses a capture whose motion retraces one of the same user's earlier captures, however
+ * re-encoded (X.1279 App. III item 4). So no user's genuine captures here share frames: the blink clip is cut into
+ * three stretches, each with its own blinks (frames 1–20, 21–40, 41–58), and a test that needs more genuine
+ * captures than a user has stretches uses a user of its own. Every capture is also encoded at a JPEG quality no
+ * other capture of the same frames uses, since frame hashes are remembered across users.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteFlowTest {
@@ -43,7 +50,7 @@ class RemoteFlowTest {
         fx = new RemoteFixture(server, "flow");
         fx.policy(RemoteFixture.onlyActions(1, "BLINK"));
         sam = fx.device("sam", "cli");
-        samRegistrationFrames = Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.85f);
+        samRegistrationFrames = Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 20), 0.85f);
         RemoteSession s = fx.client.login(sam);
         RemoteChallenge c = s.request("REGISTER", "sam", null, null, null, fx.grant("sam", "REGISTER"));
         samRegistration = s.capture(c, Frames.capture(samRegistrationFrames), List.of(Action.BLINK));
@@ -105,7 +112,7 @@ class RemoteFlowTest {
         RemoteSession s = fx.client.login(sam);
         RemoteChallenge c = s.request("AUTHENTICATE", "sam", null, null, fx.open("sam"), null);
         assertThat(c.actions()).containsExactly(Action.BLINK);
-        RemoteResult r = s.capture(c, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58), 0.85f)),
+        RemoteResult r = s.capture(c, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 21, 40), 0.85f)),
                 List.of(Action.BLINK));
         assertThat(r.outcome()).as(r.toString()).isEqualTo("ACCEPTED");
         assertThat(r.assurance().path("comparisonScore").asDouble())
@@ -128,8 +135,9 @@ class RemoteFlowTest {
 
     @Test
     void X1279_7_3_3_sameQualityFloorAtRegistrationAndAuthentication_smallFaceRefusedAtBoth() throws Exception {
-        // The blink clip scaled to a third: the face is far below the quality policy's minimum side.
-        List<ByteArray> small = Frames.clip("blink_frontal_male1", 1, 30).stream().map(img -> {
+        // The blink clip scaled to a third: the face is far below the quality policy's minimum side. Frames 59–78,
+        // which no capture of sam's holds, so that the two refusals cannot differ by a replay.
+        List<ByteArray> small = Frames.clip("blink_frontal_male1", 59, 78).stream().map(img -> {
             int w = img.getWidth() / 3;
             int h = img.getHeight() / 3;
             BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -170,31 +178,41 @@ class RemoteFlowTest {
 
     @Test
     void X1279_8_2_1_replacementWithoutGrant_byAnotherFace_isRefused_andTheVictimsReferenceStays() throws Exception {
-        // The attacker holds sam's enrolled device and registers their own face over sam's, without a grant.
-        RemoteSession s = fx.client.login(sam);
-        RemoteChallenge c = s.request("REGISTER", "sam", null, null);
+        // The attacker holds ivy's enrolled device and registers their own face over ivy's, without a grant.
+        DeviceCredential ivy = fx.device("ivy", "cli");
+        RemoteSession s = fx.client.login(ivy);
+        RemoteChallenge first = s.request("REGISTER", "ivy", null, null, null, fx.grant("ivy", "REGISTER"));
+        assertThat(s.capture(first, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 20), 0.63f)),
+                List.of()).outcome()).isEqualTo("ACCEPTED");
+        RemoteChallenge c = s.request("REGISTER", "ivy", null, null);
         assertThat(c.raw().path("operation").asText()).isEqualTo("REGISTER");
         RemoteResult r = s.capture(c, Frames.capture(Frames.jpegs(Frames.clip("stationary_male4_istock", 1, 40),
                 0.80f)), List.of());
         assertThat(r.outcome()).as(r.toString()).isEqualTo("REFUSED");
         assertThat(r.reasons()).containsExactly("REFERENCE_MISMATCH");
         assertThat(r.assurance().path("authorisation").asText()).isEqualTo("match");
-        // The attacker's face still does not pass as sam.
-        RemoteResult asSam = authenticate(sam, Frames.jpegs(Frames.clip("stationary_male4_istock", 1, 40), 0.78f));
-        assertThat(asSam.outcome()).isEqualTo("REFUSED");
+        // The attacker's face still does not pass as ivy (other frames of the attacker: not a replay).
+        RemoteResult asIvy = authenticate(ivy, Frames.jpegs(Frames.clip("stationary_male4_istock", 41, 80), 0.78f));
+        assertThat(asIvy.outcome()).isEqualTo("REFUSED");
     }
 
     @Test
-    void X1279_8_2_1_replacementWithoutGrant_matchingTheCurrentReference_isAccepted_andAudited() throws Exception {
+    void X1279_8_2_1_replacementWithoutGrant_matchingTheCurrentReference_oneActionTenant_needsASecondFactor()
+            throws Exception {
         DeviceCredential uma = fx.device("uma", "cli");
         RemoteSession s = fx.client.login(uma);
         RemoteChallenge reg = s.request("REGISTER", "uma", null, null, null, fx.grant("uma", "REGISTER"));
-        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.72f)),
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 20), 0.72f)),
                 List.of()).outcome()).isEqualTo("ACCEPTED");
+        // Issue 11: the registration rule's extra action is not cut back. This tenant allows one action, so the
+        // action it cannot ask becomes a second-modality requirement; without the RP's grant nothing stands for
+        // it, and the matching face alone does not replace the reference.
         RemoteChallenge again = s.request("REGISTER", "uma", null, null);
-        RemoteResult r = s.capture(again, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58),
+        assertThat(again.rules()).contains("operation.registration", "policy.actionsExhausted");
+        assertThat(again.secondModalityRequired()).isTrue();
+        RemoteResult r = s.capture(again, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 21, 40),
                 0.90f)), List.of());
-        assertThat(r.outcome()).as(r.toString()).isEqualTo("ACCEPTED");
+        assertThat(r.outcome()).as(r.toString()).isEqualTo("SECOND_FACTOR_REQUIRED");
         assertThat(r.assurance().path("authorisation").asText()).isEqualTo("match");
         assertThat(r.assurance().path("comparisonScore").asDouble())
                 .isGreaterThanOrEqualTo(r.assurance().path("matchThreshold").asDouble());
@@ -206,9 +224,8 @@ class RemoteFlowTest {
             while (rs.next()) {
                 actions.add(rs.getString(1) + " " + rs.getString(2));
             }
-            assertThat(actions).hasSize(2);
+            assertThat(actions).hasSize(1);
             assertThat(actions.get(0)).startsWith("remote.reference.write").contains("grant");
-            assertThat(actions.get(1)).startsWith("remote.reference.replace").contains("match");
         }
     }
 
@@ -218,7 +235,7 @@ class RemoteFlowTest {
         RemoteSession s = fx.client.login(vic);
         String grant = fx.grant("vic", "REGISTER");
         RemoteChallenge reg = s.request("REGISTER", "vic", null, null, null, grant);
-        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.68f)),
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 20), 0.68f)),
                 List.of()).outcome()).isEqualTo("ACCEPTED");
         assertThatThrownBy(() -> s.request("REGISTER", "vic", null, null, null, grant))
                 .isInstanceOfSatisfying(RemoteException.class, e -> assertThat(e.reasonCodes())
@@ -292,20 +309,25 @@ class RemoteFlowTest {
 
     @Test
     void X1279_7_3_3_referencesPerDeviceType_kioskRegistrationKeptApart_andUsedForTheKiosk() throws Exception {
-        DeviceCredential kiosk = fx.device("sam", "kiosk");
-        RemoteSession s = fx.client.login(kiosk);
-        RemoteChallenge reg = s.request("REGISTER", "sam", null, null, null, fx.grant("sam", "REGISTER"));
-        // The same real clip, encoded at another quality: new bytes, as another camera would give.
-        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.70f)),
+        // Three genuine captures of one user: kim has a user of her own, one blink-clip stretch per capture.
+        DeviceCredential kimCli = fx.device("kim", "cli");
+        RemoteSession cli = fx.client.login(kimCli);
+        RemoteChallenge first = cli.request("REGISTER", "kim", null, null, null, fx.grant("kim", "REGISTER"));
+        assertThat(cli.capture(first, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 20), 0.64f)),
                 List.of()).outcome()).isEqualTo("ACCEPTED");
-        RemoteChallenge auth = s.request("AUTHENTICATE", "sam", null, null, fx.open("sam"), null);
+        DeviceCredential kiosk = fx.device("kim", "kiosk");
+        RemoteSession s = fx.client.login(kiosk);
+        RemoteChallenge reg = s.request("REGISTER", "kim", null, null, null, fx.grant("kim", "REGISTER"));
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 21, 40), 0.70f)),
+                List.of()).outcome()).isEqualTo("ACCEPTED");
+        RemoteChallenge auth = s.request("AUTHENTICATE", "kim", null, null, fx.open("kim"), null);
         RemoteResult r = s.capture(auth, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58),
                 0.70f)), List.of());
-        assertThat(r.outcome()).isEqualTo("ACCEPTED");
+        assertThat(r.outcome()).as(r.toString()).isEqualTo("ACCEPTED");
         assertThat(r.assurance().path("referenceDeviceType").asText()).isEqualTo("kiosk");
         try (var c = server.node.store().dataSource().getConnection();
                 var rs = c.createStatement().executeQuery("select device_type from remote_references where"
-                        + " tenant_id = 'flow' and user_id = 'sam' order by device_type")) {
+                        + " tenant_id = 'flow' and user_id = 'kim' order by device_type")) {
             List<String> types = new ArrayList<>();
             while (rs.next()) {
                 types.add(rs.getString(1));
@@ -347,11 +369,39 @@ class RemoteFlowTest {
         // Re-encoded so that no hash matches, against a fresh two-action challenge the recording cannot answer.
         fx.policy(RemoteFixture.onlyActions(2, "BLINK", "OPEN_MOUTH"));
         try {
-            assertAttackerFails(sam, Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.80f),
+            assertAttackerFails(sam, Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 20), 0.80f),
                     "ACTION_MISSING");
         } finally {
             fx.policy(RemoteFixture.onlyActions(1, "BLINK"));
         }
+    }
+
+    @Test
+    void X1279_App3_4_reencodedReplayOfAnAcceptedAuthentication_freshChallengeSameActions_refusedAsMotionReplayed()
+            throws Exception {
+        // Issue 11: a re-encoded replay of a user's earlier capture must not pass when the fresh challenge happens
+        // to draw the same actions. Rhea registers (frames 1-20) and authenticates (frames 21-40); the attacker
+        // keeps the authentication's frames and replays them through the attack kit's pipeline: crop, rescale,
+        // gamma, another JPEG quality, some frames dropped and some sent twice, so no frame hash matches.
+        DeviceCredential rhea = fx.device("rhea", "cli");
+        RemoteSession s = fx.client.login(rhea);
+        RemoteChallenge reg = s.request("REGISTER", "rhea", null, null, null, fx.grant("rhea", "REGISTER"));
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 20), 0.61f)),
+                List.of()).outcome()).isEqualTo("ACCEPTED");
+        List<ByteArray> genuine = Frames.jpegs(Frames.clip("blink_frontal_male1", 21, 40), 0.61f);
+        RemoteResult accepted = authenticate(rhea, genuine);
+        assertThat(accepted.outcome()).as(accepted.toString()).isEqualTo("ACCEPTED");
+
+        List<ByteArray> replay = AttackKit.reencodedReplay(genuine.stream().map(ByteArray::toByteArray).toList(), 11)
+                .stream().map(ByteArray::copyOf).toList();
+        assertThat(replay).noneMatch(genuine::contains);
+        RemoteSession again = fx.client.login(rhea);
+        RemoteChallenge c = again.request("AUTHENTICATE", "rhea", null, null, fx.open("rhea"), null);
+        assertThat(c.actions()).containsExactly(Action.BLINK);   // the same actions as the recorded capture
+        RemoteResult r = again.capture(c, Frames.capture(replay), c.actions());
+        assertThat(r.outcome()).as(r.toString()).isEqualTo("REFUSED");
+        assertThat(r.reasons()).contains("MOTION_REPLAYED");
+        assertThat(r.assurance().path("explanation").toString()).contains("motionReplay");
     }
 
     @Test
@@ -396,11 +446,11 @@ class RemoteFlowTest {
         DeviceCredential tom = fx.device("tom", "cli");
         RemoteSession s = fx.client.login(tom);
         RemoteChallenge reg = s.request("REGISTER", "tom", null, null, null, fx.grant("tom", "REGISTER"));
-        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 40), 0.75f)),
+        assertThat(s.capture(reg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 1, 20), 0.75f)),
                 List.of()).outcome()).isEqualTo("ACCEPTED");
         RemoteChallenge dereg = s.request("DEREGISTER", "tom", null, null, null, fx.grant("tom", "DEREGISTER"));
         assertThat(dereg.rules()).contains("operation.deregistration");
-        RemoteResult r = s.capture(dereg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 41, 58),
+        RemoteResult r = s.capture(dereg, Frames.capture(Frames.jpegs(Frames.clip("blink_frontal_male1", 21, 40),
                 0.75f)), List.of());
         assertThat(r.outcome()).as(r.toString()).isEqualTo("ACCEPTED");
         assertThatThrownBy(() -> s.request("AUTHENTICATE", "tom", null, null, fx.open("tom"), null))

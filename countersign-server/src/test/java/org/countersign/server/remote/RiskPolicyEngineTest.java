@@ -48,7 +48,7 @@ class RiskPolicyEngineTest {
         RiskDecision d = engine.decide(policy, new RiskSignals(Operation.AUTHENTICATE,
                 new RiskSignals.Device(false, true, true, "Android", "9"), calmUser(), OptionalLong.empty()));
         assertThat(ids(d)).containsExactly("device.emulator", "device.rooted", "device.new", "device.osOutdated",
-                "policy.cap");
+                "policy.actionsExhausted");
         assertThat(d.actions()).hasSize(4);
         assertThat(d.secondModalityRequired()).isTrue();
     }
@@ -69,7 +69,7 @@ class RiskPolicyEngineTest {
                 new RiskSignals.User(4, true, Optional.empty()), OptionalLong.of(20_000)));
         assertThat(ids(d)).containsExactly("operation.deregistration", "user.recentFailures",
                 "user.repeatedFailures", "user.newNetwork", "user.dormant", "operation.highValue",
-                "operation.secondModalityValue", "policy.cap");
+                "operation.secondModalityValue", "policy.actionsExhausted");
         assertThat(d.secondModalityRequired()).isTrue();
         assertThat(d.actions()).hasSize(4).doesNotHaveDuplicates();
     }
@@ -92,6 +92,44 @@ class RiskPolicyEngineTest {
         }
         assertThat(orders).containsExactlyInAnyOrder(List.of(Action.BLINK, Action.SHAKE),
                 List.of(Action.SHAKE, Action.BLINK));
+    }
+
+    /** Base, minimum and floor plus every fired rule's actions: what the decision must ask for. */
+    private static int wanted(RiskPolicy p, RiskDecision d) {
+        return Math.max(p.baseActions(), Math.max(p.minActions(), RiskPolicyEngine.ACTION_FLOOR))
+                + d.rules().stream().mapToInt(RiskDecision.FiredRule::extraActions).sum();
+    }
+
+    @Test
+    void issue11_riskRulesAreNeverCancelledByTheTenantCap() {
+        // The attack: a tenant sets maxActions 1 so that every risk rule is undone by the cap. Registration from a
+        // new device on a new network fires three rules; all three actions must be asked on top of the base.
+        RiskPolicy capped = policy.withAllowedActions(List.of(Action.values()), 1, 1, 1);
+        RiskDecision d = engine.decide(capped, new RiskSignals(Operation.REGISTER,
+                new RiskSignals.Device(false, false, false, "android", "14"),
+                new RiskSignals.User(0, true, Optional.empty()), OptionalLong.empty()));
+        assertThat(ids(d)).containsExactly("operation.registration", "device.new", "user.newNetwork");
+        assertThat(d.rules()).allSatisfy(r -> assertThat(r.extraActions()).isNotNegative());
+        assertThat(d.actions()).hasSize(4).hasSize(wanted(capped, d)).doesNotHaveDuplicates();
+        assertThat(d.secondModalityRequired()).isFalse();
+        assertThat(d.timeLimitMillis()).isEqualTo(capped.baseTimeLimitMillis() + 4 * capped.perActionMillis());
+    }
+
+    @Test
+    void issue11_moreActionsThanTheTenantAllows_allAllowedAreAsked_andASecondModalityIsRequired() {
+        RiskPolicy two = policy.withAllowedActions(List.of(Action.BLINK, Action.NOD), 1, 1, 1);
+        RiskDecision d = engine.decide(two, new RiskSignals(Operation.REGISTER,
+                new RiskSignals.Device(false, false, false, "android", "14"), calmUser(), OptionalLong.empty()));
+        assertThat(wanted(two, d)).isEqualTo(3);
+        assertThat(d.actions()).containsExactlyInAnyOrder(Action.BLINK, Action.NOD);
+        assertThat(ids(d)).containsExactly("operation.registration", "device.new", "policy.actionsExhausted");
+        assertThat(d.rules().get(2).extraActions()).isZero();
+        assertThat(d.secondModalityRequired()).isTrue();
+        // With room for every action the same signals need no second modality.
+        RiskDecision roomy = engine.decide(policy, new RiskSignals(Operation.REGISTER,
+                new RiskSignals.Device(false, false, false, "android", "14"), calmUser(), OptionalLong.empty()));
+        assertThat(roomy.actions()).hasSize(3);
+        assertThat(roomy.secondModalityRequired()).isFalse();
     }
 
     @Test
