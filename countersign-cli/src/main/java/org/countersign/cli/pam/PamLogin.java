@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -40,6 +42,8 @@ public final class PamLogin {
     private final PrintStream out;
     private final Clock clock;
     private final AtomicReference<String> open = new AtomicReference<>();
+    /** Counted down once the create call has returned, so a signal during it still learns the id to cancel. */
+    private final CountDownLatch created = new CountDownLatch(1);
 
     private PamLogin(PamConfig config, VerifierApi api, PrintStream out, Clock clock) {
         this.config = config;
@@ -104,7 +108,7 @@ public final class PamLogin {
         PamLogin login = new PamLogin(config, api, out, Clock.systemUTC());
         // SIGTERM, SIGHUP or SIGINT (sshd's LoginGraceTime, the user closing the connection, Ctrl-C on the
         // console): withdraw the request so the phone stops offering a sign-in nobody waits for any more.
-        Thread cancelOnExit = new Thread(login::cancelOpen, "countersign-pam-cancel");
+        Thread cancelOnExit = new Thread(login::cancelOnSignal, "countersign-pam-cancel");
         Runtime.getRuntime().addShutdownHook(cancelOnExit);
         try {
             return login.authenticate(pam);
@@ -140,10 +144,12 @@ public final class PamLogin {
         try {
             r = api.create(body);
         } catch (VerifierApi.Failure f) {
+            created.countDown();
             return failed(pam, userId, f);
         }
         String requestId = VerifierApi.text(r, "requestId");
         open.set(requestId);
+        created.countDown();
         String shownCode = "";
         String shownQueue = "";
         Instant nextCountdown = Instant.MIN;
@@ -258,12 +264,23 @@ public final class PamLogin {
         return exit;
     }
 
+    /** The shutdown hook: a signal may come while the request is being created; wait for its id, briefly. */
+    private void cancelOnSignal() {
+        try {
+            if (created.await(5, TimeUnit.SECONDS)) {
+                cancelOpen();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Withdraws the open request, if any (docs/oob-api.md cancel); best effort, a few seconds at most. */
     private void cancelOpen() {
         String id = open.getAndSet(null);
         if (id != null) {
             try {
-                api.cancel(id, Duration.ofSeconds(3));
+                api.cancel(id, Duration.ofSeconds(5));
             } catch (VerifierApi.Failure e) {
                 // Nothing more to do: the request still expires at the verifier by itself.
             }
