@@ -109,8 +109,11 @@ class PamEndToEndTest {
 
     @BeforeEach
     void forgetEarlierRequests() throws Exception {
-        while (phone.awaitRequest(Duration.ZERO).isPresent()) {
-            // a request of an earlier test, pushed twice or never answered
+        // Requests of earlier tests, pushed twice or never answered: withdrawn, so the tenant's "block" policy
+        // does not refuse this test's request.
+        Optional<PendingRequest> left;
+        while ((left = phone.awaitRequest(Duration.ZERO)).isPresent()) {
+            send("POST", "/v1/oob/requests/" + left.get().requestId() + "/cancel", apiKey, null);
         }
     }
 
@@ -253,6 +256,26 @@ class PamEndToEndTest {
         assertThat(phone.awaitRequest(Duration.ofMillis(500))).isEmpty();
     }
 
+    @Test
+    void C_U1_sshKeyboardInteractive_codeShownAtThePrompt_phoneApproves_loggedIn() throws Exception {
+        Ssh ssh = ssh(Decision.APPROVE);
+        assertThat(ssh.connected).as(ssh.failure).isTrue();
+        // OpenSSH shows PAM's messages only with the next prompt: the request stage's code arrives with it.
+        assertThat(ssh.instruction).contains("Code:  " + ssh.request.groupedCode(), "press Enter");
+        assertThat(ssh.request.offset().terminalPublicIp()).isEqualTo("127.0.0.1");
+        assertThat(ssh.request.userId()).isEqualTo("alice");
+    }
+
+    @Test
+    void C_U1_sshKeyboardInteractive_phoneRejects_loginRefused() throws Exception {
+        Ssh ssh = ssh(Decision.REJECT);
+        assertThat(ssh.request).as(ssh.failure).isNotNull();
+        assertThat(ssh.instruction).contains("Code:  " + ssh.request.groupedCode());
+        assertThat(ssh.connected).isFalse();
+        // MaxAuthTries 1: the failed keyboard-interactive round ends the connection.
+        assertThat(ssh.failure).containsAnyOf("Auth fail", "Too many authentication failures");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private Path configure(String verifier, String extra) throws IOException {
@@ -317,6 +340,159 @@ class PamEndToEndTest {
         }
     }
 
+    private enum Decision { APPROVE, REJECT }
+
+    private static final class Ssh {
+        volatile String instruction = "";
+        volatile PendingRequest request;
+        boolean connected;
+        String failure = "";
+    }
+
+    /**
+     * A real sshd (Debian's openssh-server) on a free loopback port with its own configuration, started through a
+     * symbolic link named like the PAM service file, because OpenSSH uses its program name as the PAM service. It
+     * runs the two-stage setup of docs/pam.md; the Linux user is root (the tests run as root), mapped to alice.
+     */
+    private Ssh ssh(Decision decision) throws Exception {
+        Path sshd = Path.of("/usr/sbin/sshd");
+        TestTools.require(Files.isExecutable(sshd), "sshd (Debian package openssh-server)");
+        TestTools.require(Files.isExecutable(Path.of("/usr/bin/ssh-keygen")), "ssh-keygen (openssh-client)");
+        Path dir = Files.createDirectories(tmp.resolve("sshd-" + decision));
+        Path hostKey = dir.resolve("host_ed25519");
+        Process keygen = new ProcessBuilder("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                hostKey.toString()).redirectErrorStream(true).start();
+        assertThat(keygen.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Files.createDirectories(Path.of("/run/sshd"));  // sshd's privilege-separation folder
+        Path link = dir.resolve(service);
+        Files.createSymbolicLink(link, sshd);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path sshdConfig = dir.resolve("sshd_config");
+        Files.writeString(sshdConfig, "Port " + port + "\nListenAddress 127.0.0.1\nHostKey " + hostKey
+                + "\nPidFile " + dir.resolve("sshd.pid") + "\nUsePAM yes\nKbdInteractiveAuthentication yes\n"
+                + "PasswordAuthentication no\nPubkeyAuthentication no\nAuthenticationMethods keyboard-interactive\n"
+                + "PermitRootLogin yes\nStrictModes no\nMaxAuthTries 1\n");
+        Path conf = configure(node.baseUrl(), "user.root = alice\nstate-dir = " + dir.resolve("state") + "\n");
+        Files.writeString(serviceFile, "auth requisite pam_exec.so quiet stdout " + script + " --config " + conf
+                + " --stage request\n"
+                + "auth required pam_exec.so quiet stdout expose_authtok " + script + " --config " + conf
+                + " --stage wait\n"
+                + "account required pam_permit.so\nsession required pam_permit.so\n");
+        Process server = new ProcessBuilder(link.toString(), "-D", "-e", "-f", sshdConfig.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+        Ssh result = new Ssh();
+        try {
+            awaitListening(port, server, dir.resolve("sshd.log"));
+            com.jcraft.jsch.Session session = new com.jcraft.jsch.JSch().getSession("root", "127.0.0.1", port);
+            session.setConfig("StrictHostKeyChecking", "no");
+            session.setConfig("PreferredAuthentications", "keyboard-interactive");
+            session.setUserInfo(new KeyboardUser(result, decision));
+            try {
+                session.connect(120_000);
+                result.connected = session.isConnected();
+                session.disconnect();
+            } catch (com.jcraft.jsch.JSchException e) {
+                result.failure = e.getMessage();
+            }
+            if (result.request == null) {
+                result.failure += " / sshd log: " + Files.readString(dir.resolve("sshd.log"));
+            }
+        } finally {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+        return result;
+    }
+
+    private static void awaitListening(int port, Process server, Path log) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                assertThat(server.isAlive()).as(() -> readQuietly(log)).isTrue();
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("sshd did not listen: " + readQuietly(log));
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** The person at the SSH client: reads the code at the prompt, lets the phone decide, presses Enter. */
+    private final class KeyboardUser implements com.jcraft.jsch.UserInfo, com.jcraft.jsch.UIKeyboardInteractive {
+        private final Ssh result;
+        private final Decision decision;
+
+        KeyboardUser(Ssh result, Decision decision) {
+            this.result = result;
+            this.decision = decision;
+        }
+
+        @Override
+        public String[] promptKeyboardInteractive(String destination, String name, String instruction,
+                                                  String[] prompt, boolean[] echo) {
+            if (prompt.length == 0) {
+                return new String[0];
+            }
+            if (result.request != null) {
+                return null;  // a second round means the login failed: give up instead of looping
+            }
+            // OpenSSH puts PAM's held-back messages in front of the prompt text.
+            result.instruction = instruction + "\n" + String.join("\n", prompt);
+            try {
+                PendingRequest r = phone.awaitRequest(Duration.ofSeconds(60)).orElseThrow();
+                result.request = r;
+                if (decision == Decision.APPROVE) {
+                    phone.approve(r);
+                } else {
+                    phone.reject(r);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return new String[] {""};
+        }
+
+        @Override
+        public String getPassphrase() {
+            return null;
+        }
+
+        @Override
+        public String getPassword() {
+            return null;
+        }
+
+        @Override
+        public boolean promptPassword(String message) {
+            return false;
+        }
+
+        @Override
+        public boolean promptPassphrase(String message) {
+            return false;
+        }
+
+        @Override
+        public boolean promptYesNo(String message) {
+            return false;
+        }
+
+        @Override
+        public void showMessage(String message) {
+            // banners and final messages: not needed here
+        }
+    }
+
     private void putSettings(int validitySeconds) throws Exception {
         call("PUT", "/v1/oob/settings", apiKey, "{\"codeDigits\":6,\"validitySeconds\":" + validitySeconds
                 + ",\"concurrentRequests\":\"block\",\"passwordRenewal\":false,\"enrolmentValiditySeconds\":600}", 200);
@@ -331,15 +507,19 @@ class PamEndToEndTest {
     }
 
     private JsonNode call(String method, String path, String token, String body, int expected) throws Exception {
+        HttpResponse<String> r = send(method, path, token, body);
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(expected);
+        return JSON.readTree(r.body());
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token);
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(expected);
-        return JSON.readTree(r.body());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A self-signed certificate that did not sign the node's, made with the JDK's keytool. */

@@ -30,18 +30,20 @@ import java.util.Set;
  * @param fallbackUsers   Linux users let in without the phone when the verifier cannot be reached
  * @param allowNetworkMismatch accept an approval from a phone on another country's or operator's network than
  *                        the login's ({@code network-mismatch = allow}); refused by default as a suspected relay
+ * @param stateDir        where the request stage leaves the request id for the wait stage (root-only folder)
  * @param connectTimeout  how long to wait for a connection to the verifier
  * @param timeout         the longest a login may wait for the phone, queue included; then the request is cancelled
  */
 record PamConfig(URI verifier, Optional<Path> ca, String apiKey, Optional<String> tenant, Optional<String> hostAddress,
                  String userTemplate, Map<String, String> userMap, Set<String> fallbackUsers,
-                 boolean allowNetworkMismatch, Duration connectTimeout, Duration timeout) {
+                 boolean allowNetworkMismatch, Path stateDir, Duration connectTimeout, Duration timeout) {
 
     /** Where the packaged setup puts the file (docs/pam.md). */
     static final Path DEFAULT_PATH = Path.of("/etc/countersign/pam.conf");
 
     private static final Set<String> KEYS = Set.of("verifier", "ca", "api-key", "tenant", "host-address",
-            "user-template", "fallback-users", "network-mismatch", "connect-timeout-seconds", "timeout-seconds");
+            "user-template", "fallback-users", "network-mismatch", "state-dir", "connect-timeout-seconds",
+            "timeout-seconds");
 
     PamConfig {
         userMap = Map.copyOf(userMap);
@@ -123,6 +125,7 @@ record PamConfig(URI verifier, Optional<Path> ca, String apiKey, Optional<String
                 Optional.ofNullable(values.get("tenant")).filter(v -> !v.isEmpty()),
                 Optional.ofNullable(values.get("host-address")).filter(v -> !v.isEmpty()),
                 template, userMap, fallback, mismatch.equals("allow"),
+                Path.of(values.getOrDefault("state-dir", "/run/countersign-pam")),
                 Duration.ofSeconds(seconds(file, values, "connect-timeout-seconds", 5, 1, 60)),
                 Duration.ofSeconds(seconds(file, values, "timeout-seconds", 120, 10, 900)));
     }

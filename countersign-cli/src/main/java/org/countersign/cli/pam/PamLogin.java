@@ -65,6 +65,17 @@ public final class PamLogin {
         }
     }
 
+    /**
+     * One login in one step, or split in two for sshd: OpenSSH holds back PAM's informational messages until the
+     * next prompt (OpenSSH bug 2876), so {@code request} shows the code and ends, pam_exec's {@code expose_authtok}
+     * prompt then carries it to the user, and {@code wait} waits for the phone (docs/pam.md).
+     */
+    enum Stage {
+        WHOLE, REQUEST, WAIT;
+
+        static final Map<String, Stage> NAMES = Map.of("request", REQUEST, "wait", WAIT);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args, System.getenv(), System.out));
     }
@@ -72,8 +83,15 @@ public final class PamLogin {
     /** The whole login; {@code out} is what the user sees through the PAM conversation. */
     public static int run(String[] args, Map<String, String> env, PrintStream out) {
         Path configFile = PamConfig.DEFAULT_PATH;
+        Stage stage = Stage.WHOLE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--stage" -> {
+                    if (i + 1 >= args.length || !Stage.NAMES.containsKey(args[i + 1])) {
+                        return usage(out, "--stage takes request or wait");
+                    }
+                    stage = Stage.NAMES.get(args[++i]);
+                }
                 case "--config", "-c" -> {
                     if (i + 1 >= args.length) {
                         return usage(out, "--config needs a file");
@@ -81,7 +99,8 @@ public final class PamLogin {
                     configFile = Path.of(args[++i]);
                 }
                 case "--help", "-h" -> {
-                    out.println("Usage: countersign pam [--config FILE]   (run by pam_exec.so; see docs/pam.md)");
+                    out.println("Usage: countersign pam [--config FILE] [--stage request|wait]   (run by pam_exec.so;"
+                            + " see docs/pam.md)");
                     return 0;
                 }
                 default -> {
@@ -111,7 +130,11 @@ public final class PamLogin {
         Thread cancelOnExit = new Thread(login::cancelOnSignal, "countersign-pam-cancel");
         Runtime.getRuntime().addShutdownHook(cancelOnExit);
         try {
-            return login.authenticate(pam);
+            return switch (stage) {
+                case WHOLE -> login.authenticate(pam, false);
+                case REQUEST -> login.authenticate(pam, true);
+                case WAIT -> login.resume(pam);
+            };
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(cancelOnExit);
@@ -121,7 +144,7 @@ public final class PamLogin {
         }
     }
 
-    private int authenticate(PamEnvironment pam) {
+    private int authenticate(PamEnvironment pam, boolean requestOnly) {
         String userId = config.countersignUser(pam.user());
         String terminal;
         try {
@@ -145,12 +168,80 @@ public final class PamLogin {
             r = api.create(body);
         } catch (VerifierApi.Failure f) {
             created.countDown();
-            return failed(pam, userId, f);
+            int exit = failed(pam, userId, f);
+            if (requestOnly && exit == APPROVED) {
+                return save(pam, PamState.FALLBACK, "") ? APPROVED : refuse(USAGE, "cannot write the state file in "
+                        + config.stateDir());
+            }
+            return exit;
         }
         String requestId = VerifierApi.text(r, "requestId");
         open.set(requestId);
         created.countDown();
-        String shownCode = "";
+        if (requestOnly) {
+            String code = VerifierApi.text(r, "code");
+            if (code.isEmpty()) {
+                out.println("Another sign-in of " + userId + " is waiting on the phone; this one is number "
+                        + VerifierApi.text(r, "queuePosition") + " in line.");
+            } else {
+                showCode(userId, code, r);
+            }
+            if (!save(pam, requestId, code)) {
+                cancelOpen();
+                return refuse(USAGE, "cannot write the state file in " + config.stateDir());
+            }
+            // The wait stage carries on with this request: it must outlive this process.
+            open.set(null);
+            out.println("Then press Enter at the next prompt (leave it empty).");
+            out.flush();
+            return APPROVED;
+        }
+        return follow(pam, userId, requestId, r, deadline, "");
+    }
+
+    /** The wait stage: picks up the request the request stage made for this PAM conversation. */
+    private int resume(PamEnvironment pam) {
+        String userId = config.countersignUser(pam.user());
+        java.util.Optional<PamState> state = PamState.take(config.stateDir(), pam.user(), config.timeout(), clock);
+        if (state.isEmpty()) {
+            created.countDown();
+            return refuse(USAGE, "no sign-in request from the request stage (is --stage request before it?)");
+        }
+        if (state.get().requestId().equals(PamState.FALLBACK)) {
+            created.countDown();
+            // The request stage let a listed user in while the verifier was down; it must still be listed.
+            return config.fallbackUsers().contains(pam.user()) ? APPROVED
+                    : refuse(UNREACHABLE, "the Countersign verifier cannot be reached");
+        }
+        String requestId = state.get().requestId();
+        open.set(requestId);
+        created.countDown();
+        Map<String, Object> r;
+        try {
+            r = api.result(requestId, 0);
+        } catch (VerifierApi.Failure f) {
+            return failed(pam, userId, f);
+        }
+        if (!userId.equals(VerifierApi.text(r, "userId"))) {
+            cancelOpen();
+            return refuse(REFUSED, "the saved request is not for " + userId);
+        }
+        return follow(pam, userId, requestId, r, clock.instant().plus(config.timeout()), state.get().code());
+    }
+
+    private boolean save(PamEnvironment pam, String requestId, String code) {
+        try {
+            PamState.save(config.stateDir(), pam.user(), new PamState(requestId, code));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Long-polls the request until it ends or the deadline passes, showing the code and countdown. */
+    private int follow(PamEnvironment pam, String userId, String requestId, Map<String, Object> first, Instant deadline, String shown) {
+        Map<String, Object> r = first;
+        String shownCode = shown;
         String shownQueue = "";
         Instant nextCountdown = Instant.MIN;
         while (true) {
