@@ -2,8 +2,10 @@
 # Time from starting `countersign pam` (the way pam_exec.so starts it) to the line with the code on its stdout,
 # for each way of launching it. A node runs from the executable jar on an embedded store; the CLI authenticator is
 # enrolled for alice; each login is stopped with SIGTERM once its code is shown (which cancels the request).
+# Prints, per launcher and run, wall-clock ms from start to the code line and the CPU ms the JVM had used by then.
 # Usage: countersign-bench/scripts/pam-start.sh [runs]   (needs curl; builds the jars first if missing)
 set -euo pipefail
+trap 'echo "pam-start.sh: failed at line $LINENO" >&2' ERR
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 runs="${1:-5}"
 jar="$root/countersign-cli/target/countersign.jar"
@@ -18,10 +20,10 @@ server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 ca="$work/data/tls/ca.pem"
 until curl -fs --cacert "$ca" "https://localhost:$port/health" > /dev/null 2>&1; do sleep 0.2; done
-admin="$(grep -o 'cs_[A-Za-z0-9_]*' "$work/serve.log" | head -1)"
+admin="$(grep -o 'cs_[A-Za-z0-9_]*' "$work/serve.log" | sed -n 1p)"
 api() { curl -fs --cacert "$ca" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3" \
           "https://localhost:$port$2"; }
-field() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
+field() { grep -o "\"$1\":\"[^\"]*\"" | sed -n 1p | cut -d'"' -f4; }
 key="$(api "$admin" /v1/admin/tenants '{"id":"hosts","displayName":"Hosts","allowedOrigins":["https://hosts.example"]}' | field apiKey)"
 uri="$(api "$key" /v1/oob/enrolments '{"userId":"alice"}' | field enrolmentUri)"
 printf '246810\n' > "$work/pin"
@@ -46,16 +48,19 @@ measure() {
       "Sign-in refused"*|"countersign pam"*) echo "unexpected: $line" >&2; break ;;
     esac
   done < "$work/out"
+  # CPU time the JVM had used by then (utime + stime, clock ticks): less sensitive to a busy machine than wall time.
+  local ticks
+  ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
   kill -TERM $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
-  [ -n "$t1" ] && echo $(( (t1 - t0) / 1000000 )) || echo "failed"
+  [ -n "$t1" ] && echo "$(( (t1 - t0) / 1000000 ))/$(( ticks * 1000 / $(getconf CLK_TCK) ))" || echo "failed"
 }
 row() {
   local label="$1"; shift
   local all=()
   measure "$@" > /dev/null   # warm the page cache once
   for _ in $(seq 1 "$runs"); do all+=("$(measure "$@")"); done
-  echo "$label: ${all[*]} ms"
+  echo "$label: ${all[*]}  (wall ms/CPU ms)"
 }
 archive="$work/pam.jsa"
 measure java -XX:ArchiveClassesAtExit="$archive" -jar "$pamjar" --config "$conf" > /dev/null 2>&1
