@@ -20,8 +20,8 @@ server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 ca="$work/data/tls/ca.pem"
 until curl -fs --cacert "$ca" "https://localhost:$port/health" > /dev/null 2>&1; do sleep 0.2; done
-admin="$(grep -o 'cs_[A-Za-z0-9_]*' "$work/serve.log" | sed -n 1p)"
-api() { curl -fs --cacert "$ca" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3" \
+admin="$(grep -o 'cs_[A-Za-z0-9_-]*' "$work/serve.log" | sed -n 1p)"
+api() { curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3" \
           "https://localhost:$port$2"; }
 field() { grep -o "\"$1\":\"[^\"]*\"" | sed -n 1p | cut -d'"' -f4; }
 key="$(api "$admin" /v1/admin/tenants '{"id":"hosts","displayName":"Hosts","allowedOrigins":["https://hosts.example"]}' | field apiKey)"

@@ -80,7 +80,7 @@ class PamEndToEndTest {
         Path classes = Path.of(PamLogin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         script = tmp.resolve("countersign-pam");
         Files.writeString(script, "#!/bin/sh\nexec " + Path.of(System.getProperty("java.home"), "bin", "java")
-                + " -XX:TieredStopAtLevel=1 -Xshare:auto -cp " + classes + " org.countersign.cli.pam.PamLogin \"$@\"\n");
+                + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr -cp " + classes + " org.countersign.cli.pam.PamLogin \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         service = "countersign-test-" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
         serviceFile = PAM_D.resolve(service);
