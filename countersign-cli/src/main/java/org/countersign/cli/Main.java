@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.OptionSpec;
                 AttackKitCommand.class,
                 AuthenticatorCommand.class, SampleBankCommand.class,
                 RemoteCommands.Enroll.class, RemoteCommands.Authenticate.class, RemoteCommands.Deregister.class,
-                ImportCommand.class,
+                ImportCommand.class, PamCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
