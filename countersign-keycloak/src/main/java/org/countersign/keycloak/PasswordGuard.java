@@ -3,7 +3,6 @@ package org.countersign.keycloak;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.lang.System.Logger.Level;
-import java.util.Map;
 import org.keycloak.Config;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
@@ -52,12 +51,14 @@ public final class PasswordGuard implements Authenticator {
         ctx.failure(AuthenticationFlowError.ACCESS_DENIED, refusal(ctx));
     }
 
-    /** The direct-grant endpoint answers OAuth JSON; a browser flow shows Keycloak's error page. */
+    /** The token endpoint (direct grant) answers OAuth JSON; a browser flow shows Keycloak's error page. */
     private static Response refusal(AuthenticationFlowContext ctx) {
-        if (ctx.getFlowPath() == null) {
+        if (ctx.getUriInfo().getPath().endsWith("/protocol/openid-connect/token")) {
             return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(Map.of("error", "invalid_grant", "error_description",
-                            "This account signs in with its Countersign authenticator only"))
+                    .entity(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                            .put("error", "invalid_grant")
+                            .put("error_description", "This account signs in with its Countersign authenticator only")
+                            .toString())
                     .build();
         }
         return ctx.form().setError(Messages.PASSWORD_ONLY_REFUSED).createErrorPage(Response.Status.UNAUTHORIZED);
