@@ -58,6 +58,12 @@ final class OobAuthenticator implements Authenticator {
         }
         UserModel user = ctx.getUser();
         AuthenticationSessionModel auth = ctx.getAuthenticationSession();
+        if (stillOpen(verifier, auth)) {
+            // A reload of the page: show the request already on the phone rather than ask for a second one,
+            // which the verifier would refuse while the first is open (C-S4).
+            ctx.challenge(page(ctx, null));
+            return;
+        }
         Browsers.Browser browser = Browsers.parse(ctx.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent"));
         // X.1280 §8.3: the offset is what this server sees of the sign-in — its own address, the session, the
         // terminal's address (as Keycloak's proxy settings resolve it) and browser.
@@ -135,6 +141,29 @@ final class OobAuthenticator implements Authenticator {
                 ctx.challenge(page(ctx, null));
             }
         }
+    }
+
+    /** Whether this sign-in already has a request that is still pending or queued; refreshes its code. */
+    private static boolean stillOpen(Verifier verifier, AuthenticationSessionModel auth) {
+        String requestId = auth.getAuthNote(NOTE_REQUEST);
+        if (requestId == null) {
+            return false;
+        }
+        try {
+            JsonNode r = verifier.request(requestId, 0);
+            String status = r.path("status").asText();
+            if ("pending".equals(status) || "queued".equals(status)) {
+                if (r.hasNonNull("code")) {
+                    auth.setAuthNote(NOTE_CODE, r.path("code").asText());
+                    auth.setAuthNote(NOTE_EXPIRES, r.path("expiresAt").asText(""));
+                }
+                return true;
+            }
+        } catch (Verifier.Failure f) {
+            // Unknown or unreachable: start afresh below.
+        }
+        clearNotes(auth);
+        return false;
     }
 
     private void approved(AuthenticationFlowContext ctx, JsonNode r) {

@@ -55,7 +55,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * database, Keycloak of the pinned version with the provider jar and the realm of
  * src/test/resources/keycloak/countersign-realm.json, headless Chromium signing in to an OIDC client of that realm,
  * and an emulated phone answering. Approve → signed in with acr/amr naming the step; reject and codes differ →
- * Keycloak's error page and no session; a fresh user sets up the authenticator on first sign-in; password-only
+ * Keycloak's error page and no session; Cancel on the page withdraws the request at the verifier and returns
+ * access_denied to the client; a fresh user sets up the authenticator on first sign-in; password-only
  * grants are refused for enrolled users (C-S1); the password is renewed after an approved sign-in (C-S5).
  */
 @Tag("browser")
@@ -83,6 +84,7 @@ class KeycloakOobIT {
     static EmulatedPhone alicePhone;
     static HttpClient http = HttpClient.newHttpClient();
     static long classStart;
+    static int shots;
     static final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @BeforeAll
@@ -207,7 +209,14 @@ class KeycloakOobIT {
     /** The code the Keycloak page shows, once the Countersign step is on screen. */
     static String codeOnPage(Page page) {
         assertThat(page.locator("#countersign-code")).hasText(java.util.regex.Pattern.compile("^\\d{6,10}$"));
+        shot(page, "code");
         return page.locator("#countersign-code").textContent().trim();
+    }
+
+    /** Screenshots of each page go to target/keycloak-it/shots/ for a look at the theme. */
+    static void shot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
+                .setPath(WORK.resolve("shots").resolve(String.format("%02d-%s.png", ++shots, name))));
     }
 
     /** The next request the phone has not seen: the stream may deliver one twice (docs/oob-api.md). */
@@ -286,6 +295,7 @@ class KeycloakOobIT {
         assertThat(r.offset().browser()).containsIgnoringCase("chrom");
         alicePhone.reject(r);
         assertThat(page.locator("body")).containsText("rejected on your phone");
+        shot(page, "rejected");
         assertNoSession(page);
         page.context().close();
     }
@@ -297,12 +307,26 @@ class KeycloakOobIT {
         codeOnPage(page);
         alicePhone.reportCodesDiffer(nextRequest(alicePhone));
         assertThat(page.locator("body")).containsText("codes were different");
+        shot(page, "codes-differ");
         assertNoSession(page);
         page.context().close();
     }
 
     @Test
     @Order(4)
+    void cancelOnThePageWithdrawsTheRequestAtTheVerifier() throws Exception {
+        Page page = signInWithPassword("alice", "alice-password-1");
+        codeOnPage(page);
+        PendingRequest r = nextRequest(alicePhone);
+        page.locator("#countersign-cancel").click();
+        page.waitForURL("**/callback**");
+        assertThat(callbacks.poll(30, TimeUnit.SECONDS)).contains("error=access_denied");
+        assertThat(rp.request(r.requestId(), 0).path("status").asText()).isEqualTo("cancelled");
+        page.context().close();
+    }
+
+    @Test
+    @Order(5)
     void X1280_8_5_approveSignsInAndTheIdTokenSaysHow_thenThePasswordIsRenewed() throws Exception {
         Page page = signInWithPassword("alice", "alice-password-1");
         String shown = codeOnPage(page);
@@ -325,11 +349,12 @@ class KeycloakOobIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void X1280_8_1_freshUserSetsUpTheAuthenticatorOnFirstSignIn() throws Exception {
         Page page = signInWithPassword("fresh", "fresh-password-1");
         assertThat(page.locator("#countersign-enrol-link")).isVisible();
         assertThat(page.locator("#countersign-enrol-code")).not().isEmpty();
+        shot(page, "enrol");
         String link = page.locator("#countersign-enrol-link").getAttribute("href");
         try (EmulatedPhone phone = EmulatedPhone.enrol(link, trust)) {
             assertThat(phone.recoveryCodes()).as("first enrolment: the phone gets the recovery codes").isNotEmpty();
