@@ -1,6 +1,7 @@
 package org.countersign.agent.remote;
 
 import java.util.List;
+import org.countersign.core.client.ProblemDocument;
 
 /**
  * A refusal or failure seen by the remote capture agent. {@link #problemType()} is the server's problem slug
@@ -18,6 +19,17 @@ public final class RemoteException extends Exception {
         this.status = status;
         this.problemType = problemType;
         this.reasonCodes = List.copyOf(reasonCodes);
+    }
+
+    /**
+     * The server's problem answer. A body that is no problem document gets the type {@code http-<status>} so
+     * callers can still switch on {@link #problemType()}.
+     */
+    public static RemoteException of(ProblemDocument p) {
+        String type = p.slug().isEmpty() ? "http-" + p.status() : p.slug();
+        String message = p.type().isEmpty() ? "server answered " + p.status()
+                : p.detail().isEmpty() && p.title().isEmpty() ? "refused" : p.message();
+        return new RemoteException(p.status(), type, message, p.reasonCodes());
     }
 
     public static RemoteException local(String message) {
