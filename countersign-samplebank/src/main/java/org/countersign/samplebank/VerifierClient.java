@@ -40,24 +40,23 @@ public final class VerifierClient {
         private static final long serialVersionUID = 1L;
         private final int status;
         private final String problem;
+        private final String detail;
         private final transient Optional<ProblemDocument> document;
 
         VerifierException(ProblemDocument d) {
-            super(d.status() + " " + slugOf(d) + (d.detail().isEmpty() ? "" : ": " + d.detail()));
-            this.status = d.status();
-            this.problem = slugOf(d);
-            this.document = Optional.of(d);
+            this(d.status(), slugOf(d), d.detail(), Optional.of(d));
         }
 
-        private VerifierException(int status, String problem, String detail) {
-            super(status + " " + problem + (detail == null ? "" : ": " + detail));
+        private VerifierException(int status, String problem, String detail, Optional<ProblemDocument> document) {
+            super(status + " " + problem + (detail.isEmpty() ? "" : ": " + detail));
             this.status = status;
             this.problem = problem;
-            this.document = Optional.empty();
+            this.detail = detail;
+            this.document = document;
         }
 
-        static VerifierException unreachable(URI base, String why) {
-            return new VerifierException(503, "unreachable", base + " (" + why + ")");
+        static VerifierException unreachable(String why) {
+            return new VerifierException(503, "unreachable", why, Optional.empty());
         }
 
         private static String slugOf(ProblemDocument d) {
@@ -76,6 +75,11 @@ public final class VerifierClient {
         /** e.g. {@code no-authenticator}, {@code oob-request-pending}. */
         public String problem() {
             return problem;
+        }
+
+        /** The problem's detail, or why the verifier was not reached; may be empty. */
+        public String detail() {
+            return detail;
         }
 
         /** The verifier's problem document; empty when it was not reached. */
@@ -318,10 +322,10 @@ public final class VerifierClient {
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw VerifierException.unreachable(base, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            throw VerifierException.unreachable(why(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw VerifierException.unreachable(base, "interrupted");
+            throw VerifierException.unreachable("interrupted");
         }
         if (r.statusCode() / 100 != 2) {
             throw new VerifierException(ProblemDocument.parse(r.statusCode(), r.body()));
@@ -329,8 +333,18 @@ public final class VerifierClient {
         try {
             return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
         } catch (IOException e) {
-            throw new VerifierException(r.statusCode(), "not-json", "answer is not JSON");
+            throw new VerifierException(r.statusCode(), "not-json", "answer is not JSON", Optional.empty());
         }
+    }
+
+    /** The first message along the cause chain: the JDK's connect failure often has none at the top. */
+    private static String why(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static String seg(String s) {

@@ -158,7 +158,7 @@ public final class RemoteClient {
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw RemoteException.local("cannot reach " + server + ": " + e.getMessage());
+            throw RemoteException.unreachable(server, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RemoteException.local("interrupted");
