@@ -306,6 +306,25 @@ public final class VerifierClient {
         return send("GET", "/v1/local/users/" + seg(userId) + "/credentials", null, Duration.ofSeconds(20));
     }
 
+    /** The verifier's browser helper for WebAuthn ceremonies, which the bank's pages use as it is. */
+    public String webauthnHelper() {
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/local/webauthn.js")).timeout(Duration.ofSeconds(20))
+                .GET().build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw VerifierException.unreachable(why(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw VerifierException.unreachable("interrupted");
+        }
+        if (r.statusCode() != 200) {
+            throw new VerifierException(ProblemDocument.parse(r.statusCode(), r.body()));
+        }
+        return r.body();
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private JsonNode send(String method, String pathAndQuery, JsonNode body, Duration timeout) {
