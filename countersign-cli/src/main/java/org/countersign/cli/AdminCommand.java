@@ -1,6 +1,5 @@
 package org.countersign.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -9,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.countersign.core.keys.MasterKeyProvider;
 import org.countersign.server.Countersign;
 import org.countersign.server.audit.AuditLog;
-import org.countersign.server.audit.CheckpointKeys;
 import org.countersign.server.config.ServerConfig;
 import org.countersign.server.store.Jdbc;
 import org.countersign.server.store.Store;
@@ -48,11 +46,7 @@ final class AdminCommand implements Callable<Integer> {
             ServerConfig config = StoreAccess.config(spec, Optional.ofNullable(configFile));
             Path dataDir = config.dataDir().toAbsolutePath().normalize();
             MasterKeyProvider masterKeys = Countersign.masterKeys(dataDir);
-            try (Store store = StoreAccess.open(config);
-                    AuditLog audit = new AuditLog(store.dataSource(), CheckpointKeys.loadOrCreate(dataDir, masterKeys),
-                            config.auditCheckpointEvery(), config.auditCheckpointInterval(),
-                            Optional.of(dataDir.resolve(AuditLog.PUBLISHED_CHECKPOINTS)), Clock.systemUTC(),
-                            new SimpleMeterRegistry()).start()) {
+            try (Store store = StoreAccess.open(config); AuditLog audit = StoreAccess.auditLog(store, config, masterKeys)) {
                 TenantService tenants = new TenantService(new JdbcTenantRepository(new Jdbc(store.dataSource())), audit,
                         new SecureRandom(), Clock.systemUTC());
                 TenantService.IssuedKey key = tenants.newAdminKey("cli:" + System.getProperty("user.name", "operator"));
