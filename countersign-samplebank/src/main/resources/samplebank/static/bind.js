@@ -8,17 +8,9 @@
   const status = document.getElementById('bind-status');
   const button = document.getElementById('bind-button');
 
-  function bytes(b64url) {
-    const b64 = b64url.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((b64url.length + 3) % 4);
-    return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  }
-
-  function b64url(buffer) {
-    const view = new Uint8Array(buffer);
-    let s = '';
-    for (let i = 0; i < view.length; i++) s += String.fromCharCode(view[i]);
-    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  }
+  // Base64url both ways from the verifier's helper (CountersignLocal), the one implementation the pages share.
+  const bytes = CountersignLocal.toBytes;
+  const b64url = CountersignLocal.toB64url;
 
   async function confirm() {
     button.disabled = true;

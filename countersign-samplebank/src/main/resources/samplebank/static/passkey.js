@@ -1,21 +1,10 @@
 // Passkeys (ISO/IEC 27553-1 local mode, WebAuthn): the bank's server holds the verifier key and relays; this script
-// only turns the options the bank hands over into a navigator.credentials call and posts the answer back.
+// only hands the options the bank passes on to the verifier's own helper (CountersignLocal, from the verifier's
+// /v1/local/webauthn.js, served by the bank from its own origin so the CSP stays 'self') and posts the answer back.
 (function () {
   'use strict';
   const status = document.getElementById('passkey-status');
   const error = document.getElementById('passkey-error');
-
-  function bytes(b64url) {
-    const b64 = b64url.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((b64url.length + 3) % 4);
-    return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  }
-
-  function b64url(buffer) {
-    const view = new Uint8Array(buffer);
-    let s = '';
-    for (let i = 0; i < view.length; i++) s += String.fromCharCode(view[i]);
-    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  }
 
   function say(text) {
     error.hidden = true;
@@ -74,20 +63,10 @@
         const { options } = await post('/account/passkeys/options', csrf, {});
         say('Confirm with your fingerprint, face or screen lock…');
         stage = 'device';
-        const publicKey = Object.assign({}, options, {
-          challenge: bytes(options.challenge),
-          user: Object.assign({}, options.user, { id: bytes(options.user.id) }),
-          excludeCredentials: (options.excludeCredentials || []).map((c) => ({ type: c.type, id: bytes(c.id) }))
-        });
-        const cred = await navigator.credentials.create({ publicKey });
+        const answer = await CountersignLocal.register(options);
         stage = 'bank';
         say('Checking your new passkey…');
-        const done = await post('/account/passkeys/finish', csrf, { webauthn: {
-          id: cred.id,
-          clientDataJSON: b64url(cred.response.clientDataJSON),
-          attestationObject: b64url(cred.response.attestationObject),
-          transports: cred.response.getTransports ? cred.response.getTransports() : []
-        } });
+        const done = await post('/account/passkeys/finish', csrf, answer);
         say('Passkey added.');
         location.assign(done.next || '/account');
       } catch (e) {
@@ -111,22 +90,10 @@
         const { options } = await post('/login/passkey/options', csrf, { userId: signin.elements.userId.value });
         say('Confirm with your fingerprint, face or screen lock…');
         stage = 'device';
-        const cred = await navigator.credentials.get({ publicKey: {
-          challenge: bytes(options.challenge),
-          rpId: options.rpId,
-          timeout: options.timeout,
-          userVerification: options.userVerification || 'required',
-          allowCredentials: (options.allowCredentials || []).map((c) => ({ type: c.type, id: bytes(c.id) }))
-        } });
+        const answer = await CountersignLocal.authenticate(options);
         stage = 'bank';
         say('Checking your passkey…');
-        const done = await post('/login/passkey/finish', csrf, { webauthn: {
-          id: cred.id,
-          clientDataJSON: b64url(cred.response.clientDataJSON),
-          authenticatorData: b64url(cred.response.authenticatorData),
-          signature: b64url(cred.response.signature),
-          userHandle: cred.response.userHandle ? b64url(cred.response.userHandle) : null
-        } });
+        const done = await post('/login/passkey/finish', csrf, answer);
         say('Signed in. Opening your account…');
         location.assign(done.next || '/account');
       } catch (e) {

@@ -97,16 +97,8 @@ export function sameBytes(a, b) {
   return d === 0;
 }
 
-export function b64url(bytes) {
-  let s = '';
-  for (const x of bytes) s += String.fromCharCode(x);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function fromB64url(text) {
-  const s = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((text.length + 3) % 4));
-  return Uint8Array.from(s, c => c.charCodeAt(0));
-}
+// Base64url is the authenticator module's: one implementation for the verifier's pages.
+export { b64uEncode as b64url, b64uDecode as fromB64url } from '../authenticator/oob.js';
 
 export function fromHex(hex) {
   if (hex.length % 2) hex = '0' + hex;

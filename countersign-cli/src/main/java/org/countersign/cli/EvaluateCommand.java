@@ -63,8 +63,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     double dpi;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Output folder for report.json and det.png (default ./evaluation-<target>; liveness:"
-                    + " a new folder under ./countersign-data/evaluations if that exists, else under the temp folder).")
+            description = "Output folder for report.json and det.png (liveness: chart.png). Default: a new folder"
+                    + " <target>-<UTC time> under ./countersign-data/evaluations if that exists, else under the temp"
+                    + " folder's countersign-evaluations.")
     Path out;
 
     @Option(names = "--protected",
@@ -104,7 +105,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (target == Target.liveness) {
             return liveness(stdout, stderr, bar);
         }
-        Path outDir = out != null ? out : Path.of("evaluation-" + target.name());
+        Path outDir = out != null ? out : defaultOut(target, Clock.systemUTC());
         Evaluator evaluator = new Evaluator(bar);
         try {
             String json;
@@ -136,8 +137,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             Path det = outDir.resolve("det.png");
             Files.writeString(report, json + System.lineSeparator(), StandardCharsets.UTF_8);
             Files.write(det, png.toByteArray());
-            stdout.println("report " + report);
-            stdout.println("det " + det);
+            stdout.println("report " + report.toAbsolutePath());
+            stdout.println("det " + det.toAbsolutePath());
             stdout.println(summary);
             stdout.flush();
             return 0;
@@ -165,8 +166,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (FaceAnalyzer analyzer = FaceAnalyzer.open()) {
             LivenessEvaluation.Outcome outcome = LivenessEvaluation.run(analyzer, data, Clock.systemUTC(), bar);
             bar.finish();
-            Path outDir = out != null ? out : defaultLivenessOut(Path.of("countersign-data", "evaluations"),
-                    Path.of(System.getProperty("java.io.tmpdir")), Clock.systemUTC());
+            Path outDir = out != null ? out : defaultOut(target, Clock.systemUTC());
             Files.createDirectories(outDir);
             Path report = outDir.resolve("report.json");
             Path chart = outDir.resolve("chart.png");
@@ -190,12 +190,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code evaluations/liveness-<UTC time>} under {@code preferred} if it exists, else under {@code temp}. */
-    static Path defaultLivenessOut(Path preferred, Path temp, Clock clock) {
+    /** Where results go without --out: never the working folder, which a newcomer would find cluttered. */
+    static Path defaultOut(Target target, Clock clock) {
+        return defaultOut(target, Path.of("countersign-data", "evaluations"), Path.of(System.getProperty("java.io.tmpdir")),
+                clock);
+    }
+
+    /** {@code <target>-<UTC time>} under {@code preferred} if it exists, else under {@code temp}. */
+    static Path defaultOut(Target target, Path preferred, Path temp, Clock clock) {
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC)
                 .format(clock.instant());
         Path base = Files.isDirectory(preferred) ? preferred : temp.resolve("countersign-evaluations");
-        return base.resolve("liveness-" + stamp);
+        return base.resolve(target.name() + "-" + stamp);
     }
 
     /** A one-line bar on standard error, redrawn in place; silent when disabled. */

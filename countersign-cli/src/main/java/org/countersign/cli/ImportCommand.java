@@ -11,7 +11,6 @@ import org.countersign.biometrics.face.FaceAnalyzer;
 import org.countersign.core.keys.FileMasterKeyProvider;
 import org.countersign.core.keys.KeyService;
 import org.countersign.server.audit.AuditLog;
-import org.countersign.server.audit.CheckpointKeys;
 import org.countersign.server.config.ServerConfig;
 import org.countersign.server.keys.JdbcDataKeyStore;
 import org.countersign.server.remote.RemoteImport;
@@ -59,9 +58,7 @@ final class ImportCommand implements Callable<Integer> {
             }
             KeyService keys = new KeyService(masterKeys, new JdbcDataKeyStore(jdbc), new SecureRandom(),
                     Clock.systemUTC());
-            try (AuditLog audit = new AuditLog(store.dataSource(), CheckpointKeys.loadOrCreate(dataDir, masterKeys),
-                    config.auditCheckpointEvery(), config.auditCheckpointInterval(), Optional.of(dataDir.resolve(AuditLog.PUBLISHED_CHECKPOINTS)),
-                    Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).start()) {
+            try (AuditLog audit = StoreAccess.auditLog(store, config, masterKeys)) {
                 List<RemoteImport.Entry> result = new RemoteImport(jdbc, keys, analyzer, audit, new SecureRandom(),
                         Clock.systemUTC()).run(tenant, plan, p -> bar(p));
                 System.err.println();

@@ -1,5 +1,7 @@
 package org.countersign.cli;
 
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import org.countersign.server.config.Setting;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,10 +14,11 @@ import picocli.CommandLine.Model.OptionSpec;
         subcommands = {ServeCommand.class, AuditCommand.class, KeysCommand.class, EvaluateCommand.class,
                 AttackKitCommand.class,
                 AuthenticatorCommand.class, SampleBankCommand.class,
-                RemoteCommands.Enroll.class, RemoteCommands.Authenticate.class, RemoteCommands.Deregister.class,
+                RemoteCommands.Enrol.class, RemoteCommands.EnrolAlias.class, RemoteCommands.Authenticate.class, RemoteCommands.Deregister.class,
                 ImportCommand.class, PamCommand.class,
+                AdminCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -30,6 +33,8 @@ public final class Main implements Runnable {
         addSettingOptions(cl.getSubcommands().get("audit").getSubcommands().get("verify").getCommandSpec(), false);
         addSettingOptions(cl.getSubcommands().get("keys").getSubcommands().get("rotate").getCommandSpec(), false);
         addSettingOptions(cl.getSubcommands().get("import").getCommandSpec(), false);
+        addSettingOptions(cl.getSubcommands().get("admin").getSubcommands().get("new-key").getCommandSpec(), false);
+        HelpLayout.install(cl);
         return cl;
     }
 
@@ -50,9 +55,15 @@ public final class Main implements Runnable {
         }
     }
 
+    /** No command given: a mistake, so the short usage and the command list on stderr, and a failing exit code. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(HelpLayout.shortUsage(spec));
+        err.print(HelpLayout.reflow(spec.commandLine().getHelp().commandList(), HelpLayout.WIDTH));
+        err.println("Run 'countersign COMMAND --help' for a command's options.");
+        err.flush();
+        return HelpLayout.EXIT_USAGE;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code countersign enroll | authenticate | deregister}: the remote capture client (A-C1..A-C5) on a folder of
+ * {@code countersign enrol | authenticate | deregister}: the remote capture client (A-C1..A-C5) on a folder of
  * frames or a video file, running the X.1279 §8.2 flows against a verifier. Exit codes: 0 accepted, 1 refused,
  * 2 capture unusable (capture again), 3 usage or set-up problem, 4 server unreachable or protocol failure.
  */
@@ -88,7 +88,7 @@ final class RemoteCommands {
 
         DeviceCredential device(RemoteClient client, DeviceStore store) throws RemoteException {
             return store.load(server, tenant, user).orElseThrow(() -> RemoteException.local(
-                    "this device is not enrolled for " + user + " at " + server + ": run 'countersign enroll' first"));
+                    "this device is not enrolled for " + user + " at " + server + ": run 'countersign enrol' first"));
         }
 
         @Override
@@ -144,11 +144,16 @@ final class RemoteCommands {
                 afterResult(store, d, r);
                 return r.accepted() ? ACCEPTED : REFUSED;
             } catch (RemoteException e) {
+                if (e.isUnreachable() || e.status() == 401 || e.status() >= 500) {
+                    System.err.println("countersign: " + VerifierErrors.oneLine(server, e.problem(), VerifierErrors.cause(e),
+                            "that this device is still enrolled (countersign enrol)"));
+                    return FAILURE;
+                }
                 out.println("error: " + e.getMessage() + (e.reasonCodes().isEmpty() ? "" : " " + e.reasonCodes()));
                 if ("remote-capture-unusable".equals(e.problemType())) {
                     return UNUSABLE;
                 }
-                return e.status() == 0 && !e.getMessage().startsWith("cannot reach") ? USAGE : FAILURE;
+                return e.status() == 0 ? USAGE : FAILURE;
             } catch (Exception e) {
                 out.println("error: " + e.getMessage());
                 return FAILURE;
@@ -208,9 +213,9 @@ final class RemoteCommands {
         }
     }
 
-    @Command(name = "enroll", mixinStandardHelpOptions = true,
+    @Command(name = "enrol", mixinStandardHelpOptions = true,
             description = "Register a face reference (X.1279 §8.2.1); enrols this device first when a code is given.")
-    static final class Enroll extends Base {
+    static class Enrol extends Base {
         @Option(names = "--enrolment-code", paramLabel = "CODE",
                 description = "One-time code from the relying party (needed once per device)")
         String code;
@@ -249,6 +254,14 @@ final class RemoteCommands {
             return d;
         }
     }
+
+    /**
+     * The American spelling, still accepted so existing scripts keep working; hidden so help shows one spelling
+     * (the project writes "enrol", as {@code authenticator enrol} does).
+     */
+    @Command(name = "enroll", hidden = true, mixinStandardHelpOptions = true,
+            description = "Same as enrol.")
+    static final class EnrolAlias extends Enrol {}
 
     @Command(name = "authenticate", mixinStandardHelpOptions = true,
             description = "Authenticate with face and liveness actions (X.1279 §8.2.2).")

@@ -1,10 +1,15 @@
 package org.countersign.cli;
 
+import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.Callable;
 import org.countersign.samplebank.Main;
 import org.countersign.samplebank.SampleBank;
+import org.countersign.samplebank.VerifierClient.VerifierException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +21,8 @@ import picocli.CommandLine.Option;
         description = "Run the sample bank: a demo relying party that signs users in with X.1280 out-of-band "
                 + "server authentication through the verifier's public API.")
 public final class SampleBankCommand implements Callable<Integer> {
+    static final int EXIT_VERIFIER = 3;
+
     @Option(names = "--verifier", required = true, paramLabel = "URL", description = "Base URL of the verifier, e.g. https://localhost:8443")
     URI verifier;
 
@@ -36,13 +43,45 @@ public final class SampleBankCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((apiKey == null || apiKey.isBlank()) && (adminKey == null || adminKey.isBlank())) {
-            System.err.println("give --api-key, or --admin-key to create the samplebank tenant");
+            System.err.println("countersign: give --api-key, or --admin-key to create the samplebank tenant");
             return 2;
         }
-        SampleBank bank = Main.launch(verifier, ca, apiKey, adminKey, port);
+        if (!Files.isReadable(ca)) {
+            System.err.println("countersign: cannot read the CA certificate " + ca + " (the server prints the path of"
+                    + " its ca.pem at start-up)");
+            return 2;
+        }
+        SampleBank bank;
+        try {
+            bank = Main.launch(verifier, ca, apiKey, adminKey, port);
+        } catch (VerifierException e) {
+            String keyHint = apiKey == null || apiKey.isBlank() ? "--admin-key (the key 'countersign serve' printed"
+                    + " first, or one from 'countersign admin new-key')" : "--api-key (or SAMPLEBANK_API_KEY)";
+            System.err.println("countersign: " + VerifierErrors.oneLine(verifier, e.document(), e.detail(), keyHint));
+            return EXIT_VERIFIER;
+        } catch (IOException | GeneralSecurityException e) {
+            System.err.println("countersign: cannot use the CA certificate " + ca + ": " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            // Javalin wraps a busy port in a RuntimeException around a BindException.
+            if (hasBindException(e)) {
+                System.err.println("countersign: port " + port + " is already in use; choose another with --port N");
+                return 1;
+            }
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(bank::close));
         System.out.println("Sample Bank is serving http://localhost:" + bank.port() + "/  (verifier " + verifier + ")");
         Thread.currentThread().join();
         return 0;
+    }
+
+    private static boolean hasBindException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,10 +1,14 @@
 package org.countersign.cli;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.countersign.core.keys.EnvMasterKeyProvider;
 import org.countersign.server.Countersign;
 import org.countersign.server.config.ConfigLoader;
 import org.countersign.server.config.ServerConfig;
@@ -18,7 +22,13 @@ import picocli.CommandLine.Option;
                 "With no options: embedded PostgreSQL and a generated local CA in ./countersign-data, port 8443.",
                 "Every option can also be set in countersign.properties (in the data folder, or --config) "
                         + "or as an environment variable; flags win over the environment, which wins over the file.",
-                "GET /metrics (Prometheus) requires the admin key: 'Authorization: Bearer <admin key>'."})
+                "GET /metrics (Prometheus) requires the admin key: 'Authorization: Bearer <admin key>'."},
+        footerHeading = "%nEnvironment only (never a flag, so it stays out of shell history and process lists):%n",
+        footer = {"  " + EnvMasterKeyProvider.KEY_VARIABLE + "  base64 of a 32-byte master key (AES-256) that wraps "
+                + "every data key, instead of the key file in the data folder; for example from a secrets manager.",
+                "  " + EnvMasterKeyProvider.ID_VARIABLE + "  its id (optional; derived from the key when unset).",
+                "  " + EnvMasterKeyProvider.PREVIOUS_VARIABLE + "  older keys as id:base64,... kept during a "
+                        + "rotation."})
 final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -35,7 +45,15 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("countersign: " + e.getMessage());
             return 2;
         }
+        Optional<String> busy = portInUse(config.host(), config.port());
+        if (busy.isPresent()) {
+            // Before the store opens: a second node on the same data folder would otherwise attach to the first
+            // one's embedded database and fail only when the HTTP port is bound, long after.
+            System.err.println("countersign: " + busy.get());
+            return 1;
+        }
         Countersign node = Countersign.start(config, Clock.systemUTC(), System.out);
+        node.bootstrapAdminToken().ifPresent(k -> Boxes.adminKey(System.out, k, "created for this new store"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -43,5 +61,20 @@ final class ServeCommand implements Callable<Integer> {
         }, "countersign-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Why the server's port cannot be bound, if it cannot; port 0 (any free port) is never busy. */
+    static Optional<String> portInUse(String host, int port) {
+        if (port == 0) {
+            return Optional.empty();
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(host, port));
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("port " + port + " on " + host + " is already in use (is another server running?);"
+                    + " stop it or choose another port with --port N");
+        }
     }
 }

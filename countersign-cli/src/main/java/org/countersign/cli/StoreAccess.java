@@ -1,10 +1,17 @@
 package org.countersign.cli;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.countersign.core.keys.MasterKeyProvider;
 import org.countersign.server.Countersign;
+import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.CheckpointKeys;
 import org.countersign.server.config.ConfigLoader;
 import org.countersign.server.config.ServerConfig;
 import org.countersign.server.config.Setting;
@@ -29,15 +36,26 @@ final class StoreAccess {
         return flags;
     }
 
-    static ServerConfig config(CommandLine.Model.CommandSpec spec, Optional<java.nio.file.Path> configFile) {
+    static ServerConfig config(CommandLine.Model.CommandSpec spec, Optional<Path> configFile) {
         return ConfigLoader.load(configFile, System.getenv(), givenFlags(spec));
+    }
+
+    /**
+     * The audit log of the store, signing checkpoints with the data folder's key as the server does, so rows an
+     * operator command writes join the same verifiable chain (A-G4).
+     */
+    static AuditLog auditLog(Store store, ServerConfig c, MasterKeyProvider masterKeys) throws IOException {
+        Path dir = c.dataDir().toAbsolutePath().normalize();
+        return new AuditLog(store.dataSource(), CheckpointKeys.loadOrCreate(dir, masterKeys), c.auditCheckpointEvery(),
+                c.auditCheckpointInterval(), Optional.of(dir.resolve(AuditLog.PUBLISHED_CHECKPOINTS)), Clock.systemUTC(),
+                new SimpleMeterRegistry()).start();
     }
 
     static Store open(ServerConfig c) {
         return c.databaseUrl()
                 .map(url -> Store.external(url, c.databaseUser(), c.databasePassword(), 2))
                 .orElseGet(() -> {
-                    java.nio.file.Path dir = c.dataDir().toAbsolutePath().normalize();
+                    Path dir = c.dataDir().toAbsolutePath().normalize();
                     return Store.embedded(dir, 2, Countersign.masterKeys(dir), c.embeddedUnsafeFast());
                 });
     }

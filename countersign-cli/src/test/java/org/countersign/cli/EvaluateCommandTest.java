@@ -125,11 +125,13 @@ class EvaluateCommandTest {
                 java.time.ZoneOffset.UTC);
         Path preferred = out.resolve("countersign-data/evaluations");
         Path temp = Files.createDirectories(out.resolve("tmp"));
-        assertThat(EvaluateCommand.defaultLivenessOut(preferred, temp, clock))
+        assertThat(EvaluateCommand.defaultOut(EvaluateCommand.Target.liveness, preferred, temp, clock))
                 .isEqualTo(temp.resolve("countersign-evaluations/liveness-20260102-030405"));
         Files.createDirectories(preferred);
-        assertThat(EvaluateCommand.defaultLivenessOut(preferred, temp, clock))
+        assertThat(EvaluateCommand.defaultOut(EvaluateCommand.Target.liveness, preferred, temp, clock))
                 .isEqualTo(preferred.resolve("liveness-20260102-030405"));
+        assertThat(EvaluateCommand.defaultOut(EvaluateCommand.Target.face, preferred, temp, clock))
+                .isEqualTo(preferred.resolve("face-20260102-030405"));
     }
 
     @Test

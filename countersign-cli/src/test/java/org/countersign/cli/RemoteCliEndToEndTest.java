@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * X.1279 §8.2.1–8.2.3 through the executable: {@code countersign enroll} on a folder of real frames (the blink clip),
+ * X.1279 §8.2.1–8.2.3 through the executable: {@code countersign enrol} on a folder of real frames (the blink clip),
  * {@code countersign authenticate} on a video made with ffmpeg from later frames of the same clip, and the operator's
  * {@code countersign import} from a folder of real face images.
  */
@@ -114,7 +114,7 @@ class RemoteCliEndToEndTest {
         String[] common = {"--server", node.baseUrl(), "--tenant", "bank", "--user", "alice", "--ca",
             node.caCertificatePath().toString(), "--home", home.toString()};
 
-        Run enrol = run(concat(new String[] {"enroll", "--enrolment-code", code, "--grant", grant, "--frames",
+        Run enrol = run(concat(new String[] {"enrol", "--enrolment-code", code, "--grant", grant, "--frames",
             frames("blink_frontal_male1", 1, 40).toString()}, common));
         assertThat(enrol.exit()).as(enrol.out()).isEqualTo(0);
         assertThat(enrol.out()).contains("secure channel open", "blink with both eyes", "result: ACCEPTED");

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.countersign.core.client.ProblemDocument;
 
 /**
  * The bank's only link to the verifier: its public HTTPS API with the bank's API key (docs/oob-api.md,
@@ -31,26 +32,40 @@ import javax.net.ssl.TrustManagerFactory;
 public final class VerifierClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A non-2xx answer: HTTP status plus the problem {@code type} slug (last path segment) and detail. */
+    /**
+     * A non-2xx answer, read by the shared problem parser, or a verifier that could not be reached (status 503,
+     * problem {@code unreachable}, no document).
+     */
     public static final class VerifierException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
         private final int status;
         private final String problem;
-        private final String reason;
+        private final String detail;
+        private final transient Optional<ProblemDocument> document;
 
-        VerifierException(int status, String problem, String detail) {
-            this(status, problem, detail, null);
+        VerifierException(ProblemDocument d) {
+            this(d.status(), slugOf(d), d.detail(), Optional.of(d));
         }
 
-        VerifierException(int status, String problem, String detail, String reason) {
-            super(status + " " + problem + (detail == null ? "" : ": " + detail));
+        private VerifierException(int status, String problem, String detail, Optional<ProblemDocument> document) {
+            super(status + " " + problem + (detail.isEmpty() ? "" : ": " + detail));
             this.status = status;
             this.problem = problem;
-            this.reason = reason;
+            this.detail = detail;
+            this.document = document;
+        }
+
+        static VerifierException unreachable(String why) {
+            return new VerifierException(503, "unreachable", why, Optional.empty());
+        }
+
+        private static String slugOf(ProblemDocument d) {
+            return d.slug().isEmpty() ? Integer.toString(d.status()) : d.slug();
         }
 
         /** The local-mode refusal code ({@code user-not-verified}, {@code bad-origin}, …), or null. */
         public String reason() {
-            return reason;
+            return document.flatMap(ProblemDocument::reason).orElse(null);
         }
 
         public int status() {
@@ -60,6 +75,16 @@ public final class VerifierClient {
         /** e.g. {@code no-authenticator}, {@code oob-request-pending}. */
         public String problem() {
             return problem;
+        }
+
+        /** The problem's detail, or why the verifier was not reached; may be empty. */
+        public String detail() {
+            return detail;
+        }
+
+        /** The verifier's problem document; empty when it was not reached. */
+        public Optional<ProblemDocument> document() {
+            return document;
         }
     }
 
@@ -281,6 +306,25 @@ public final class VerifierClient {
         return send("GET", "/v1/local/users/" + seg(userId) + "/credentials", null, Duration.ofSeconds(20));
     }
 
+    /** The verifier's browser helper for WebAuthn ceremonies, which the bank's pages use as it is. */
+    public String webauthnHelper() {
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/local/webauthn.js")).timeout(Duration.ofSeconds(20))
+                .GET().build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw VerifierException.unreachable(why(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw VerifierException.unreachable("interrupted");
+        }
+        if (r.statusCode() != 200) {
+            throw new VerifierException(ProblemDocument.parse(r.statusCode(), r.body()));
+        }
+        return r.body();
+    }
+
     // ------------------------------------------------------------------ plumbing
 
     private JsonNode send(String method, String pathAndQuery, JsonNode body, Duration timeout) {
@@ -297,24 +341,29 @@ public final class VerifierClient {
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new VerifierException(503, "unreachable", e.getMessage());
+            throw VerifierException.unreachable(why(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VerifierException(503, "interrupted", null);
-        }
-        JsonNode json;
-        try {
-            json = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new VerifierException(r.statusCode(), "not-json", null);
+            throw VerifierException.unreachable("interrupted");
         }
         if (r.statusCode() / 100 != 2) {
-            String type = json.path("type").asText("");
-            String slug = type.isEmpty() ? Integer.toString(r.statusCode()) : type.substring(type.lastIndexOf('/') + 1);
-            throw new VerifierException(r.statusCode(), slug, json.path("detail").asText(null),
-                    json.path("reason").asText(null));
+            throw new VerifierException(ProblemDocument.parse(r.statusCode(), r.body()));
         }
-        return json;
+        try {
+            return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new VerifierException(r.statusCode(), "not-json", "answer is not JSON", Optional.empty());
+        }
+    }
+
+    /** The first message along the cause chain: the JDK's connect failure often has none at the top. */
+    private static String why(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static String seg(String s) {

@@ -287,7 +287,7 @@ class SampleBankRelayBrowserTest {
                             + "<p id=\"relay-status\"></p>");
                     if (options != null) {
                         b.append("<script>const o=JSON.parse(").append(jsString(options.replace("&quot;", "\"")
-                                .replace("&amp;", "&"))).append(");").append(RELAY_SCRIPT).append("</script>");
+                                .replace("&#34;", "\"").replace("&amp;", "&"))).append(");").append(RELAY_SCRIPT).append("</script>");
                     }
                     reply(ex, 200, "text/html", page(b.toString()));
                 } else if (path.equals("/bind")) {

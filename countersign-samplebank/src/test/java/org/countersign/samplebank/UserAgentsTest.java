@@ -28,8 +28,8 @@ class UserAgentsTest {
 
     @Test
     void ipLiteralsLoseBracketsAndZones() {
-        assertThat(SampleBank.ipLiteral("[::1]")).isEqualTo("::1");
-        assertThat(SampleBank.ipLiteral("fe80::1%eth0")).isEqualTo("fe80::1");
-        assertThat(SampleBank.ipLiteral("127.0.0.1")).isEqualTo("127.0.0.1");
+        assertThat(OobSignIn.ipLiteral("[::1]")).isEqualTo("::1");
+        assertThat(OobSignIn.ipLiteral("fe80::1%eth0")).isEqualTo("fe80::1");
+        assertThat(OobSignIn.ipLiteral("127.0.0.1")).isEqualTo("127.0.0.1");
     }
 }

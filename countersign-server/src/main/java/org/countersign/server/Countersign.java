@@ -189,11 +189,6 @@ public final class Countersign implements AutoCloseable {
         out.println("  health:       " + baseUrl + "/health");
         out.println("  metrics:      " + baseUrl + "/metrics   (admin key required)");
         out.println("  API document: " + baseUrl + "/openapi.json   (readable at " + baseUrl + "/docs/api)");
-        bootstrapAdminKey.ifPresent(k -> {
-            out.println();
-            out.println("  Admin API key (shown only now; only its hash is stored):");
-            out.println("    " + k.token());
-        });
         out.println();
         out.flush();
     }

@@ -99,7 +99,7 @@ public final class OobAuthenticator implements AutoCloseable {
         }
         ByteArray vk = decode(r, "verificationKey");
         if (vk.length() != 32) {
-            throw new OobException.ServerProblem(201, "", "verification key is not 32 bytes");
+            throw OobException.ServerProblem.unusableAnswer(201, "verification key is not 32 bytes");
         }
         AuthenticatorInfo info = new AuthenticatorInfo(text(r, "authenticatorId"), tenantId,
                 r.path("tenantName").asText(tenantId), text(r, "userId"), deviceName, target.server(),
@@ -267,7 +267,7 @@ public final class OobAuthenticator implements AutoCloseable {
     private static String text(JsonNode n, String field) throws OobException.ServerProblem {
         JsonNode v = n.get(field);
         if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-            throw new OobException.ServerProblem(201, "", "enrolment answer lacks " + field);
+            throw OobException.ServerProblem.unusableAnswer(201, "enrolment answer lacks " + field);
         }
         return v.asText();
     }
@@ -276,7 +276,7 @@ public final class OobAuthenticator implements AutoCloseable {
         try {
             return ByteArray.fromBase64Url(text(n, field));
         } catch (IllegalArgumentException e) {
-            throw new OobException.ServerProblem(201, "", field + " is not base64url");
+            throw OobException.ServerProblem.unusableAnswer(201, field + " is not base64url");
         }
     }
 

@@ -2,7 +2,9 @@ package org.countersign.agent.oob;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import org.countersign.core.client.ProblemDocument;
 
 /**
  * Everything that can go wrong in the authenticator, one final subclass per cause so callers (the CLI, an app)
@@ -67,26 +69,33 @@ public abstract sealed class OobException extends Exception {
         }
     }
 
-    /** The verifier answered with an RFC 9457 problem document. */
+    /** The verifier answered with an RFC 9457 problem document, or with an answer this client cannot use. */
     public static final class ServerProblem extends OobException {
         private static final long serialVersionUID = 1L;
-        private final int status;
-        private final String type;
+        private final transient ProblemDocument problem;
 
-        public ServerProblem(int status, String type, String detail) {
-            super("verifier refused (" + status + (type.isEmpty() ? "" : " " + type) + ")"
-                    + (detail.isEmpty() ? "" : ": " + detail), null);
-            this.status = status;
-            this.type = type;
+        public ServerProblem(ProblemDocument problem) {
+            super("verifier refused (" + problem.status() + (problem.slug().isEmpty() ? "" : " " + problem.slug()) + ")"
+                    + (problem.detail().isEmpty() && problem.title().isEmpty() ? "" : ": " + problem.message()), null);
+            this.problem = problem;
+        }
+
+        /** An answer with status {@code status} that is unusable for a reason found here, not in a problem body. */
+        static ServerProblem unusableAnswer(int status, String detail) {
+            return new ServerProblem(new ProblemDocument(status, Optional.empty(), "", detail, List.of(), Optional.empty()));
         }
 
         public int status() {
-            return status;
+            return problem.status();
         }
 
         /** The problem type, e.g. {@code oob-request-expired}; empty when the body was not a problem document. */
         public String type() {
-            return type;
+            return problem.slug();
+        }
+
+        public ProblemDocument problem() {
+            return problem;
         }
     }
 

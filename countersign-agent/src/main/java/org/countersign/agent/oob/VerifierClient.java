@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import javax.net.ssl.SSLException;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.client.ProblemDocument;
 import org.countersign.core.sig.EcP256Signer;
 import org.countersign.core.sig.SignatureEncoding;
 
@@ -89,7 +90,7 @@ final class VerifierClient {
         try {
             return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
         } catch (IOException e) {
-            throw new OobException.ServerProblem(r.statusCode(), "", "answer is not JSON");
+            throw OobException.ServerProblem.unusableAnswer(r.statusCode(), "answer is not JSON");
         }
     }
 
@@ -105,19 +106,6 @@ final class VerifierClient {
     }
 
     static OobException.ServerProblem problem(int status, String body) {
-        String type = "";
-        String detail = "";
-        try {
-            JsonNode n = JSON.readTree(body);
-            type = n.path("type").asText("");
-            // Problem types are URIs; keep the last segment, which is the stable name.
-            if (type.contains("/")) {
-                type = type.substring(type.lastIndexOf('/') + 1);
-            }
-            detail = n.path("detail").asText(n.path("title").asText(""));
-        } catch (IOException | RuntimeException e) {
-            detail = body.length() > 200 ? body.substring(0, 200) : body;
-        }
-        return new OobException.ServerProblem(status, type, detail);
+        return new OobException.ServerProblem(ProblemDocument.parse(status, body));
     }
 }

@@ -12,12 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.channel.ChannelKeys;
+import org.countersign.core.client.ProblemDocument;
 import org.countersign.core.srp.SrpClientSession;
 import org.countersign.core.srp.SrpDigest;
 import org.countersign.core.srp.SrpException;
@@ -159,7 +158,7 @@ public final class RemoteClient {
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw RemoteException.local("cannot reach " + server + ": " + e.getMessage());
+            throw RemoteException.unreachable(server, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RemoteException.local("interrupted");
@@ -167,16 +166,6 @@ public final class RemoteClient {
     }
 
     static RemoteException problem(HttpResponse<byte[]> r) {
-        try {
-            JsonNode p = JSON.readTree(r.body());
-            List<String> reasons = new ArrayList<>();
-            p.path("reasonCodes").forEach(n -> reasons.add(n.asText()));
-            String type = p.path("type").asText("");
-            return new RemoteException(r.statusCode(), type.substring(type.lastIndexOf('/') + 1),
-                    p.path("detail").asText(p.path("title").asText("refused")), reasons);
-        } catch (IOException | RuntimeException e) {
-            return new RemoteException(r.statusCode(), "http-" + r.statusCode(), "server answered " + r.statusCode(),
-                    List.of());
-        }
+        return RemoteException.of(ProblemDocument.parse(r.statusCode(), r.body()));
     }
 }

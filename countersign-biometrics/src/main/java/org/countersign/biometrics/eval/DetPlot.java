@@ -8,13 +8,15 @@ import java.awt.Graphics2D;
 import java.awt.geom.Path2D;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.countersign.core.bytes.ByteArray;
 
 /**
  * Draws a detection error trade-off (DET) plot: one error rate against the other, both on log-10 axes, one
  * staircase per series. Rates of exactly zero cannot be shown on a log axis; they are drawn on the lowest
- * decade, which the axis labels as "≤" that value.
+ * decade, which the axis labels as "≤" that value. Each curve's equal-error operating point is marked, and a note
+ * gives the sample counts, so a perfect result (a curve that runs along both axes) does not read as an empty box.
  */
 public final class DetPlot {
     private static final int WIDTH = 640;
@@ -45,12 +47,17 @@ public final class DetPlot {
     private final String xLabel;
     private final String yLabel;
     private final int minDecade;
+    private final String note;
 
     /**
      * @param minDecade lowest decade shown, e.g. -4 for 10^-4; choose it from the number of comparisons (a rate
      *     below 1/n cannot be observed)
      */
     public DetPlot(String title, String xLabel, String yLabel, int minDecade) {
+        this(title, xLabel, yLabel, minDecade, "");
+    }
+
+    private DetPlot(String title, String xLabel, String yLabel, int minDecade, String note) {
         if (minDecade > -1 || minDecade < -9) {
             throw new IllegalArgumentException("minDecade must be within -9..-1");
         }
@@ -58,6 +65,12 @@ public final class DetPlot {
         this.xLabel = xLabel;
         this.yLabel = yLabel;
         this.minDecade = minDecade;
+        this.note = Objects.requireNonNull(note, "note");
+    }
+
+    /** The same plot with a line under the title, for the sample counts the rates rest on. */
+    public DetPlot withNote(String text) {
+        return new DetPlot(title, xLabel, yLabel, minDecade, text);
     }
 
     /** The decade just below {@code 1/count}, at least 10^-1 and at most 10^-6 deep. */
@@ -68,7 +81,8 @@ public final class DetPlot {
 
     public static DetPlot forVerification(String title, int impostorCount, int genuineCount) {
         return new DetPlot(title, "False match rate (FMR)", "False non-match rate (FNMR)",
-                decadeFor(Math.max(impostorCount, genuineCount)));
+                decadeFor(Math.max(impostorCount, genuineCount)))
+                .withNote(genuineCount + " genuine and " + impostorCount + " impostor comparisons");
     }
 
     public ByteArray renderPng(List<Series> series) {
@@ -130,6 +144,31 @@ public final class DetPlot {
             g.draw(path);
         }
 
+        // The equal-error operating point of each curve: the point whose larger error is smallest.
+        for (int s = 0; s < series.size(); s++) {
+            double[] eer = equalErrorPoint(series.get(s).points());
+            if (eer == null) {
+                continue;
+            }
+            int x = xPixel(eer[0], plotW);
+            int y = yPixel(eer[1], plotH);
+            g.setColor(Charts.color(s));
+            g.fillOval(x - 6, y - 6, 12, 12);
+            double rate = Math.max(eer[0], eer[1]);
+            String text = rate == 0 ? "EER 0%: no error at the best threshold"
+                    : String.format(Locale.ROOT, "EER \u2248 %.2f%%", 100 * rate);
+            g.setColor(Color.BLACK);
+            g.setFont(small);
+            int tx = Math.min(x + 10, LEFT + plotW - fm.stringWidth(text) - 4);
+            int ty = Math.max(y - 10, TOP + fm.getAscent() + 2);
+            g.drawString(text, tx, ty);
+        }
+        if (!note.isEmpty()) {
+            g.setColor(Color.DARK_GRAY);
+            g.setFont(small);
+            g.drawString(note, (WIDTH - fm.stringWidth(note)) / 2, TOP - 4);
+        }
+
         // Legend, top right inside the plot.
         g.setFont(small);
         int ly = TOP + 18;
@@ -146,6 +185,17 @@ public final class DetPlot {
         }
 
         Charts.titleAndAxes(g, WIDTH, HEIGHT, LEFT, TOP, plotW, plotH, title, xLabel, yLabel);
+    }
+
+    /** The point minimising max(x, y), or null when there are no points. */
+    static double[] equalErrorPoint(List<double[]> points) {
+        double[] best = null;
+        for (double[] p : points) {
+            if (best == null || Math.max(p[0], p[1]) < Math.max(best[0], best[1])) {
+                best = p;
+            }
+        }
+        return best;
     }
 
     private double floor() {

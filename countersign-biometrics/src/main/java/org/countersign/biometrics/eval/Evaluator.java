@@ -184,7 +184,8 @@ public final class Evaluator {
         DetPlot plot = new DetPlot("DET, presentation attacks, " + report.dataset(),
                 "Attack presentation classification error rate (APCER)",
                 "Bona fide classification error rate (BPCER)",
-                DetPlot.decadeFor(Math.max(metrics.attackCount(), metrics.bonaFideCount())));
+                DetPlot.decadeFor(Math.max(metrics.attackCount(), metrics.bonaFideCount())))
+                .withNote(metrics.bonaFideCount() + " bona fide and " + metrics.attackCount() + " attack presentations");
         ByteArray png = plot.renderPng(List.of(
                 new DetPlot.Series(String.format("PAD EER %.2f%%", 100 * eer.rate()), metrics.detPoints())));
         String line = "summary modality=pad apcer=" + fmt(at.apcer()) + " bpcer=" + fmt(at.bpcer())
