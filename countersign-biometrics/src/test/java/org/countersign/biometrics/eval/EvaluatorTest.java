@@ -13,9 +13,12 @@ import org.countersign.biometrics.api.Modality;
 import org.countersign.biometrics.api.PresentationAttackDetector;
 import org.countersign.biometrics.api.ReasonCode;
 import org.countersign.biometrics.api.Template;
+import org.countersign.biometrics.face.FaceEngine;
+import org.countersign.biometrics.liveness.JudgePolicy;
 import org.countersign.biometrics.protect.FeatureVectors;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.testkit.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +98,28 @@ class EvaluatorTest {
                 " linkage_eer=");
         assertThat(Reports.toJson(r)).contains("\"linkageMated\"", "\"deltaEer\"");
         assertThat(out.detPng().length()).isGreaterThan(1000);
+    }
+
+    @Test
+    void faceWithProtection_realEngine_reportsProtectedFmrAndFnmrAtTheConfiguredTarget_andTheFte() throws Exception {
+        try (FaceEngine engine = FaceEngine.open()) {
+            Evaluator.VerificationOutcome out = new Evaluator(ProgressListener.NONE).verification(engine,
+                    TestData.require("faces/verification/faceapi"),
+                    new Evaluator.VerificationOptions(null, 0, TemplateProtector.faceDefaults(), new SecureRandom()));
+            Reports.ProtectedMatchReport p = out.report().protectedMatch();
+            System.out.println(out.summaryLine());
+            assertThat(p.bestOf()).isEqualTo(3);
+            assertThat(p.targetFmr()).isEqualTo(JudgePolicy.defaults().identity().protectedTargetFmr());
+            assertThat(p.threshold()).isEqualTo(JudgePolicy.defaults().identity().protectedMatchThreshold());
+            assertThat(p.samples()).isEqualTo(40);
+            assertThat(p.fteRate()).isLessThan(0.03);
+            assertThat(p.genuineDecisions()).isPositive();
+            assertThat(p.impostorDecisions()).isGreaterThan(p.genuineDecisions());
+            assertThat(p.yawBuckets()).hasSize(ProtectedMatchEvaluation.YAW_EDGES.length + 1);
+            assertThat(out.summaryLine()).contains(" protected_target_fmr=0.001 ", " protected_threshold=0.5150 ",
+                    " protected_fmr=", " protected_fnmr=", " fte_rate=");
+            assertThat(Reports.toJson(out.report())).contains("\"protectedMatch\"", "\"yawBuckets\"");
+        }
     }
 
     @Test

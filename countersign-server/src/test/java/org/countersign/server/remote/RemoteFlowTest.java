@@ -15,6 +15,7 @@ import org.countersign.agent.remote.RemoteSession;
 import org.countersign.biometrics.attack.AttackKit;
 import org.countersign.biometrics.liveness.Action;
 import org.countersign.biometrics.liveness.CapturedFrame;
+import org.countersign.biometrics.liveness.JudgePolicy;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.keys.SealedBlob;
 import org.countersign.server.TestServer;
@@ -117,6 +118,9 @@ class RemoteFlowTest {
         assertThat(r.outcome()).as(r.toString()).isEqualTo("ACCEPTED");
         assertThat(r.assurance().path("comparisonScore").asDouble())
                 .isGreaterThanOrEqualTo(r.assurance().path("matchThreshold").asDouble());
+        // B-S2: the protected comparison runs at the threshold the policy's target FMR gives in that domain.
+        assertThat(r.assurance().path("matchThreshold").asDouble())
+                .isEqualTo(JudgePolicy.defaults().identity().protectedMatchThreshold());
         assertThat(r.assurance().path("padPerformed").asBoolean()).isTrue();
         var view = server.get("/v1/remote/challenges/" + c.challengeId(), fx.apiKey).json();
         assertThat(view.get("outcome").asText()).isEqualTo("ACCEPTED");
