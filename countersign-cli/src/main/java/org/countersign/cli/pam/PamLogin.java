@@ -192,7 +192,7 @@ public final class PamLogin {
             }
             // The wait stage carries on with this request: it must outlive this process.
             open.set(null);
-            out.println("Then press Enter at the next prompt (leave it empty).");
+            out.println("After approving on the phone, answer the next prompt.");
             out.flush();
             return APPROVED;
         }
