@@ -21,12 +21,21 @@ final class PamCommand implements Callable<Integer> {
             description = "Configuration file, mode 0600 (default /etc/countersign/pam.conf)")
     Path config;
 
+    @Option(names = "--stage", paramLabel = "request|wait",
+            description = "For sshd: request shows the code and ends, wait (after a prompt) waits for the phone "
+                    + "(docs/pam.md); default: both in one")
+    String stage;
+
     @Override
     public Integer call() {
         List<String> args = new ArrayList<>();
         if (config != null) {
             args.add("--config");
             args.add(config.toString());
+        }
+        if (stage != null) {
+            args.add("--stage");
+            args.add(stage);
         }
         return PamLogin.run(args.toArray(String[]::new), System.getenv(), System.out);
     }

@@ -261,7 +261,7 @@ class PamEndToEndTest {
         Ssh ssh = ssh(Decision.APPROVE);
         assertThat(ssh.connected).as(ssh.failure).isTrue();
         // OpenSSH shows PAM's messages only with the next prompt: the request stage's code arrives with it.
-        assertThat(ssh.instruction).contains("Code:  " + ssh.request.groupedCode(), "press Enter");
+        assertThat(ssh.instruction).contains("Code:  " + ssh.request.groupedCode(), "answer the next prompt");
         assertThat(ssh.request.offset().terminalPublicIp()).isEqualTo("127.0.0.1");
         assertThat(ssh.request.userId()).isEqualTo("alice");
     }

@@ -1,5 +1,6 @@
 package org.countersign.cli.pam;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -192,7 +194,7 @@ public final class PamLogin {
             }
             // The wait stage carries on with this request: it must outlive this process.
             open.set(null);
-            out.println("Then press Enter at the next prompt (leave it empty).");
+            out.println("After approving on the phone, answer the next prompt.");
             out.flush();
             return APPROVED;
         }
@@ -202,7 +204,7 @@ public final class PamLogin {
     /** The wait stage: picks up the request the request stage made for this PAM conversation. */
     private int resume(PamEnvironment pam) {
         String userId = config.countersignUser(pam.user());
-        java.util.Optional<PamState> state = PamState.take(config.stateDir(), pam.user(), config.timeout(), clock);
+        Optional<PamState> state = PamState.take(config.stateDir(), pam.user(), config.timeout(), clock);
         if (state.isEmpty()) {
             created.countDown();
             return refuse(USAGE, "no sign-in request from the request stage (is --stage request before it?)");
@@ -223,7 +225,7 @@ public final class PamLogin {
             return failed(pam, userId, f);
         }
         if (!userId.equals(VerifierApi.text(r, "userId"))) {
-            cancelOpen();
+            open.set(null);  // someone else's request: leave it alone
             return refuse(REFUSED, "the saved request is not for " + userId);
         }
         return follow(pam, userId, requestId, r, clock.instant().plus(config.timeout()), state.get().code());
@@ -233,13 +235,14 @@ public final class PamLogin {
         try {
             PamState.save(config.stateDir(), pam.user(), new PamState(requestId, code));
             return true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
 
     /** Long-polls the request until it ends or the deadline passes, showing the code and countdown. */
-    private int follow(PamEnvironment pam, String userId, String requestId, Map<String, Object> first, Instant deadline, String shown) {
+    private int follow(PamEnvironment pam, String userId, String requestId, Map<String, Object> first,
+                       Instant deadline, String shown) {
         Map<String, Object> r = first;
         String shownCode = shown;
         String shownQueue = "";
@@ -378,12 +381,12 @@ public final class PamLogin {
         }
     }
 
-    private java.util.Optional<Long> secondsLeft(Map<String, Object> r) {
+    private Optional<Long> secondsLeft(Map<String, Object> r) {
         try {
             Instant expires = Instant.parse(VerifierApi.text(r, "expiresAt"));
-            return java.util.Optional.of(Math.max(0, Duration.between(clock.instant(), expires).toSeconds()));
+            return Optional.of(Math.max(0, Duration.between(clock.instant(), expires).toSeconds()));
         } catch (DateTimeParseException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
