@@ -21,6 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.countersign.server.Countersign;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * X.1280 §8.1–8.5 end to end through the executable: a real node on a fresh PostgreSQL database, the relying
  * party's calls over HTTPS, and {@code countersign authenticator} as the user's authenticator.
  */
+@Tag("integration")
 class AuthenticatorEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -16,9 +16,11 @@ import org.countersign.core.keys.SealedBlob;
 import org.countersign.server.Countersign;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** `countersign audit verify` and `countersign keys rotate` against a real node on PostgreSQL (A-G4, A-G5). */
+@Tag("integration")
 class OperatorCommandsTest {
     private TestDatabase database;
     private String url;

@@ -19,6 +19,7 @@ import org.countersign.server.Countersign;
 import org.countersign.testkit.TestData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,6 +29,7 @@ import picocli.CommandLine;
  * {@code countersign authenticate} on a video made with ffmpeg from later frames of the same clip, and the operator's
  * {@code countersign import} from a folder of real face images.
  */
+@Tag("integration")
 class RemoteCliEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * §9.2.3), refusal, and a relayed login from another browser (§9.1) that the phone exposes. One Chromium is shared
  * by the class (a launch costs seconds); screenshots of each step go to target/screenshots/.
  */
+@Tag("integration")
 @Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SampleBankBrowserTest {

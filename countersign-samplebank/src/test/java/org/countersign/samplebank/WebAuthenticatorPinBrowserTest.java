@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * wrapped approval key, verification key) but not the PIN cannot get an answer accepted, while its guesses are
  * counted and locked by the verifier.
  */
+@Tag("integration")
 @Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebAuthenticatorPinBrowserTest {

@@ -20,6 +20,7 @@ import org.countersign.server.config.ServerConfig;
 import org.countersign.testkit.LoopbackClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * throttled, one tenant cannot take every worker, revocation is immediate on every node, secrets stay out of the
  * banner. Each test performs the attack over real HTTPS against a real PostgreSQL.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AbuseResistanceTest {
     TestServer server;

@@ -15,12 +15,14 @@ import org.countersign.core.audit.CheckpointSigner;
 import org.countersign.core.audit.VerificationResult;
 import org.countersign.server.audit.AuditLog;
 import org.countersign.server.store.Store;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A-G4 with several nodes: two audit writers (as two nodes would have) append to one database at the same time;
  * the result is still one unbroken chain with every event in it.
  */
+@Tag("integration")
 class AuditConcurrencyTest {
     @Test
     void A_G4_twoWritersOnOneDatabaseKeepOneIntactChain() throws Exception {

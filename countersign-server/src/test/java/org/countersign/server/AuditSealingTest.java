@@ -23,9 +23,11 @@ import org.countersign.server.store.StoreException;
 import org.countersign.testkit.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A-G4: when checkpoints are signed, and when a node refuses to sign. Real PostgreSQL, a test-controlled clock. */
+@Tag("integration")
 class AuditSealingTest {
     private String db;
     private String url;

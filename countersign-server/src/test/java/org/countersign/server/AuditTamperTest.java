@@ -10,12 +10,14 @@ import org.countersign.server.audit.AuditLog;
 import org.countersign.server.audit.CheckpointKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A-G4: someone with direct database access edits, deletes, reorders or truncates audit rows (bypassing the
  * append-only trigger as a superuser can); verification must find each and name the first broken row.
  */
+@Tag("integration")
 class AuditTamperTest {
     private TestServer server;
 

@@ -13,6 +13,7 @@ import org.countersign.server.TestServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
  * would never produce on its own (cleared UV flag, foreign RP id, cloned counter, forged attestation) is built here
  * and must be refused with a problem body and nothing stored. Test names cite the 27553-1 clause they exercise.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalWebAuthnApiTest {
     static final ObjectMapper JSON = new ObjectMapper();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * authenticator with user verification, i.e. the biometric gate of 27553-1 A.3.3 e-g). The page is served by a
  * test relying party on {@code http://localhost}; Countersign checks origin, RP id, challenge, UV and counter.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalWebAuthnBrowserTest {
     static final ObjectMapper JSON = new ObjectMapper();

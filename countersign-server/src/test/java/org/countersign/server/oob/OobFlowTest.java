@@ -19,6 +19,7 @@ import org.countersign.server.TestServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.countersign.testkit.TestClock;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * X.1280 out-of-band server authentication over real HTTPS against a real PostgreSQL, with an emulated phone. Test
  * names cite the clause they check; the attacks of §9.1 and D-1 must all fail without changing state.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OobFlowTest {
     static final String USER_TERMINAL_IP = "198.51.100.7";

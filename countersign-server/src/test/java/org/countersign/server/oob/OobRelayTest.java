@@ -17,6 +17,7 @@ import org.countersign.server.local.EmulatedAuthenticator;
 import org.countersign.testkit.TestClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * <p>The phone's connecting address is set with the test-only header of {@link AuthenticatorAddress}: on one machine
  * every party is on loopback.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OobRelayTest {
     static final ObjectMapper JSON = new ObjectMapper();

@@ -21,6 +21,7 @@ import org.countersign.server.TestServer;
 import org.countersign.server.TestServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * Two verifier processes on one PostgreSQL database (C-F3 across nodes): a request created on node A reaches an
  * authenticator stream held by node B through LISTEN/NOTIFY, and an answer given on B wakes the result poll on A.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OobTwoNodesTest {
     TestServer nodeA;

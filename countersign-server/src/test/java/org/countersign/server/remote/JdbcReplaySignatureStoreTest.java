@@ -10,9 +10,11 @@ import org.countersign.biometrics.liveness.MotionSignature;
 import org.countersign.server.TestServer;
 import org.countersign.server.store.Jdbc;
 import org.countersign.server.store.Store;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The shared replay-signature store on the machine's PostgreSQL (X.1279 App. III item 4). */
+@Tag("integration")
 class JdbcReplaySignatureStoreTest {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
 

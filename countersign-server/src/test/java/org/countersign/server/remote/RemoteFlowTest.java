@@ -19,6 +19,7 @@ import org.countersign.core.keys.SealedBlob;
 import org.countersign.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * <p>The tenant's policy limits the actions so that the real clips can answer: the blink clip performs a blink and
  * nothing else; a two-action test uses stills of one person joined with mirrored stills (a head shake).
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteFlowTest {
     TestServer server;

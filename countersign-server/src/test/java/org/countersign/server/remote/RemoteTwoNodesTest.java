@@ -28,6 +28,7 @@ import org.countersign.server.TestServer;
 import org.countersign.server.config.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
  * Two nodes on one PostgreSQL database: the SRP handshake starts on one node and finishes on the other, and a sealed
  * message accepted by one node is a replay for the other (DESIGN "nodes hold no session state in memory").
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteTwoNodesTest {
     static final ObjectMapper JSON = new ObjectMapper();

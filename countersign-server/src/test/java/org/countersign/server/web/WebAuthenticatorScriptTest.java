@@ -21,6 +21,7 @@ import org.countersign.core.oob.ApprovalStatement;
 import org.countersign.core.oob.Offset;
 import org.countersign.core.oob.ServerAuthCode;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * offsets into a fixture and runs the JavaScript tests ({@code src/test/js}) against it with Node, so the two
  * implementations cannot drift apart unnoticed.
  */
+@Tag("integration")
 class WebAuthenticatorScriptTest {
     static final Path FIXTURE = Path.of("src/test/js/oob-fixture.json");
 
