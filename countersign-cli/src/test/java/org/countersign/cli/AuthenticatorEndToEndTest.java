@@ -19,6 +19,7 @@ import java.util.Comparator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.countersign.server.Countersign;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -43,7 +44,7 @@ class AuthenticatorEndToEndTest {
     @BeforeEach
     void start() throws Exception {
         database = TestDatabase.create();
-        node = database.startNode(tmp.resolve("data"));
+        node = TestNodes.start(database, tmp.resolve("data"));
         http = HttpClient.newBuilder().sslContext(trusting(node.caCertificatePath())).build();
         JsonNode t = call("POST", "/v1/admin/tenants", node.bootstrapAdminToken().orElseThrow(),
                 "{\"id\":\"bank\",\"displayName\":\"Bank\",\"allowedOrigins\":[\"https://bank.example\"]}", 201);

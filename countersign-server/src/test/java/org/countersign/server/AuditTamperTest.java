@@ -8,6 +8,7 @@ import java.sql.Statement;
 import org.countersign.core.audit.VerificationResult;
 import org.countersign.server.audit.AuditLog;
 import org.countersign.server.audit.CheckpointKeys;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -43,8 +44,8 @@ class AuditTamperTest {
     }
 
     private void tamper(String... sql) throws Exception {
-        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + server.database;
-        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, ""); Statement s = c.createStatement()) {
+        String url = server.database.url();
+        try (Connection c = DriverManager.getConnection(url, TestDatabase.USER, ""); Statement s = c.createStatement()) {
             s.execute("set session_replication_role = replica"); // switches the append-only triggers off
             for (String q : sql) {
                 s.execute(q);
@@ -60,8 +61,8 @@ class AuditTamperTest {
 
     @Test
     void appendOnlyTriggerRefusesOrdinaryUpdates() throws Exception {
-        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + server.database;
-        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, ""); Statement s = c.createStatement()) {
+        String url = server.database.url();
+        try (Connection c = DriverManager.getConnection(url, TestDatabase.USER, ""); Statement s = c.createStatement()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.execute("delete from audit_events where seq = 3"))
                     .hasMessageContaining("append-only");
         }
@@ -106,8 +107,8 @@ class AuditTamperTest {
         // checkpoints, whose key stays in the data folder, reveal it.
         var rows = new java.util.ArrayList<org.countersign.core.audit.AuditRow>();
         server.node.auditLog(); // keep the server alive while we read
-        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + server.database;
-        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, "");
+        String url = server.database.url();
+        try (Connection c = DriverManager.getConnection(url, TestDatabase.USER, "");
                 Statement s = c.createStatement()) {
             s.execute("set session_replication_role = replica");
             s.execute("update audit_events set outcome = 'forged' where seq = 3");
@@ -141,13 +142,13 @@ class AuditTamperTest {
     // (plus the data folder where stated) and expects detection with a message that says what happened. ----
 
     private String dbUrl() {
-        return TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + server.database;
+        return server.database.url();
     }
 
     /** Edits row {@code fromSeq}, recomputes every later hash (no secret needed) and moves the head along. */
     private org.countersign.core.bytes.ByteArray rewriteFrom(long fromSeq) throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        try (Connection c = DriverManager.getConnection(dbUrl(), TestServer.PG_USER, ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(dbUrl(), TestDatabase.USER, ""); Statement s = c.createStatement()) {
             s.execute("set session_replication_role = replica");
             s.execute("update audit_events set outcome = 'forged' where seq = " + fromSeq);
             org.countersign.core.bytes.ByteArray prev = org.countersign.core.audit.AuditChain.GENESIS;
@@ -189,7 +190,7 @@ class AuditTamperTest {
     }
 
     private long scalar(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(dbUrl(), TestServer.PG_USER, ""); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(dbUrl(), TestDatabase.USER, ""); Statement s = c.createStatement();
                 var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -262,7 +263,7 @@ class AuditTamperTest {
         org.countersign.core.bytes.ByteArray forgedHead = rewriteFrom(7);
         server.node.auditLog().close();
         assertThat(server.node.auditLog().sealingRefused()).isPresent();
-        try (Connection c = DriverManager.getConnection(dbUrl(), TestServer.PG_USER, "");
+        try (Connection c = DriverManager.getConnection(dbUrl(), TestDatabase.USER, "");
                 var ps = c.prepareStatement("select count(*) from audit_checkpoints where hash = ?")) {
             ps.setBytes(1, forgedHead.toByteArray());
             try (var rs = ps.executeQuery()) {
@@ -281,7 +282,7 @@ class AuditTamperTest {
         tamper("delete from audit_checkpoints");
         rewriteFrom(7);
         org.countersign.core.audit.CheckpointSigner attacker = org.countersign.core.audit.CheckpointSigner.generate();
-        try (Connection c = DriverManager.getConnection(dbUrl(), TestServer.PG_USER, "");
+        try (Connection c = DriverManager.getConnection(dbUrl(), TestDatabase.USER, "");
                 Statement s = c.createStatement();
                 var rs = s.executeQuery("select seq, hash from audit_events order by seq");
                 var ins = c.prepareStatement("insert into audit_checkpoints (seq, hash, created_at, signature) values (?, ?, now(), ?)")) {

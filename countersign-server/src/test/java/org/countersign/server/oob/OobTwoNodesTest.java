@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.countersign.server.TestServer;
 import org.countersign.server.TestServer.Response;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -53,10 +54,10 @@ class OobTwoNodesTest {
                 }
             }
         }
-        String dbUrl = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + nodeA.database;
+        String dbUrl = nodeA.database.url();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         nodeB = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), SecondNodeMain.class.getName(),
-                dataDirB.toString(), dbUrl, TestServer.PG_USER)).redirectErrorStream(true).start();
+                dataDirB.toString(), dbUrl, TestDatabase.USER)).redirectErrorStream(true).start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         StringBuilder output = new StringBuilder();
         Thread drain = new Thread(() -> {

@@ -26,6 +26,7 @@ import org.countersign.core.srp.SrpParameters;
 import org.countersign.server.Countersign;
 import org.countersign.server.TestServer;
 import org.countersign.server.config.ServerConfig;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -47,10 +48,10 @@ class RemoteTwoNodesTest {
     @BeforeAll
     void start() throws Exception {
         a = TestServer.onPostgres(c -> c);
-        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + a.database;
+        String url = a.database.url();
         // Same data folder: the nodes share the master key, as nodes of one deployment do.
         b = Countersign.start(ServerConfig.defaults().withDataDir(a.dataDir).withPort(0)
-                .withDatabase(url, TestServer.PG_USER, ""), Clock.systemUTC(),
+                .withDatabase(url, TestDatabase.USER, ""), Clock.systemUTC(),
                 new PrintStream(OutputStream.nullOutputStream()));
         fx = new RemoteFixture(a, "nodes");
     }
