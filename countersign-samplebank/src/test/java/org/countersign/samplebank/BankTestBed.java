@@ -1,6 +1,11 @@
 package org.countersign.samplebank;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
 import java.io.File;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -73,6 +78,34 @@ final class BankTestBed implements AutoCloseable {
                 new SampleBank.Settings("127.0.0.1", port, false, trustedProxy), Clock.systemUTC());
 
         return new BankTestBed(node, bank, bankUrl, TestBrowser.launch(List.of()), database, dataDir);
+    }
+
+    /**
+     * Opens an account for {@code user} on a new terminal page and sets up a web authenticator for it on a new page
+     * of {@code phone} (X.1280 §8.1), then signs the terminal out. Tests that are not about enrolment start here,
+     * each with a user and contexts of its own, so that none depends on another having run first.
+     */
+    Page enrolled(BrowserContext terminal, BrowserContext phone, String user, String pin) {
+        Page a = terminal.newPage();
+        a.navigate(bankUrl + "/signup");
+        a.getByLabel("User id").fill(user);
+        a.getByLabel("Password (at least 10 characters)").fill("correct horse battery");
+        a.getByText("Open account").click();
+        a.locator("#enrol").click();
+        Locator link = a.locator("#enrol-link");
+        assertThat(link).isVisible();
+        Page phonePage = phone.newPage();
+        phonePage.navigate(link.getAttribute("href"));
+        phonePage.getByLabel("Device name").fill(user + "'s test phone");
+        phonePage.getByLabel("New PIN").fill(pin);
+        phonePage.getByLabel("Repeat the PIN").fill(pin);
+        phonePage.getByText("Set up authenticator").click();
+        phonePage.getByText("I have stored them").click();
+        assertThat(phonePage.locator("#connection")).containsText("Connected");
+        a.getByText("Sign out").click();
+        assertThat(a.locator("header")).not().containsText("Signed in as");
+        a.close();
+        return phonePage;
     }
 
     @Override

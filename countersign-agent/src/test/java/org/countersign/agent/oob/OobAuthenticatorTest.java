@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.countersign.agent.oob.testing.EmulatedPhone;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.oob.ApprovalStatement;
 import org.countersign.core.oob.Offset;
@@ -213,17 +212,6 @@ class OobAuthenticatorTest {
                 // Delivered once each, whichever route carried them.
                 assertThat(got.poll(300, TimeUnit.MILLISECONDS)).isNull();
             }
-        }
-    }
-
-    @Test
-    void emulatedPhoneAnswersAutomatically() throws Exception {
-        try (EmulatedPhone phone = EmulatedPhone.enrol(verifier.enrolmentUri(), trust)) {
-            phone.listen(FAST).answerAutomatically(r -> ApprovalStatement.Decision.APPROVE);
-            awaitStreams(1);
-            verifier.createRequest(offset("alice"), 6);
-            DecisionResult d = phone.awaitAnswer(WAIT).orElseThrow();
-            assertThat(d.status()).isEqualTo("approved");
         }
     }
 

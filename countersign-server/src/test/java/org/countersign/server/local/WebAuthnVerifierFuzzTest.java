@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.testkit.emulators.EmulatedAuthenticator;
 import org.junit.jupiter.api.Tag;
 
 /**
@@ -59,7 +60,7 @@ class WebAuthnVerifierFuzzTest {
                     signature = mutate(data, signature);
                 }
                 VERIFIER.verifyAssertion(CHALLENGE, RP_ID, Set.of(ORIGIN), STORED, 0,
-                        ByteArray.copyOf(AUTHENTICATOR.credentialId), ByteArray.copyOf(clientData),
+                        ByteArray.copyOf(AUTHENTICATOR.credentialId()), ByteArray.copyOf(clientData),
                         ByteArray.copyOf(authData), ByteArray.copyOf(signature), null);
             }
         } catch (LocalFailure expected) {
