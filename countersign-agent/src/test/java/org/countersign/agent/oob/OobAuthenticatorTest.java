@@ -20,10 +20,12 @@ import org.countersign.core.oob.ServerAuthCode;
 import org.countersign.core.sig.SignatureEncoding;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SDK against a verifier that speaks docs/oob-api.md (X.1280 §8.1–8.5). */
+@Tag("integration")
 class OobAuthenticatorTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final PushStream.Options FAST = new PushStream.Options(Duration.ofMillis(50),
