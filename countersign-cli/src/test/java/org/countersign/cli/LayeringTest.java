@@ -15,7 +15,8 @@ class LayeringTest {
         "org.countersign.cli..", "org.countersign.agent.."
     };
 
-    private final JavaClasses classes = new ClassFileImporter()
+    // Imported once for the class, not once per test: the import scans the whole class path.
+    private static final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.countersign.core", "org.countersign.biometrics");
 
