@@ -16,7 +16,7 @@ class LayeringTest {
     };
 
     // Imported once for the class, not once per test: the import scans the whole class path.
-    private static final JavaClasses classes = new ClassFileImporter()
+    private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.countersign.core", "org.countersign.biometrics");
 
@@ -24,7 +24,7 @@ class LayeringTest {
     void coreUsesNoWebFrameworkAndNoJdbc() {
         noClasses().that().resideInAPackage("org.countersign.core..")
                 .should().dependOnClassesThat().resideInAnyPackage(FORBIDDEN)
-                .check(classes);
+                .check(CLASSES);
     }
 
     @Test
@@ -32,6 +32,6 @@ class LayeringTest {
         noClasses().that().resideInAPackage("org.countersign.biometrics..")
                 .should().dependOnClassesThat().resideInAnyPackage(FORBIDDEN)
                 .allowEmptyShould(true)
-                .check(classes);
+                .check(CLASSES);
     }
 }
