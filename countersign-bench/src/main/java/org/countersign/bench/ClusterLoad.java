@@ -3,9 +3,7 @@ package org.countersign.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,7 @@ import org.countersign.agent.oob.OobException;
 import org.countersign.agent.oob.PendingRequest;
 import org.countersign.agent.oob.PushStream;
 import org.countersign.agent.oob.ServerTrust;
-import org.countersign.agent.oob.testing.EmulatedPhone;
+import org.countersign.testkit.emulators.EmulatedPhone;
 
 /**
  * X.1280 sign-ins through a load balancer in front of several nodes, with an optional fault injected mid-run
@@ -54,6 +52,7 @@ public final class ClusterLoad {
     private static final int ATTEMPTS = 4;
 
     private final String base;
+    private final RelyingPartyHttp verifier;
     private final Path ca;
     private final ServerTrust trust;
     private final AtomicLong logins = new AtomicLong();
@@ -75,6 +74,7 @@ public final class ClusterLoad {
 
     private ClusterLoad(String base, Path ca) throws OobException {
         this.base = base;
+        this.verifier = new RelyingPartyHttp(base, Duration.ofSeconds(30));
         this.ca = ca;
         this.trust = ServerTrust.caPemFile(ca);
     }
@@ -98,7 +98,7 @@ public final class ClusterLoad {
                         String jdbc, String pgUser, String label, double rate) throws Exception {
         tenant = "cl" + Long.toHexString(new SecureRandom().nextLong() & 0xffffffL);
         HttpClient admin = client();
-        apiKey = call(admin, "POST", "/v1/admin/tenants", adminToken, "{\"id\":\"" + tenant + "\",\"displayName\":\"Cluster "
+        apiKey = verifier.call(admin, "POST", "/v1/admin/tenants", adminToken, "{\"id\":\"" + tenant + "\",\"displayName\":\"Cluster "
                 + tenant + "\",\"allowedOrigins\":[\"https://" + tenant + ".example\"]}", 201).get("apiKey").asText();
         System.out.printf("[%s] target %s, tenant %s, %d users, %d threads, %d s%n", label, base, tenant, users, threads,
                 duration.toSeconds());
@@ -106,7 +106,7 @@ public final class ClusterLoad {
         BlockingQueue<String> idle = new ArrayBlockingQueue<>(users);
         for (int i = 0; i < users; i++) {
             String user = "user-" + i;
-            JsonNode e = call(admin, "POST", "/v1/oob/enrolments", apiKey, "{\"userId\":\"" + user + "\"}", 201);
+            JsonNode e = verifier.call(admin, "POST", "/v1/oob/enrolments", apiKey, "{\"userId\":\"" + user + "\"}", 201);
             EmulatedPhone phone = EmulatedPhone.enrol(EnrolmentTarget.fromUri(e.get("enrolmentUri").asText()),
                     "cluster phone " + i, trust, Clock.systemUTC(), client());
             phone.authenticator().openStream(new PushStream.Listener() {
@@ -381,7 +381,7 @@ public final class ClusterLoad {
     private HttpResponse<String> attempt(HttpClient http, String method, String path, String body)
             throws InterruptedException {
         try {
-            return send(http, method, path, apiKey, body);
+            return verifier.send(http, method, path, apiKey, body);
         } catch (IOException e) {
             return null;
         }
@@ -405,37 +405,9 @@ public final class ClusterLoad {
         Thread.sleep(250);
     }
 
-    private JsonNode call(HttpClient http, String method, String path, String token, String body, int expected)
-            throws Exception {
-        HttpResponse<String> r = send(http, method, path, token, body);
-        if (r.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body());
-    }
-
-    private HttpResponse<String> send(HttpClient http, String method, String path, String token, String body)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token);
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     /** HTTP/1.1, so that each client's connections are placed by the balancer rather than multiplexed. */
     private HttpClient client() throws Exception {
-        var ks = java.security.KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(Files.readAllBytes(ca))));
-        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ctx)
+        return RelyingPartyHttp.trusting(ca).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 }

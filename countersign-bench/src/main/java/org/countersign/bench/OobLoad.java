@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +26,10 @@ import org.countersign.agent.oob.OobException;
 import org.countersign.agent.oob.PendingRequest;
 import org.countersign.agent.oob.PushStream;
 import org.countersign.agent.oob.ServerTrust;
-import org.countersign.agent.oob.testing.EmulatedPhone;
 import org.countersign.server.Countersign;
 import org.countersign.server.config.ServerConfig;
 import org.countersign.server.store.Store;
+import org.countersign.testkit.emulators.EmulatedPhone;
 
 /**
  * Loopback load generator for X.1280 sign-ins (not JMH: it measures a whole system over HTTPS). It starts a node on
@@ -57,12 +55,14 @@ public final class OobLoad {
     private final AtomicLong failures = new AtomicLong();
     private final String base;
     private final HttpClient http;
+    private final RelyingPartyHttp rp;
     private final ServerTrust trust;
     private String apiKey;
 
     private OobLoad(String base, HttpClient http, ServerTrust trust) {
         this.base = base;
         this.http = http;
+        this.rp = new RelyingPartyHttp(base, Duration.ofSeconds(40));
         this.trust = trust;
         for (String k : List.of("POST /v1/oob/requests", "push delivery (RP answer -> phone)",
                 "POST /v1/oob/authenticator/responses", "GET /v1/oob/requests/{id} (long poll)", "complete login")) {
@@ -104,7 +104,7 @@ public final class OobLoad {
         }
         ServerTrust trust = ServerTrust.caPemFile(ca);
         // One client for the RP calls and all phones: the verifier sees many streams over few connections (HTTP/2).
-        HttpClient http = sharedClient(ca);
+        HttpClient http = RelyingPartyHttp.trusting(ca).connectTimeout(Duration.ofSeconds(10)).build();
         OobLoad load = new OobLoad(base, http, trust);
         try {
             load.run(adminToken, users, threads, Duration.ofSeconds(seconds));
@@ -119,7 +119,7 @@ public final class OobLoad {
 
     private void run(String adminToken, int users, int threads, Duration duration) throws Exception {
         String tenant = "load" + Long.toHexString(System.nanoTime() & 0xffffff);
-        apiKey = call("POST", "/v1/admin/tenants", adminToken, "{\"id\":\"" + tenant + "\",\"displayName\":\"Load "
+        apiKey = rp.call(http, "POST", "/v1/admin/tenants", adminToken, "{\"id\":\"" + tenant + "\",\"displayName\":\"Load "
                 + tenant + "\",\"allowedOrigins\":[\"https://" + tenant + ".example\"]}", 201).get("apiKey").asText();
         System.out.printf("target %s, tenant %s, %d users, %d threads, %d s%n", base, tenant, users, threads,
                 duration.toSeconds());
@@ -128,7 +128,7 @@ public final class OobLoad {
         long t0 = System.nanoTime();
         for (int i = 0; i < users; i++) {
             String user = "user-" + i;
-            JsonNode e = call("POST", "/v1/oob/enrolments", apiKey, "{\"userId\":\"" + user + "\"}", 201);
+            JsonNode e = rp.call(http, "POST", "/v1/oob/enrolments", apiKey, "{\"userId\":\"" + user + "\"}", 201);
             EmulatedPhone phone = EmulatedPhone.enrol(EnrolmentTarget.fromUri(e.get("enrolmentUri").asText()),
                     "load phone " + i, trust, Clock.systemUTC(), http);
             phone.authenticator().openStream(new PushStream.Listener() {
@@ -197,7 +197,7 @@ public final class OobLoad {
     /** One complete sign-in for {@code user}; counts it when the RP reads {@code approved}. */
     private void login(String user) throws Exception {
         long a = System.nanoTime();
-        HttpResponse<String> r = send("POST", "/v1/oob/requests", apiKey, "{\"userId\":\"" + user
+        HttpResponse<String> r = rp.send(http, "POST", "/v1/oob/requests", apiKey, "{\"userId\":\"" + user
                 + "\",\"rpServerIp\":\"203.0.113.10\",\"rpSessionId\":\"s-" + a + "\",\"terminalPublicIp\":\"198.51.100.7\","
                 + "\"browser\":\"Chromium\",\"browserVersion\":\"156.0\"}");
         long b = System.nanoTime();
@@ -215,7 +215,7 @@ public final class OobLoad {
         String status = "pending";
         long c = System.nanoTime();
         while (status.equals("pending") || status.equals("queued")) {
-            status = call("GET", "/v1/oob/requests/" + id + "?waitSeconds=10", apiKey, null, 200).get("status").asText();
+            status = rp.call(http, "GET", "/v1/oob/requests/" + id + "?waitSeconds=10", apiKey, null, 200).get("status").asText();
         }
         long d = System.nanoTime();
         timings.get("GET /v1/oob/requests/{id} (long poll)").add(d - c);
@@ -232,35 +232,4 @@ public final class OobLoad {
     private static double pct(long[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
     }
-
-    private JsonNode call(String method, String path, String token, String body, int expected) throws Exception {
-        HttpResponse<String> r = send(method, path, token, body);
-        if (r.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body());
-    }
-
-    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(40))
-                .header("Authorization", "Bearer " + token);
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpClient sharedClient(Path caPem) throws Exception {
-        var ks = java.security.KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(Files.readAllBytes(caPem))));
-        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
-        return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(10)).build();
-    }
-
 }

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.countersign.biometrics.attack.AttackKit;
 import org.countersign.testkit.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+@Tag("integration")
 class AttackKitCommandTest {
     @TempDir
     Path out;

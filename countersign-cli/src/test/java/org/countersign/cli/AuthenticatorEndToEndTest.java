@@ -19,8 +19,10 @@ import java.util.Comparator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.countersign.server.Countersign;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * X.1280 §8.1–8.5 end to end through the executable: a real node on a fresh PostgreSQL database, the relying
  * party's calls over HTTPS, and {@code countersign authenticator} as the user's authenticator.
  */
+@Tag("integration")
 class AuthenticatorEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,7 +44,7 @@ class AuthenticatorEndToEndTest {
     @BeforeEach
     void start() throws Exception {
         database = TestDatabase.create();
-        node = database.startNode(tmp.resolve("data"));
+        node = TestNodes.start(database, tmp.resolve("data"));
         http = HttpClient.newBuilder().sslContext(trusting(node.caCertificatePath())).build();
         JsonNode t = call("POST", "/v1/admin/tenants", node.bootstrapAdminToken().orElseThrow(),
                 "{\"id\":\"bank\",\"displayName\":\"Bank\",\"allowedOrigins\":[\"https://bank.example\"]}", 201);

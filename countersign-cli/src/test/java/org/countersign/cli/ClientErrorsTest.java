@@ -20,8 +20,10 @@ import java.util.regex.Pattern;
 import org.countersign.core.client.ProblemDocument;
 import org.countersign.samplebank.VerifierClient;
 import org.countersign.server.Countersign;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Client commands against a real node on PostgreSQL: a wrong key or a stopped verifier is one line naming the URL
  * and what to do, never a stack trace; a lost admin key is replaced with {@code admin new-key} (A-G1, audited).
  */
+@Tag("integration")
 class ClientErrorsTest {
     @TempDir
     Path tmp;
@@ -39,7 +42,7 @@ class ClientErrorsTest {
     @BeforeEach
     void start() throws Exception {
         database = TestDatabase.create();
-        node = database.startNode(tmp.resolve("data"));
+        node = TestNodes.start(database, tmp.resolve("data"));
     }
 
     @AfterEach
@@ -88,7 +91,7 @@ class ClientErrorsTest {
     @Test
     void A_G1_adminNewKeyIssuesAWorkingKeyShownOnceInABoxAndAudited() throws Exception {
         CliRun r = CliRun.of("admin", "new-key", "--data-dir", tmp.resolve("data").toString(),
-                "--database-url", database.url);
+                "--database-url", database.url());
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("+---").contains("countersign admin new-key");
         Matcher key = Pattern.compile("(?m)^\\|\\s{3}(\\S+)\\s+\\|$").matcher(r.out());
@@ -101,7 +104,7 @@ class ClientErrorsTest {
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(tenants.statusCode()).as(tenants.body()).isEqualTo(200);
 
-        try (Connection c = DriverManager.getConnection(database.url, TestDatabase.PG_USER, "");
+        try (Connection c = DriverManager.getConnection(database.url(), TestDatabase.USER, "");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select actor from audit_events where action = 'adminkey.create'")) {
             assertThat(rs.next()).as("audited").isTrue();

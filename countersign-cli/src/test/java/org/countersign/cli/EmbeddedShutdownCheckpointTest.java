@@ -15,6 +15,7 @@ import org.countersign.server.audit.AuditLog;
 import org.countersign.server.Countersign;
 import org.countersign.server.store.Store;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * or systemd do), must sign its head before PostgreSQL goes down; otherwise the tail written since the last
  * checkpoint stays unsealed and could be cut or rewritten unnoticed.
  */
+@Tag("integration")
 class EmbeddedShutdownCheckpointTest {
     private Path dataDir;
 

@@ -14,11 +14,14 @@ import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.keys.AssociatedData;
 import org.countersign.core.keys.SealedBlob;
 import org.countersign.server.Countersign;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** `countersign audit verify` and `countersign keys rotate` against a real node on PostgreSQL (A-G4, A-G5). */
+@Tag("integration")
 class OperatorCommandsTest {
     private TestDatabase database;
     private String url;
@@ -27,7 +30,7 @@ class OperatorCommandsTest {
     @BeforeEach
     void setUp() throws Exception {
         database = TestDatabase.create();
-        url = database.url;
+        url = database.url();
         dataDir = Files.createTempDirectory("countersign-cli");
     }
 
@@ -37,7 +40,7 @@ class OperatorCommandsTest {
     }
 
     private Countersign startNode() throws Exception {
-        return database.startNode(dataDir);
+        return TestNodes.start(database, dataDir);
     }
 
     private record Run(int exit, String out) {}

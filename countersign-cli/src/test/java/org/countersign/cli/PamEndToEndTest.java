@@ -26,15 +26,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.countersign.agent.oob.PendingRequest;
 import org.countersign.agent.oob.ServerTrust;
-import org.countersign.agent.oob.testing.EmulatedPhone;
 import org.countersign.agent.remote.RemoteClient;
 import org.countersign.cli.pam.PamLogin;
 import org.countersign.server.Countersign;
+import org.countersign.testkit.TestDatabase;
 import org.countersign.testkit.TestTools;
+import org.countersign.testkit.emulators.EmulatedPhone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.TestInstance;
  * The PAM service file must live in {@code /etc/pam.d}, so each test run writes
  * {@code /etc/pam.d/countersign-test-<random>} (root only) and removes it afterwards.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PamEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +69,7 @@ class PamEndToEndTest {
         TestTools.require(Files.isWritable(PAM_D), "root, to write a service file in /etc/pam.d,");
         tmp = Files.createTempDirectory("countersign-pam-test");
         database = TestDatabase.create();
-        node = database.startNode(tmp.resolve("data"));
+        node = TestNodes.start(database, tmp.resolve("data"));
         http = RemoteClient.httpClient(Optional.of(node.caCertificatePath()));
         apiKey = call("POST", "/v1/admin/tenants", node.bootstrapAdminToken().orElseThrow(),
                 "{\"id\":\"hosts\",\"displayName\":\"Linux hosts\",\"allowedOrigins\":[\"https://hosts.example\"]}",

@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.countersign.agent.remote.RemoteClient;
 import org.countersign.server.Countersign;
 import org.countersign.testkit.TestData;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,6 +30,7 @@ import picocli.CommandLine;
  * {@code countersign authenticate} on a video made with ffmpeg from later frames of the same clip, and the operator's
  * {@code countersign import} from a folder of real face images.
  */
+@Tag("integration")
 class RemoteCliEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,7 +44,7 @@ class RemoteCliEndToEndTest {
     @BeforeEach
     void start() throws Exception {
         database = TestDatabase.create();
-        node = database.startNode(tmp.resolve("data"));
+        node = TestNodes.start(database, tmp.resolve("data"));
         http = RemoteClient.httpClient(java.util.Optional.of(node.caCertificatePath()));
         apiKey = call("POST", "/v1/admin/tenants", node.bootstrapAdminToken().orElseThrow(),
                 "{\"id\":\"bank\",\"displayName\":\"Bank\",\"allowedOrigins\":[\"https://bank.example\"]}", 201)
@@ -157,7 +160,7 @@ class RemoteCliEndToEndTest {
             }
         }
         Run r = run("import", "--tenant", "bank", "--from", src.toString(), "--data-dir",
-                tmp.resolve("data").toString(), "--database-url", database.url, "--database-user", TestDatabase.PG_USER);
+                tmp.resolve("data").toString(), "--database-url", database.url(), "--database-user", database.user());
         assertThat(r.out()).contains("of 2 users into bank");
         try (var c = node.store().dataSource().getConnection();
                 var rs = c.createStatement().executeQuery("select count(*) from remote_references where"

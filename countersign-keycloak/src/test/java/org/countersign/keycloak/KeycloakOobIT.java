@@ -37,7 +37,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.countersign.agent.oob.PendingRequest;
 import org.countersign.agent.oob.ServerTrust;
-import org.countersign.agent.oob.testing.EmulatedPhone;
+import org.countersign.testkit.emulators.EmulatedPhone;
 import org.countersign.samplebank.VerifierClient;
 import org.countersign.server.Countersign;
 import org.countersign.server.config.ServerConfig;

@@ -1,8 +1,11 @@
 package org.countersign.samplebank;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
-import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
 import java.io.File;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -11,42 +14,36 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.countersign.server.Countersign;
 import org.countersign.server.config.ServerConfig;
-import org.countersign.server.store.Store;
-import org.junit.jupiter.api.Assumptions;
+import org.countersign.testkit.TestBrowser;
+import org.countersign.testkit.TestDatabase;
 
 /**
  * What every browser test of the bank needs: a real verifier on a fresh PostgreSQL database of its own, the bank
- * registered with it as tenant {@code samplebank}, and one headless Debian Chromium. Skips without chromium, except
- * under {@code CI=true}, where a missing browser is a failure.
+ * registered with it as tenant {@code samplebank}, and one headless Debian Chromium. Without chromium or PostgreSQL
+ * the test is skipped, except under {@code CI=true}, where it fails (the test kit's rule).
  */
 final class BankTestBed implements AutoCloseable {
-    static final String PG_ADMIN_URL = System.getProperty("countersign.test.pg", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    static final String PG_USER = System.getProperty("countersign.test.pgUser", "postgres");
-
     final Countersign node;
     final SampleBank bank;
     final String bankUrl;
-    final Playwright playwright;
     final Browser browser;
-    private final String database;
+    private final TestBrowser chromium;
+    private final TestDatabase database;
     private final Path dataDir;
 
-    private BankTestBed(Countersign node, SampleBank bank, String bankUrl, Playwright playwright, Browser browser,
-            String database, Path dataDir) {
+    private BankTestBed(Countersign node, SampleBank bank, String bankUrl, TestBrowser chromium,
+            TestDatabase database, Path dataDir) {
         this.node = node;
         this.bank = bank;
         this.bankUrl = bankUrl;
-        this.playwright = playwright;
-        this.browser = browser;
+        this.chromium = chromium;
+        this.browser = chromium.browser();
         this.database = database;
         this.dataDir = dataDir;
     }
@@ -61,25 +58,18 @@ final class BankTestBed implements AutoCloseable {
 
     /** As {@link #start(String)}, with the bank trusting {@code X-Forwarded-For} from {@code trustedProxy}. */
     static BankTestBed start(String host, Optional<String> trustedProxy) throws Exception {
-        String chromium = which("chromium").orElse(null);
-        if (chromium == null) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("chromium is required for the browser tests in CI");
-            }
-            Assumptions.abort("chromium is not installed: browser test skipped");
-        }
+        TestBrowser.chromium(); // skip (or fail in CI) before starting a node when there is no browser
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
         String bankUrl = "http://" + host + ":" + port;
 
-        String database = "cs_bank_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(PG_ADMIN_URL, PG_USER, "", database);
+        TestDatabase database = TestDatabase.create();
         Path dataDir = Files.createTempDirectory("countersign-bank-test");
-        String url = PG_ADMIN_URL.substring(0, PG_ADMIN_URL.lastIndexOf('/') + 1) + database;
         Countersign node = Countersign.start(ServerConfig.defaults().withDataDir(dataDir).withPort(0)
-                .withDatabase(url, PG_USER, ""), Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+                .withDatabase(database.url(), database.user(), database.password()), Clock.systemUTC(),
+                new PrintStream(OutputStream.nullOutputStream()));
         HttpClient http = VerifierClient.httpClientTrusting(node.caCertificatePath());
         URI base = URI.create(node.baseUrl());
         String key = VerifierClient.bootstrapTenant(base, http, node.bootstrapAdminToken().orElseThrow(),
@@ -87,38 +77,45 @@ final class BankTestBed implements AutoCloseable {
         SampleBank bank = SampleBank.start(new VerifierClient(base, key, http),
                 new SampleBank.Settings("127.0.0.1", port, false, trustedProxy), Clock.systemUTC());
 
-        Playwright playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Paths.get(chromium)).setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
-        return new BankTestBed(node, bank, bankUrl, playwright, browser, database, dataDir);
+        return new BankTestBed(node, bank, bankUrl, TestBrowser.launch(List.of()), database, dataDir);
+    }
+
+    /**
+     * Opens an account for {@code user} on a new terminal page and sets up a web authenticator for it on a new page
+     * of {@code phone} (X.1280 §8.1), then signs the terminal out. Tests that are not about enrolment start here,
+     * each with a user and contexts of its own, so that none depends on another having run first.
+     */
+    Page enrolled(BrowserContext terminal, BrowserContext phone, String user, String pin) {
+        Page a = terminal.newPage();
+        a.navigate(bankUrl + "/signup");
+        a.getByLabel("User id").fill(user);
+        a.getByLabel("Password (at least 10 characters)").fill("correct horse battery");
+        a.getByText("Open account").click();
+        a.locator("#enrol").click();
+        Locator link = a.locator("#enrol-link");
+        assertThat(link).isVisible();
+        Page phonePage = phone.newPage();
+        phonePage.navigate(link.getAttribute("href"));
+        phonePage.getByLabel("Device name").fill(user + "'s test phone");
+        phonePage.getByLabel("New PIN").fill(pin);
+        phonePage.getByLabel("Repeat the PIN").fill(pin);
+        phonePage.getByText("Set up authenticator").click();
+        phonePage.getByText("I have stored them").click();
+        assertThat(phonePage.locator("#connection")).containsText("Connected");
+        a.getByText("Sign out").click();
+        assertThat(a.locator("header")).not().containsText("Signed in as");
+        a.close();
+        return phonePage;
     }
 
     @Override
     public void close() throws Exception {
-        browser.close();
-        playwright.close();
+        chromium.close();
         bank.close();
         node.close();
-        Store.dropDatabase(PG_ADMIN_URL, PG_USER, "", database);
+        database.close();
         try (var files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }
-    }
-
-    static Optional<String> which(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toString());
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -11,25 +11,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.countersign.server.Countersign;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The X.1280 flow in real browsers: context A is the user's terminal on the sample bank, context B is the web
  * authenticator on the phone. Enrolment (§8.1), code comparison (§8.3, §8.4), approval with the PIN (§8.5,
  * §9.2.3), refusal, and a relayed login from another browser (§9.1) that the phone exposes. One Chromium is shared
- * by the class (a launch costs seconds); screenshots of each step go to target/screenshots/.
+ * by the class (a launch costs seconds); each test has its own user and browser contexts, so the tests run in any
+ * order. Screenshots of each step go to target/screenshots/.
  */
+@Tag("integration")
 @Tag("browser")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SampleBankBrowserTest {
     static final String PIN = "482916";
-    static final String USER = "alice";
+    static int users;
     static final String PHISHING_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
     static final Path SHOTS = Path.of("target", "screenshots");
 
@@ -38,10 +37,11 @@ class SampleBankBrowserTest {
     static SampleBank bank;
     static String bankUrl;
     static Browser browser;
-    static BrowserContext terminal;
-    static BrowserContext phone;
-    static Page phonePage;
     static int shot;
+    String user;
+    BrowserContext terminal;
+    BrowserContext phone;
+    Page phonePage;
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,10 +50,6 @@ class SampleBankBrowserTest {
         bank = bed.bank;
         bankUrl = bed.bankUrl;
         browser = bed.browser;
-        terminal = browser.newContext(new Browser.NewContextOptions().setViewportSize(1000, 900));
-        // The verifier's CA is a local one made at its first start; the phone context accepts it.
-        phone = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
-                .setViewportSize(420, 900).setIsMobile(true).setHasTouch(true));
         if (Files.isDirectory(SHOTS)) {
             try (var old = Files.list(SHOTS)) {
                 // only this class's numbered shots: the passkey test writes its own into the same folder
@@ -61,6 +57,21 @@ class SampleBankBrowserTest {
             }
         }
         Files.createDirectories(SHOTS);
+    }
+
+    @BeforeEach
+    void freshUserAndContexts() {
+        user = "alice" + (++users);
+        terminal = browser.newContext(new Browser.NewContextOptions().setViewportSize(1000, 900));
+        // The verifier's CA is a local one made at its first start; the phone context accepts it.
+        phone = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
+                .setViewportSize(420, 900).setIsMobile(true).setHasTouch(true));
+    }
+
+    @AfterEach
+    void closeContexts() {
+        terminal.close();
+        phone.close();
     }
 
     @AfterAll
@@ -75,10 +86,10 @@ class SampleBankBrowserTest {
                 .setPath(SHOTS.resolve(String.format("%02d-%s.png", ++shot, name))));
     }
 
-    /** Starts a login for {@link #USER} on a terminal page and returns the code it shows. */
-    static String startLogin(Page page) {
+    /** Starts a login for this test's user on a terminal page and returns the code it shows. */
+    String startLogin(Page page) {
         page.navigate(bankUrl + "/");
-        page.getByLabel("User id").fill(USER);
+        page.getByLabel("User id").fill(user);
         page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
                 new Page.GetByRoleOptions().setName("Continue")).click();
         Locator code = page.locator("#code");
@@ -87,7 +98,7 @@ class SampleBankBrowserTest {
     }
 
     /** The newest open request card on the phone, after unlocking it with the PIN. */
-    static Locator unlockNewestRequest() {
+    Locator unlockNewestRequest() {
         Locator open = phonePage.locator("article.request:not(.closed)").first();
         assertThat(open).isVisible();
         // Keyed by request id: the card stays the same element after it closes.
@@ -99,15 +110,14 @@ class SampleBankBrowserTest {
     }
 
     @Test
-    @Order(1)
     void X1280_8_1_to_8_5_enrolThenApproveWhenCodesMatch() {
         Page a = terminal.newPage();
         a.navigate(bankUrl + "/signup");
         screenshot(a, "bank-signup");
-        a.getByLabel("User id").fill(USER);
+        a.getByLabel("User id").fill(user);
         a.getByLabel("Password (at least 10 characters)").fill("correct horse battery");
         a.getByText("Open account").click();
-        assertThat(a.locator("header")).containsText("Signed in as " + USER);
+        assertThat(a.locator("header")).containsText("Signed in as " + user);
         a.locator("#enrol").click();
         Locator link = a.locator("#enrol-link");
         assertThat(link).isVisible();
@@ -143,14 +153,14 @@ class SampleBankBrowserTest {
         String phoneCode = card.locator(".code-digits").textContent();
         String terminalBrowser = UserAgents.parse((String) a.evaluate("navigator.userAgent")).name();
         assertThat(card.locator("[data-field=browser]")).containsText(terminalBrowser);
-        assertThat(card.locator("[data-field=userId]")).hasText(USER);
+        assertThat(card.locator("[data-field=userId]")).hasText(user);
         screenshot(phonePage, "authenticator-code");
         assertThat(phoneCode).as("X.1280 §8.4: both screens show the same code").isEqualTo(terminalCode);
 
         card.locator("[data-decision=approve]").click();
         assertThat(card.locator(".outcome")).containsText("Approved");
         a.waitForURL("**/account");
-        assertThat(a.locator("header")).containsText("Signed in as " + USER);
+        assertThat(a.locator("header")).containsText("Signed in as " + user);
         assertThat(a.locator(".flash")).containsText("Signed in with your authenticator");
         screenshot(a, "bank-signed-in");
         screenshot(phonePage, "authenticator-approved");
@@ -159,9 +169,8 @@ class SampleBankBrowserTest {
     }
 
     @Test
-    @Order(2)
     void X1280_8_4_rejectedOnThePhoneRefusesTheTerminal() {
-        Assumptions.assumeTrue(phonePage != null, "needs the enrolment of the first test");
+        phonePage = bed.enrolled(terminal, phone, user, PIN);
         Page a = terminal.newPage();
         String terminalCode = startLogin(a);
 
@@ -186,9 +195,8 @@ class SampleBankBrowserTest {
     }
 
     @Test
-    @Order(3)
     void X1280_9_1_relayedLoginShowsAnotherBrowserOnThePhone() {
-        Assumptions.assumeTrue(phonePage != null, "needs the enrolment of the first test");
+        phonePage = bed.enrolled(terminal, phone, user, PIN);
         // The user's own terminal browser, as the phone would name it.
         Page own = terminal.newPage();
         String ownBrowser = UserAgents.parse((String) own.evaluate("navigator.userAgent")).name();

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * bank is opened on {@code http://localhost:PORT} and its tenant allows exactly that origin (the verifier derives
  * the RP id {@code localhost} from it). Screenshots go to target/screenshots/.
  */
+@Tag("integration")
 @Tag("browser")
 class SampleBankPasskeyBrowserTest {
     static final Path SHOTS = Path.of("target", "screenshots");

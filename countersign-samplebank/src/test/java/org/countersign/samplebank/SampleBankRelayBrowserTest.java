@@ -50,6 +50,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       is refused; the phone's approval is refused too. The genuine bank page binds and the approval goes through.</li>
  * </ul>
  */
+@Tag("integration")
 @Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SampleBankRelayBrowserTest {

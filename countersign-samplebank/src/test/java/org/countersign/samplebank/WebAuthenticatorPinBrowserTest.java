@@ -11,13 +11,11 @@ import com.microsoft.playwright.options.AriaRole;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The web authenticator's PIN (X.1280 §9.2.3, threats §9.1.3/§9.1.4) and its request cards, in Chromium against the
@@ -26,16 +24,18 @@ import org.junit.jupiter.api.TestMethodOrder;
  * wrapped approval key, verification key) but not the PIN cannot get an answer accepted, while its guesses are
  * counted and locked by the verifier.
  */
+@Tag("integration")
 @Tag("browser")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebAuthenticatorPinBrowserTest {
     static final String PIN = "730512";
-    static final String USER = "pina";
+    static int users;
 
     static BankTestBed bed;
-    static BrowserContext terminal;
-    static BrowserContext phone;
-    static Page phonePage;
+    // Each test has its own user, enrolment and contexts, so the tests run in any order.
+    String user;
+    BrowserContext terminal;
+    BrowserContext phone;
+    Page phonePage;
 
     @BeforeAll
     static void start() throws Exception {
@@ -43,9 +43,21 @@ class WebAuthenticatorPinBrowserTest {
         // Pushes cross the bank, the verifier, PostgreSQL NOTIFY and the phone's stream; on a loaded build machine
         // that can take longer than Playwright's 5 s default.
         com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+    }
+
+    @BeforeEach
+    void enrolledUser() {
+        user = "pina" + (++users);
         terminal = bed.browser.newContext(new Browser.NewContextOptions().setViewportSize(1000, 900));
         phone = bed.browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
                 .setViewportSize(420, 900).setIsMobile(true).setHasTouch(true));
+        phonePage = bed.enrolled(terminal, phone, user, PIN);
+    }
+
+    @AfterEach
+    void closeContexts() {
+        terminal.close();
+        phone.close();
     }
 
     @AfterAll
@@ -55,9 +67,9 @@ class WebAuthenticatorPinBrowserTest {
         }
     }
 
-    static String startLogin(Page page) {
+    String startLogin(Page page) {
         page.navigate(bed.bankUrl + "/");
-        page.getByLabel("User id").fill(USER);
+        page.getByLabel("User id").fill(user);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Continue")).click();
         Locator code = page.locator("#code");
         assertThat(code).isVisible();
@@ -65,7 +77,7 @@ class WebAuthenticatorPinBrowserTest {
     }
 
     /** The open card of one request, unlocked with {@code pin}. */
-    static Locator unlock(String pin) {
+    Locator unlock(String pin) {
         Locator open = phonePage.locator("article.request:not(.closed)").first();
         assertThat(open).isVisible();
         Locator card = phonePage.locator("article.request[data-request-id=\"" + open.getAttribute("data-request-id") + "\"]");
@@ -76,7 +88,7 @@ class WebAuthenticatorPinBrowserTest {
     }
 
     /** §15 of the review: the big digits of a finished request are gone. */
-    static void assertCodeGone(Locator card, String code) {
+    void assertCodeGone(Locator card, String code) {
         assertThat(card).hasClass(Pattern.compile("closed"));
         assertThat(card.locator(".code-digits")).isHidden();
         assertThat(card.locator(".code-digits")).hasText("");
@@ -84,42 +96,22 @@ class WebAuthenticatorPinBrowserTest {
     }
 
     @Test
-    @Order(1)
     void X1280_9_2_3_honestUserWithThePinSignsIn_andTheAnsweredCodeIsNoLongerShown() {
         Page a = terminal.newPage();
-        a.navigate(bed.bankUrl + "/signup");
-        a.getByLabel("User id").fill(USER);
-        a.getByLabel("Password (at least 10 characters)").fill("correct horse battery");
-        a.getByText("Open account").click();
-        a.locator("#enrol").click();
-        Locator link = a.locator("#enrol-link");
-        assertThat(link).isVisible();
-        phonePage = phone.newPage();
-        phonePage.navigate(link.getAttribute("href"));
-        phonePage.getByLabel("Device name").fill("PIN test phone");
-        phonePage.getByLabel("New PIN").fill(PIN);
-        phonePage.getByLabel("Repeat the PIN").fill(PIN);
-        phonePage.getByText("Set up authenticator").click();
-        phonePage.getByText("I have stored them").click();
-        assertThat(phonePage.locator("#connection")).containsText("Connected");
-        a.getByText("Sign out").click();
-
         String terminalCode = startLogin(a);
         Locator card = unlock(PIN);
         assertThat(card.locator(".code-digits")).hasText(terminalCode);
         card.locator("[data-decision=approve]").click();
         assertThat(card.locator(".outcome")).containsText("Approved");
         a.waitForURL("**/account");
-        assertThat(a.locator("header")).containsText("Signed in as " + USER);
+        assertThat(a.locator("header")).containsText("Signed in as " + user);
         assertCodeGone(card, terminalCode);
         a.getByText("Sign out").click();
         a.close();
     }
 
     @Test
-    @Order(2)
     void X1280_9_2_4_cancelOnTheBankWithdrawsTheRequestFromThePhoneAndARetryIsAllowed() {
-        Assumptions.assumeTrue(phonePage != null, "needs the enrolment of the first test");
         Page a = terminal.newPage();
         String first = startLogin(a);
         Locator card = unlock(PIN);
@@ -144,9 +136,7 @@ class WebAuthenticatorPinBrowserTest {
      * pending request itself, first with the device key alone, then guessing PINs.
      */
     @Test
-    @Order(3)
     void X1280_9_2_3_scriptWithTheWholeBrowserStateButNotThePinCannotApprove_andGuessesLockAtTheServer() {
-        Assumptions.assumeTrue(phonePage != null, "needs the enrolment of the first test");
         Page a = terminal.newPage();
         startLogin(a);
         assertThat(phonePage.locator("article.request:not(.closed)").first()).isVisible();

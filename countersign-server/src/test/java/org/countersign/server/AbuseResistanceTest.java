@@ -20,6 +20,7 @@ import org.countersign.server.config.ServerConfig;
 import org.countersign.testkit.LoopbackClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * throttled, one tenant cannot take every worker, revocation is immediate on every node, secrets stay out of the
  * banner. Each test performs the attack over real HTTPS against a real PostgreSQL.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AbuseResistanceTest {
     TestServer server;
@@ -119,7 +121,7 @@ class AbuseResistanceTest {
         String busy = server.createTenant("busy");
         String calm = server.createTenant("calm");
         // Hold one write of "busy" in flight: its insert waits on our uncommitted row with the same key.
-        try (Connection c = java.sql.DriverManager.getConnection(dbUrl(), TestServer.PG_USER, "")) {
+        try (Connection c = server.database.connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into users (tenant_id, user_id, display_name, created_at) values ('busy', 'held', '', now())")) {
@@ -148,7 +150,7 @@ class AbuseResistanceTest {
     }
 
     private boolean holding() throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection(dbUrl(), TestServer.PG_USER, "");
+        try (Connection c = server.database.connect();
                 var s = c.createStatement();
                 var rs = s.executeQuery("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
                         + " and datname = current_database() and query like 'insert into users%'")) {
@@ -172,7 +174,7 @@ class AbuseResistanceTest {
                 }
             }
         }
-        ServerConfig cfgB = ServerConfig.defaults().withDataDir(dirB).withPort(0).withDatabase(dbUrl(), TestServer.PG_USER, "");
+        ServerConfig cfgB = ServerConfig.defaults().withDataDir(dirB).withPort(0).withDatabase(dbUrl(), server.database.user(), "");
         try (Countersign nodeB = Countersign.start(cfgB, Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()))) {
             var httpB = TestServer.client(nodeB.caCertificatePath());
             String urlB = "https://localhost:" + nodeB.port() + "/v1/users";
@@ -192,7 +194,7 @@ class AbuseResistanceTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         // The machine's PostgreSQL trusts loopback, so the password is accepted and ignored.
         ServerConfig cfg = ServerConfig.defaults().withDataDir(dir).withPort(0)
-                .withDatabase(dbUrl() + "?password=s3cret-in-url&ApplicationName=cs", TestServer.PG_USER, "");
+                .withDatabase(dbUrl() + "?password=s3cret-in-url&ApplicationName=cs", server.database.user(), "");
         try (Countersign node = Countersign.start(cfg, Clock.systemUTC(), new PrintStream(console, true, StandardCharsets.UTF_8))) {
             String banner = console.toString(StandardCharsets.UTF_8);
             assertThat(banner).contains("password=***").doesNotContain("s3cret-in-url");
@@ -206,11 +208,11 @@ class AbuseResistanceTest {
     }
 
     private String dbUrl() {
-        return TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + server.database;
+        return server.database.url();
     }
 
     private void setStoredHash(String keyId, String hash) throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection(dbUrl(), TestServer.PG_USER, "");
+        try (Connection c = server.database.connect();
                 PreparedStatement ps = c.prepareStatement("update api_keys set secret_hash = ? where id = ?")) {
             ps.setString(1, hash);
             ps.setString(2, keyId);
@@ -219,7 +221,7 @@ class AbuseResistanceTest {
     }
 
     private String storedHash(String keyId) throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection(dbUrl(), TestServer.PG_USER, "");
+        try (Connection c = server.database.connect();
                 PreparedStatement ps = c.prepareStatement("select secret_hash from api_keys where id = ?")) {
             ps.setString(1, keyId);
             try (var rs = ps.executeQuery()) {

@@ -3,7 +3,6 @@ package org.countersign.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,20 +14,22 @@ import org.countersign.core.audit.CheckpointSigner;
 import org.countersign.core.audit.VerificationResult;
 import org.countersign.server.audit.AuditLog;
 import org.countersign.server.store.Store;
+import org.countersign.testkit.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A-G4 with several nodes: two audit writers (as two nodes would have) append to one database at the same time;
  * the result is still one unbroken chain with every event in it.
  */
+@Tag("integration")
 class AuditConcurrencyTest {
     @Test
     void A_G4_twoWritersOnOneDatabaseKeepOneIntactChain() throws Exception {
-        String db = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
-        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + db;
         CheckpointSigner signer = CheckpointSigner.generate();
-        try (Store a = Store.external(url, TestServer.PG_USER, "", 4); Store b = Store.external(url, TestServer.PG_USER, "", 4);
+        try (TestDatabase db = TestDatabase.create();
+                Store a = Store.external(db.url(), db.user(), db.password(), 4);
+                Store b = Store.external(db.url(), db.user(), db.password(), 4);
                 AuditLog nodeA = new AuditLog(a.dataSource(), signer, 50, Clock.systemUTC(), new SimpleMeterRegistry()).start();
                 AuditLog nodeB = new AuditLog(b.dataSource(), signer, 50, Clock.systemUTC(), new SimpleMeterRegistry()).start()) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -49,8 +50,6 @@ class AuditConcurrencyTest {
             VerificationResult r = nodeA.verify();
             assertThat(r).isInstanceOf(VerificationResult.Intact.class);
             assertThat(((VerificationResult.Intact) r).rows()).isEqualTo(800);
-        } finally {
-            Store.dropDatabase(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
         }
     }
 }

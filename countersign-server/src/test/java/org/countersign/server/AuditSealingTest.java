@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,13 +20,16 @@ import org.countersign.server.audit.AuditLog;
 import org.countersign.server.store.Store;
 import org.countersign.server.store.StoreException;
 import org.countersign.testkit.TestClock;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A-G4: when checkpoints are signed, and when a node refuses to sign. Real PostgreSQL, a test-controlled clock. */
+@Tag("integration")
 class AuditSealingTest {
-    private String db;
+    private TestDatabase db;
     private String url;
     private Store store;
     private final CheckpointSigner signer = CheckpointSigner.generate();
@@ -35,16 +37,15 @@ class AuditSealingTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        db = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
-        url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + db;
-        store = Store.external(url, TestServer.PG_USER, "", 4);
+        db = TestDatabase.create();
+        url = db.url();
+        store = Store.external(url, db.user(), db.password(), 4);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         store.close();
-        Store.dropDatabase(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
+        db.close();
     }
 
     private AuditLog log(int every, Optional<Path> published) {
@@ -59,7 +60,7 @@ class AuditSealingTest {
     }
 
     private long scalar(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, ""); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url, TestDatabase.USER, ""); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -118,7 +119,7 @@ class AuditSealingTest {
         try (AuditLog first = log(5, Optional.empty()).start()) {
             write(first, 23);
         }
-        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, TestDatabase.USER, ""); Statement s = c.createStatement()) {
             s.execute("set session_replication_role = replica");
             s.execute("delete from audit_checkpoints");
         }

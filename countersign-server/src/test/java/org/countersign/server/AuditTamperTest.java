@@ -3,19 +3,20 @@ package org.countersign.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import org.countersign.core.audit.VerificationResult;
 import org.countersign.server.audit.AuditLog;
 import org.countersign.server.audit.CheckpointKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A-G4: someone with direct database access edits, deletes, reorders or truncates audit rows (bypassing the
  * append-only trigger as a superuser can); verification must find each and name the first broken row.
  */
+@Tag("integration")
 class AuditTamperTest {
     private TestServer server;
 
@@ -41,8 +42,7 @@ class AuditTamperTest {
     }
 
     private void tamper(String... sql) throws Exception {
-        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + server.database;
-        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, ""); Statement s = c.createStatement()) {
+        try (Connection c = server.database.connect(); Statement s = c.createStatement()) {
             s.execute("set session_replication_role = replica"); // switches the append-only triggers off
             for (String q : sql) {
                 s.execute(q);
@@ -58,8 +58,7 @@ class AuditTamperTest {
 
     @Test
     void appendOnlyTriggerRefusesOrdinaryUpdates() throws Exception {
-        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + server.database;
-        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, ""); Statement s = c.createStatement()) {
+        try (Connection c = server.database.connect(); Statement s = c.createStatement()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.execute("delete from audit_events where seq = 3"))
                     .hasMessageContaining("append-only");
         }
@@ -102,50 +101,23 @@ class AuditTamperTest {
     void rewrittenChainIsFoundThroughTheSignedCheckpoint() throws Exception {
         // The attacker edits row 3 and recomputes every later hash, which needs no secret; only the signed
         // checkpoints, whose key stays in the data folder, reveal it.
-        var rows = new java.util.ArrayList<org.countersign.core.audit.AuditRow>();
         server.node.auditLog(); // keep the server alive while we read
-        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + server.database;
-        try (Connection c = DriverManager.getConnection(url, TestServer.PG_USER, "");
-                Statement s = c.createStatement()) {
-            s.execute("set session_replication_role = replica");
-            s.execute("update audit_events set outcome = 'forged' where seq = 3");
-            try (var rs = s.executeQuery("select seq, event_time, tenant_id, actor, action, subject, outcome, request_id,"
-                    + " details from audit_events order by seq")) {
-                var json = new com.fasterxml.jackson.databind.ObjectMapper();
-                org.countersign.core.bytes.ByteArray prev = org.countersign.core.audit.AuditChain.GENESIS;
-                while (rs.next()) {
-                    var e = new org.countersign.core.audit.AuditEvent(rs.getTimestamp(2).toInstant(), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            json.readValue(rs.getString(9), new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String, String>>() { }));
-                    var hash = org.countersign.core.audit.AuditChain.link(prev, e);
-                    rows.add(new org.countersign.core.audit.AuditRow(rs.getLong(1), e, prev, hash));
-                    prev = hash;
-                }
-            }
-            try (var ps = c.prepareStatement("update audit_events set prev_hash = ?, hash = ? where seq = ?")) {
-                for (var r : rows) {
-                    ps.setBytes(1, r.previousHash().toByteArray());
-                    ps.setBytes(2, r.hash().toByteArray());
-                    ps.setLong(3, r.seq());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
+        rewriteFrom(3, false);
         assertThat(brokenAt()).isGreaterThanOrEqualTo(3);
     }
 
     // ---- issue: forged logs that still verified. Each test performs the forgery with database write access only
     // (plus the data folder where stated) and expects detection with a message that says what happened. ----
 
-    private String dbUrl() {
-        return TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + server.database;
-    }
-
     /** Edits row {@code fromSeq}, recomputes every later hash (no secret needed) and moves the head along. */
     private org.countersign.core.bytes.ByteArray rewriteFrom(long fromSeq) throws Exception {
+        return rewriteFrom(fromSeq, true);
+    }
+
+    /** As {@link #rewriteFrom(long)}; {@code moveHead} false leaves the head row as it was. */
+    private org.countersign.core.bytes.ByteArray rewriteFrom(long fromSeq, boolean moveHead) throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        try (Connection c = DriverManager.getConnection(dbUrl(), TestServer.PG_USER, ""); Statement s = c.createStatement()) {
+        try (Connection c = server.database.connect(); Statement s = c.createStatement()) {
             s.execute("set session_replication_role = replica");
             s.execute("update audit_events set outcome = 'forged' where seq = " + fromSeq);
             org.countersign.core.bytes.ByteArray prev = org.countersign.core.audit.AuditChain.GENESIS;
@@ -174,9 +146,11 @@ class AuditTamperTest {
                 }
                 ps.executeBatch();
             }
-            try (var ps = c.prepareStatement("update audit_head set hash = ? where id = 1")) {
-                ps.setBytes(1, prev.toByteArray());
-                ps.executeUpdate();
+            if (moveHead) {
+                try (var ps = c.prepareStatement("update audit_head set hash = ? where id = 1")) {
+                    ps.setBytes(1, prev.toByteArray());
+                    ps.executeUpdate();
+                }
             }
             return prev;
         }
@@ -187,7 +161,7 @@ class AuditTamperTest {
     }
 
     private long scalar(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(dbUrl(), TestServer.PG_USER, ""); Statement s = c.createStatement();
+        try (Connection c = server.database.connect(); Statement s = c.createStatement();
                 var rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -260,7 +234,7 @@ class AuditTamperTest {
         org.countersign.core.bytes.ByteArray forgedHead = rewriteFrom(7);
         server.node.auditLog().close();
         assertThat(server.node.auditLog().sealingRefused()).isPresent();
-        try (Connection c = DriverManager.getConnection(dbUrl(), TestServer.PG_USER, "");
+        try (Connection c = server.database.connect();
                 var ps = c.prepareStatement("select count(*) from audit_checkpoints where hash = ?")) {
             ps.setBytes(1, forgedHead.toByteArray());
             try (var rs = ps.executeQuery()) {
@@ -279,7 +253,7 @@ class AuditTamperTest {
         tamper("delete from audit_checkpoints");
         rewriteFrom(7);
         org.countersign.core.audit.CheckpointSigner attacker = org.countersign.core.audit.CheckpointSigner.generate();
-        try (Connection c = DriverManager.getConnection(dbUrl(), TestServer.PG_USER, "");
+        try (Connection c = server.database.connect();
                 Statement s = c.createStatement();
                 var rs = s.executeQuery("select seq, hash from audit_events order by seq");
                 var ins = c.prepareStatement("insert into audit_checkpoints (seq, hash, created_at, signature) values (?, ?, now(), ?)")) {

@@ -21,12 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.countersign.server.config.ServerConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The embedded store, as {@code countersign serve} runs it by default: only the holder of the sealed password can
  * connect, commits are durable, and a crash of the database loses no acknowledged write.
  */
+@Tag("integration")
 class EmbeddedStoreSafetyTest {
 
     static int embeddedPort(Path dataDir) throws Exception {

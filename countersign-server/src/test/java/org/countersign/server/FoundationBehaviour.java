@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.countersign.server.TestServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
  * The foundation's promises, checked over real HTTPS against a real store. Runs once on the machine's PostgreSQL
  * and once on the embedded store (subclasses).
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FoundationBehaviour {
     TestServer server;

@@ -24,6 +24,7 @@ import java.util.concurrent.Semaphore;
 import org.countersign.core.audit.VerificationResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
  * verifies afterwards. The default size is for CI; {@code -Dcountersign.fuzz.perRoute=2000} is the benchmark run
  * (docs/benchmarks.md "Hostile input").
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputTest {
     private static final int PER_ROUTE = Integer.getInteger("countersign.fuzz.perRoute", 50);

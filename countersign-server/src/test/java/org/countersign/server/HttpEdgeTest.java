@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * undecodable paths, unknown methods, unread bodies) typed, identified and well-formed. /metrics is per route and
  * needs the admin key.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpEdgeTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -23,10 +23,12 @@ import org.countersign.core.pki.Pem;
 import org.countersign.server.TestServer.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** Rate limits (429 + Retry-After) and mutual TLS for relying-party servers (A-G2). */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityControlsTest {
     TestServer server;

@@ -24,25 +24,21 @@ import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.countersign.server.config.ServerConfig;
-import org.countersign.server.store.Store;
+import org.countersign.testkit.TestDatabase;
 
 /**
  * A real Countersign node for tests: HTTPS on a random port, a fresh data folder, and either its own database on
  * the machine's PostgreSQL (127.0.0.1:5432, created here and dropped on close) or the embedded store.
  */
 public final class TestServer implements AutoCloseable {
-    public static final String PG_ADMIN_URL = System.getProperty("countersign.test.pg",
-            "jdbc:postgresql://127.0.0.1:5432/postgres");
-    public static final String PG_USER = System.getProperty("countersign.test.pgUser", "postgres");
-
     public final Countersign node;
     public final Path dataDir;
-    public final String database; // null for the embedded store
+    public final TestDatabase database; // null for the embedded store
     public final HttpClient http;
     public final String adminToken;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TestServer(Countersign node, Path dataDir, String database, HttpClient http) {
+    private TestServer(Countersign node, Path dataDir, TestDatabase database, HttpClient http) {
         this.node = node;
         this.dataDir = dataDir;
         this.database = database;
@@ -51,33 +47,34 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer onPostgres(UnaryOperator<ServerConfig> tweak) throws Exception {
-        String db = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(PG_ADMIN_URL, PG_USER, "", db);
-        String url = PG_ADMIN_URL.substring(0, PG_ADMIN_URL.lastIndexOf('/') + 1) + db;
-        Path dir = Files.createTempDirectory("countersign-test");
-        ServerConfig cfg = tweak.apply(ServerConfig.defaults().withDataDir(dir).withPort(0).withDatabase(url, PG_USER, ""));
-        return start(cfg, dir, db);
+        return onPostgres(tweak, Clock.systemUTC());
     }
 
     /** As {@link #onPostgres(UnaryOperator)}, with a clock the test controls (expiry and lockout windows). */
     public static TestServer onPostgres(UnaryOperator<ServerConfig> tweak, Clock clock) throws Exception {
-        String db = "cs_test_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-        Store.createDatabaseIfMissing(PG_ADMIN_URL, PG_USER, "", db);
-        String url = PG_ADMIN_URL.substring(0, PG_ADMIN_URL.lastIndexOf('/') + 1) + db;
+        TestDatabase db = TestDatabase.create();
         Path dir = Files.createTempDirectory("countersign-test");
-        ServerConfig cfg = tweak.apply(ServerConfig.defaults().withDataDir(dir).withPort(0).withDatabase(url, PG_USER, ""));
-        Countersign node = Countersign.start(cfg, clock, new PrintStream(OutputStream.nullOutputStream()));
-        return new TestServer(node, dir, db, client(node.caCertificatePath()));
+        ServerConfig cfg = tweak.apply(ServerConfig.defaults().withDataDir(dir).withPort(0)
+                .withDatabase(db.url(), db.user(), db.password()));
+        return start(cfg, clock, dir, db);
     }
 
     public static TestServer embedded(UnaryOperator<ServerConfig> tweak) throws Exception {
         Path dir = Files.createTempDirectory("countersign-test");
         ServerConfig cfg = tweak.apply(ServerConfig.defaults().withDataDir(dir).withPort(0));
-        return start(cfg, dir, null);
+        return start(cfg, Clock.systemUTC(), dir, null);
     }
 
-    private static TestServer start(ServerConfig cfg, Path dir, String db) throws Exception {
-        Countersign node = Countersign.start(cfg, Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+    private static TestServer start(ServerConfig cfg, Clock clock, Path dir, TestDatabase db) throws Exception {
+        Countersign node;
+        try {
+            node = Countersign.start(cfg, clock, new PrintStream(OutputStream.nullOutputStream()));
+        } catch (Exception | Error e) {
+            if (db != null) {
+                db.close();
+            }
+            throw e;
+        }
         return new TestServer(node, dir, db, client(node.caCertificatePath()));
     }
 
@@ -168,7 +165,7 @@ public final class TestServer implements AutoCloseable {
     public void close() throws Exception {
         node.close();
         if (database != null) {
-            Store.dropDatabase(PG_ADMIN_URL, PG_USER, "", database);
+            database.close();
         }
         try (var files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

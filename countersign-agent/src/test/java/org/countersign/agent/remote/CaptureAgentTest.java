@@ -14,11 +14,13 @@ import org.countersign.core.bytes.SecretBytes;
 import org.countersign.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client's own checks (A-C1, A-C3, A-C4) on real clips, and credential storage (A-C5). */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CaptureAgentTest {
     FaceAnalyzer analyzer;

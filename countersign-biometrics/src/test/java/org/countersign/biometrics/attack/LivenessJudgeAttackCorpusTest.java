@@ -17,6 +17,7 @@ import org.countersign.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 30107-3 APCER 0 for every species, BPCER at most 5 % over the real bona fide clips with their true actions).
  * One evaluation run (one replay store, bona fide first) serves every case.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LivenessJudgeAttackCorpusTest {
     /**

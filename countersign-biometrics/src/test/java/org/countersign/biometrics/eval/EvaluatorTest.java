@@ -19,6 +19,7 @@ import org.countersign.biometrics.protect.FeatureVectors;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.testkit.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reads synthetic embeddings stored as files, and a detector that reads its score from the file. They check the
  * plumbing that the real face engine will go through once merged.
  */
+@Tag("integration")
 class EvaluatorTest {
     @TempDir
     Path dir;

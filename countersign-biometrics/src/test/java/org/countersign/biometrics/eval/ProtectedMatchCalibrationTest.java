@@ -13,6 +13,7 @@ import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
  * three probes against one reference, on the face-api.js crops and the ORL set together. Prints the figures
  * docs/biometrics.md reports.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProtectedMatchCalibrationTest {
     private FaceAnalyzer analyzer;

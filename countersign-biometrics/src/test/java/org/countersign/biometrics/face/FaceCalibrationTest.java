@@ -9,6 +9,7 @@ import java.util.List;
 import org.countersign.biometrics.api.Template;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
  * Re-measures the score distributions behind {@link FaceCalibration} (D-2, ISO/IEC 19795-1: FMR/FNMR at a
  * threshold) and checks that the thresholds in code still hold on the calibration images.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaceCalibrationTest {
     private FaceAnalyzer analyzer;

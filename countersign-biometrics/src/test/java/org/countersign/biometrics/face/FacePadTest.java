@@ -11,6 +11,7 @@ import org.countersign.core.bytes.ByteArray;
 import org.countersign.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
  * Presentation-attack detection on printed-photo attacks (A-S2 still photo, X.1279 App. III), reported with the
  * ISO/IEC 30107-3 error rates: APCER (attacks accepted as bona fide) and BPCER (bona fide refused).
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FacePadTest {
     /** Images per NUAA subject folder: enough for every subject to count, few enough for a quick test. */

@@ -22,6 +22,7 @@ import org.countersign.core.bytes.ByteArray;
 import org.countersign.testkit.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * Samples the engine must refuse, each with its typed reason (A-C1 environment detection, A-S3 quality
  * judgement), and hostile inputs that must never escape as unchecked exceptions.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaceRefusalTest {
     private FaceEngine engine;

@@ -10,6 +10,7 @@ import java.util.List;
 import org.countersign.biometrics.api.BiometricException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
  * Per-frame liveness signals on real images (A-C3 client ASD, A-S2 server judgement of the requested action,
  * X.1279 App. III): eye state, mouth opening, head turn direction.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaceSignalsTest {
     private FaceAnalyzer analyzer;

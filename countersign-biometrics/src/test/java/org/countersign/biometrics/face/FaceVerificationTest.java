@@ -9,10 +9,12 @@ import java.util.List;
 import org.countersign.biometrics.api.Template;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** 1:1 comparison on real faces (A-S4) and its measured performance (D-2, ISO/IEC 19795-1 terms). */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaceVerificationTest {
     private FaceEngine engine;

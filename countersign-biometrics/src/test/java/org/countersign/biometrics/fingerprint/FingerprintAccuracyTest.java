@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.countersign.biometrics.eval.Evaluator;
 import org.countersign.biometrics.eval.ProgressListener;
 import org.countersign.biometrics.eval.Reports;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.countersign.testkit.TestData;
 
@@ -14,6 +15,7 @@ import org.countersign.testkit.TestData;
  * (ISO/IEC 19795-1 technology evaluation). Bounds are loose on purpose: the sets are small, and the measured
  * figures go to docs/biometrics.md from the CLI, not from here.
  */
+@Tag("integration")
 class FingerprintAccuracyTest {
 
     private static Reports.VerificationReport evaluate(String set) throws Exception {

@@ -20,8 +20,10 @@ import org.countersign.biometrics.api.ReasonCode;
 import org.countersign.biometrics.api.Template;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.testkit.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("integration")
 class FingerprintEngineTest {
     private final FingerprintEngine engine = new FingerprintEngine(500);
 

@@ -25,6 +25,7 @@ import org.countersign.biometrics.liveness.LivenessJudgement.Refused;
 import org.countersign.core.bytes.ByteArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
  * Recorded-media attacks built from the shared real clips and stills (X.1279 App. III items 1, 3, 4 and 5), each
  * against the judge's defaults, next to the genuine capture it is made from.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LivenessAttacksRealDataTest {
     private static final Instant ISSUED = Instant.parse("2025-03-01T10:00:00Z");

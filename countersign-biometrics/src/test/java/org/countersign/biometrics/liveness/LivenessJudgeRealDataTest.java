@@ -19,6 +19,7 @@ import org.countersign.biometrics.liveness.LivenessJudgement.Refused;
 import org.countersign.core.bytes.ByteArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  * person doing every action on request, so multi-action captures are stitched from real clips and stills of one
  * person; each test name says what it was built from.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LivenessJudgeRealDataTest {
     private static final Instant ISSUED = Instant.parse("2025-03-01T10:00:00Z");

@@ -16,6 +16,7 @@ import org.countersign.biometrics.eval.ProgressListener;
 import org.countersign.biometrics.eval.ProtectionEvaluation;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Renewable protection of face references (ISO/IEC 24745; ISO/IEC 27553-1 Table C.2 "renewable"). */
@@ -85,6 +86,7 @@ class TemplateProtectorTest {
         assertThat(Math.abs(TemplateProtector.similarity(old, protector.protect(sample, newKey)))).isLessThan(0.3);
     }
 
+    @Tag("slow") // a statistical evaluation over thousands of synthetic comparisons
     @Test
     void unlinkabilityAndAccuracyOnSyntheticEmbeddings() throws Exception {
         List<LabelledTemplate> population = SyntheticEmbeddings.population(4, 20, 4, 0.04);
@@ -105,6 +107,7 @@ class TemplateProtectorTest {
         assertThat(r.protectedGenuine().mean()).isGreaterThan(r.protectedImpostor().p95());
     }
 
+    @Tag("slow") // a statistical evaluation over thousands of synthetic comparisons
     @Test
     void weakGenuineScoresLoseAccuracyAndMoreBitsLoseLess() throws Exception {
         // Noise 0.07: raw mated cosine about 0.29. The sign code's sampling noise then costs accuracy; 512 bits

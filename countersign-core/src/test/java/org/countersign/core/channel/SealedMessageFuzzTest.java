@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.countersign.core.bytes.ByteArray;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of the secure-channel envelope decoder (X.1279 §9.4): every sealed message arrives from
@@ -11,6 +12,7 @@ import org.countersign.core.bytes.ByteArray;
  * yields a message that re-encodes to the same bytes or throws {@link ChannelException} (CHANNEL_MALFORMED); any
  * other throwable is a finding.
  */
+@Tag("fuzz")
 class SealedMessageFuzzTest {
 
     @FuzzTest(maxDuration = "10s")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.countersign.core.bytes.ByteArray;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of the X.1280 offset decoder (§8.3): the offset reaches the verifier from the relying
@@ -11,6 +12,7 @@ import org.countersign.core.bytes.ByteArray;
  * either yields an offset whose canonical encoding is exactly the input, or throws {@link OffsetFormatException};
  * any other throwable is a finding. Seeds live in {@code OffsetFuzzTestInputs/decode/}; see docs/fuzzing.md.
  */
+@Tag("fuzz")
 class OffsetFuzzTest {
 
     @FuzzTest(maxDuration = "10s")

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
 import org.countersign.core.bytes.SecretBytes;
+import org.countersign.testkit.TestVectors;
 import org.junit.jupiter.api.Test;
 
 class Argon2idHasherTest {
@@ -21,7 +22,7 @@ class Argon2idHasherTest {
     @Test
     void rfc9106_5_3_argon2idTestVector() throws Exception {
         Properties v = new Properties();
-        try (InputStream in = getClass().getResourceAsStream("/vectors/argon2id-rfc9106.properties")) {
+        try (InputStream in = TestVectors.open(TestVectors.ARGON2ID_RFC9106)) {
             v.load(in);
         }
         HexFormat hex = HexFormat.of();

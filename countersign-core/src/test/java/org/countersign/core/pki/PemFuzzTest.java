@@ -8,6 +8,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.countersign.core.bytes.SecretBytes;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of PEM reading: certificates come from tenants (trusted attestation roots), from agents
@@ -15,6 +16,7 @@ import org.countersign.core.bytes.SecretBytes;
  * PEM that reads to the same certificates) or a key, or throws {@link PkiException}; any other throwable is a
  * finding.
  */
+@Tag("fuzz")
 class PemFuzzTest {
 
     @FuzzTest(maxDuration = "10s")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.countersign.core.bytes.ByteArray;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of the remote-message plaintext decoder (X.1279 §9.4). The plaintext is what a device
@@ -11,6 +12,7 @@ import org.countersign.core.bytes.ByteArray;
  * either yields a payload that re-encodes to the same bytes or throws the documented
  * {@link IllegalArgumentException}; any other throwable (and a huge allocation for a short input) is a finding.
  */
+@Tag("fuzz")
 class RemotePayloadFuzzTest {
 
     @FuzzTest(maxDuration = "10s")

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.security.SecureRandom;
 import org.countersign.core.bytes.ByteArray;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of the P-256 key and signature decoders: authenticators and agents send their public
@@ -13,6 +14,7 @@ import org.countersign.core.bytes.ByteArray;
  * {@link SignatureFormatException}; a parsed key re-encodes to the same bytes; a fuzzed signature never verifies
  * and DER signatures round-trip through P1363.
  */
+@Tag("fuzz")
 class SignatureFuzzTest {
     private static final EcP256Signer SIGNER = EcP256Signer.generate(new SecureRandom());
     private static final ByteArray MESSAGE = ByteArray.ofUtf8("countersign fuzz message");

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of what an SRP-6a server reads from an unauthenticated client (X.1279 §9.3, RFC 5054):
@@ -16,6 +17,7 @@ import org.countersign.core.bytes.SecretBytes;
  * proof or an {@link SrpException}, never another throwable; and the fixed-width codec must round-trip
  * ({@code PAD(publicValue(b))} is {@code b} left-padded with zeros).
  */
+@Tag("fuzz")
 class SrpCodecFuzzTest {
     // The 1024-bit group keeps an execution cheap; the code paths do not depend on the group's size.
     private static final SrpParameters PARAMETERS = new SrpParameters(SrpGroup.RFC5054_1024, SrpDigest.SHA256);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of configuration parsing: the properties file (an operator's file, often edited by hand or
@@ -16,6 +17,7 @@ import java.util.Optional;
  * throws {@link ConfigLoader.ConfigException} naming the setting; any other throwable would surface as a stack
  * trace at startup instead of a one-line message, so it is a finding.
  */
+@Tag("fuzz")
 class ConfigLoaderFuzzTest {
     private static final Path FILE;
 

@@ -16,6 +16,7 @@ import org.countersign.core.pki.Pem;
 import org.countersign.core.sig.EcP256Signer;
 import org.countersign.core.sig.SignatureEncoding;
 import org.countersign.server.http.Json;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of what the native agent sends (27553-1 Annex A with the agent of 6.2.3): the signed JSON
@@ -23,6 +24,7 @@ import org.countersign.server.http.Json;
  * any of it with a result or a {@link LocalFailure}, never another throwable. To get past the signature checks the
  * harness may sign the fuzzed document with its own key, as an agent would; seeds are in the inputs folder.
  */
+@Tag("fuzz")
 class AgentVerifierFuzzTest {
     private static final EcP256Signer KEY = EcP256Signer.generate(new SecureRandom());
     private static final ByteArray CHALLENGE = ByteArray.copyOf(new byte[32]);

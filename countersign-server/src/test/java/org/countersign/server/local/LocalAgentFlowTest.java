@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.TestInstance;
  * 27553-1 Annex A end to end: the native agent with real face images on one side, Countersign on the other, the
  * test acting as relying-party server (steps b and h). The agent's attestation CA is the tenant's trusted root.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalAgentFlowTest {
     static final ObjectMapper JSON = new ObjectMapper();

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 import org.countersign.server.TestServer;
 import org.countersign.server.TestServer.Response;
+import org.countersign.testkit.emulators.EmulatedAuthenticator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * would never produce on its own (cleared UV flag, foreign RP id, cloned counter, forged attestation) is built here
  * and must be refused with a problem body and nothing stored. Test names cite the 27553-1 clause they exercise.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalWebAuthnApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -159,14 +162,14 @@ class LocalWebAuthnApiTest {
     @Test
     void A_3_3_g_assertionWithoutUserVerificationIsRefused() throws Exception {
         EmulatedAuthenticator a = registered();
-        a.userVerified = false;
+        a.userVerified(false);
         assertProblem(authenticate(a), 403, "local-verification-failed", "user-not-verified");
     }
 
     @Test
     void A_3_2_registrationWithoutUserVerificationIsRefusedAndNothingStored() throws Exception {
         EmulatedAuthenticator a = new EmulatedAuthenticator();
-        a.userVerified = false;
+        a.userVerified(false);
         assertProblem(register(a, user), 403, "local-verification-failed", "user-not-verified");
         assertThat(credentialCount(user)).isZero();
     }
@@ -298,9 +301,7 @@ class LocalWebAuthnApiTest {
                     Map.of("allowNoneAttestation", false, "trustedRoots", List.of(other.rootPem())))).status())
                     .isEqualTo(200);
             EmulatedAuthenticator a = new EmulatedAuthenticator();
-            a.attestation = "x5c";
-            a.attestationChain = List.of(vendor.leaf);
-            a.attestationKey = vendor.leafKeys.getPrivate();
+            a.attestWith(List.of(vendor.leaf), vendor.leafKeys.getPrivate());
             assertProblem(register(a, user), 403, "local-attestation-refused", "untrusted-attestation");
 
             EmulatedAuthenticator none = new EmulatedAuthenticator();
@@ -398,7 +399,7 @@ class LocalWebAuthnApiTest {
         assertProblem(finishRegistrationWith(notBase64), 400, "local-malformed-response", "malformed");
 
         EmulatedAuthenticator es512 = new EmulatedAuthenticator();
-        es512.coseAlg = -36; // claims ES512 on a P-256 key: not an offered algorithm
+        es512.coseAlgorithm(-36); // claims ES512 on a P-256 key: not an offered algorithm
         Response wrongAlg = register(es512, user);
         assertThat(wrongAlg.status()).as(wrongAlg.body()).isBetween(400, 499);
         assertThat(wrongAlg.contentType()).startsWith("application/problem+json");

@@ -6,26 +6,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.gson.JsonObject;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import org.countersign.server.TestServer;
+import org.countersign.testkit.TestBrowser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The WebAuthn ceremonies in real headless Chromium with the DevTools virtual authenticator (a platform
  * authenticator with user verification, i.e. the biometric gate of 27553-1 A.3.3 e-g). The page is served by a
  * test relying party on {@code http://localhost}; Countersign checks origin, RP id, challenge, UV and counter.
  */
+@Tag("integration")
+@ExtendWith(TestBrowser.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalWebAuthnBrowserTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +35,6 @@ class LocalWebAuthnBrowserTest {
     TestRelyingParty rp;
     TestRelyingParty foreignRp;
     String key;
-    Playwright playwright;
     Browser browser;
     BrowserContext context;
     Page page;
@@ -43,7 +44,8 @@ class LocalWebAuthnBrowserTest {
     String user;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(Browser browser) throws Exception {
+        this.browser = browser;
         server = TestServer.onPostgres(c -> c);
         rp = new TestRelyingParty(server);
         foreignRp = new TestRelyingParty(server); // same API key, but its origin is not in allowedOrigins
@@ -53,39 +55,10 @@ class LocalWebAuthnBrowserTest {
         key = t.json().get("apiKey").asText();
         rp.apiKey = key;
         foreignRp.apiKey = key;
-        playwright = Playwright.create();
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(chromium()).setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
-    }
-
-    /** The system's Chromium: {@code CHROMIUM} if set, else the first chromium on the PATH; skip without one. */
-    static java.nio.file.Path chromium() {
-        String env = System.getenv("CHROMIUM");
-        if (env != null && !env.isBlank()) {
-            return Paths.get(env);
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            for (String name : List.of("chromium", "chromium-browser")) {
-                java.nio.file.Path p = Paths.get(dir, name);
-                if (java.nio.file.Files.isExecutable(p)) {
-                    return p;
-                }
-            }
-        }
-        org.junit.jupiter.api.Assumptions.abort("no chromium on the PATH and CHROMIUM not set");
-        return null;
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
         rp.close();
         foreignRp.close();
         server.close();

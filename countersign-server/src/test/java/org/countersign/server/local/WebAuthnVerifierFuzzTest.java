@@ -6,6 +6,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.testkit.emulators.EmulatedAuthenticator;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of the WebAuthn inputs a browser sends (clientDataJSON, attestationObject,
@@ -14,6 +16,7 @@ import org.countersign.core.bytes.ByteArray;
  * throwable (which the HTTP layer would turn into a 500). Half the inputs are raw fuzzer bytes, half are a valid
  * ceremony from {@link EmulatedAuthenticator} with fuzzer-chosen bytes overwritten, so the fuzzer starts deep.
  */
+@Tag("fuzz")
 class WebAuthnVerifierFuzzTest {
     private static final String RP_ID = "bank.example";
     private static final String ORIGIN = "https://bank.example";
@@ -57,7 +60,7 @@ class WebAuthnVerifierFuzzTest {
                     signature = mutate(data, signature);
                 }
                 VERIFIER.verifyAssertion(CHALLENGE, RP_ID, Set.of(ORIGIN), STORED, 0,
-                        ByteArray.copyOf(AUTHENTICATOR.credentialId), ByteArray.copyOf(clientData),
+                        ByteArray.copyOf(AUTHENTICATOR.credentialId()), ByteArray.copyOf(clientData),
                         ByteArray.copyOf(authData), ByteArray.copyOf(signature), null);
             }
         } catch (LocalFailure expected) {

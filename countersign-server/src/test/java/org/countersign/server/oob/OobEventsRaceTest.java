@@ -13,6 +13,7 @@ import org.countersign.server.oob.OobEvents.Event;
 import org.countersign.server.oob.OobEvents.Kind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
  * about it arrives; an approval committed at any moment around that registration must wake it. Each case is run many
  * times because the losing interleavings are narrow.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OobEventsRaceTest {
     static final int ROUNDS = 20;

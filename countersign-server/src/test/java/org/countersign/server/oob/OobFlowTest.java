@@ -11,55 +11,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.oob.Offset;
 import org.countersign.server.TestServer;
 import org.countersign.server.TestServer.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.countersign.testkit.TestClock;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * X.1280 out-of-band server authentication over real HTTPS against a real PostgreSQL, with an emulated phone. Test
  * names cite the clause they check; the attacks of §9.1 and D-1 must all fail without changing state.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OobFlowTest {
+class OobFlowTest extends OobNodeTest {
     static final String USER_TERMINAL_IP = "198.51.100.7";
     static final String PHISHER_IP = "192.0.2.66";
 
-    final TestClock clock = TestClock.offsetFromSystem();
-    final AtomicInteger tenants = new AtomicInteger();
-    TestServer server;
-
-    @BeforeAll
-    void start() throws Exception {
-        server = TestServer.onPostgres(c -> c, clock);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
+    @Override
+    String tenantPrefix() {
+        return "rp";
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
-
-    /** A fresh relying party per test, so settings and users never leak between tests. */
-    String newTenant() throws Exception {
-        return server.createTenant("rp" + tenants.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffffff));
-    }
-
-    static void assertProblem(Response r, int status, String slug) {
-        assertThat(r.status()).as(r.body()).isEqualTo(status);
-        assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.json().get("type").asText()).isEqualTo("https://countersign.dev/problems/" + slug);
-        assertThat(r.body()).doesNotContain("Exception");
-    }
 
     Response settings(String key, int validity, String concurrency, boolean renewal) throws Exception {
         Response r = server.send("PUT", "/v1/oob/settings", key, "application/json", ("{\"codeDigits\":6,\"validitySeconds\":"

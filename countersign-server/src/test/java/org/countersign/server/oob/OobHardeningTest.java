@@ -8,49 +8,22 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.sig.EcP256Signer;
 import org.countersign.server.TestServer;
 import org.countersign.server.TestServer.Response;
-import org.countersign.testkit.TestClock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Attacks on the out-of-band flow found by review, each run against the real server and PostgreSQL: the attacker
  * must fail and the state must stay as it was. Names cite the clause each control protects.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OobHardeningTest {
+class OobHardeningTest extends OobNodeTest {
     static final BigInteger N = new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
-    final TestClock clock = TestClock.offsetFromSystem();
-    final AtomicInteger tenants = new AtomicInteger();
-    TestServer server;
-
-    @BeforeAll
-    void start() throws Exception {
-        server = TestServer.onPostgres(c -> c, clock);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    String newTenant() throws Exception {
-        return server.createTenant("hd" + tenants.incrementAndGet() + "x" + Long.toHexString(System.nanoTime() & 0xffffff));
-    }
-
-    static void assertProblem(Response r, int status, String slug) {
-        assertThat(r.status()).as(r.body()).isEqualTo(status);
-        assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.json().get("type").asText()).isEqualTo("https://countersign.dev/problems/" + slug);
+    @Override
+    String tenantPrefix() {
+        return "hd";
     }
 
     JsonNode issue(String key, String userId) throws Exception {

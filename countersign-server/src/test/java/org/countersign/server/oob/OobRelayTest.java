@@ -13,10 +13,11 @@ import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.oob.Offset;
 import org.countersign.server.TestServer;
 import org.countersign.server.TestServer.Response;
-import org.countersign.server.local.EmulatedAuthenticator;
 import org.countersign.testkit.TestClock;
+import org.countersign.testkit.emulators.EmulatedAuthenticator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * <p>The phone's connecting address is set with the test-only header of {@link AuthenticatorAddress}: on one machine
  * every party is on loopback.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OobRelayTest {
     static final ObjectMapper JSON = new ObjectMapper();

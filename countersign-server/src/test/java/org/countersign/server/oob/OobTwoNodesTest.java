@@ -19,8 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.countersign.server.TestServer;
 import org.countersign.server.TestServer.Response;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * Two verifier processes on one PostgreSQL database (C-F3 across nodes): a request created on node A reaches an
  * authenticator stream held by node B through LISTEN/NOTIFY, and an answer given on B wakes the result poll on A.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OobTwoNodesTest {
     TestServer nodeA;
@@ -51,10 +54,10 @@ class OobTwoNodesTest {
                 }
             }
         }
-        String dbUrl = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + nodeA.database;
+        String dbUrl = nodeA.database.url();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         nodeB = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), SecondNodeMain.class.getName(),
-                dataDirB.toString(), dbUrl, TestServer.PG_USER)).redirectErrorStream(true).start();
+                dataDirB.toString(), dbUrl, TestDatabase.USER)).redirectErrorStream(true).start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         StringBuilder output = new StringBuilder();
         Thread drain = new Thread(() -> {

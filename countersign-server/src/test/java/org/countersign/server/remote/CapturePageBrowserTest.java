@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,10 +14,12 @@ import org.countersign.agent.remote.RemoteChallenge;
 import org.countersign.agent.remote.RemoteSession;
 import org.countersign.biometrics.liveness.Action;
 import org.countersign.server.TestServer;
+import org.countersign.testkit.TestBrowser;
 import org.countersign.testkit.TestData;
+import org.countersign.testkit.TestTools;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,11 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * before the 2.8 s blink (a live user reacting), 2.0 s puts it after the clip's last blink (the same recording,
  * replayed without knowing when the prompt comes).
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
 class CapturePageBrowserTest {
-    static final Path CHROMIUM = Path.of(System.getProperty("countersign.test.chromium", "/usr/bin/chromium"));
-
     @TempDir
     Path tmp;
     TestServer server;
@@ -48,7 +47,8 @@ class CapturePageBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Chromium not installed");
+        TestBrowser.chromium(); // skip (or fail in CI) before the server starts when there is no browser
+        TestTools.ffmpeg();
         server = TestServer.onPostgres(c -> c);
         fx = new RemoteFixture(server, "web");
         fx.policy(RemoteFixture.onlyActions(1, "BLINK"));
@@ -101,7 +101,7 @@ class CapturePageBrowserTest {
             Files.copy(src.resolve(String.format("%04d.png", order.get(k))), dir.resolve(String.format("%04d.png", k + 1)));
         }
         Path out = tmp.resolve(name + ".y4m");
-        Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-framerate", "10", "-i",
+        Process p = new ProcessBuilder(TestTools.ffmpeg().toString(), "-hide_banner", "-loglevel", "error", "-framerate", "10", "-i",
                 dir.resolve("%04d.png").toString(), "-vf",
                 filter + "noise=alls=3:allf=t+u,scale=trunc(iw/2)*2:trunc(ih/2)*2", "-pix_fmt", "yuv420p",
                 "-r", "10", out.toString()).inheritIO().start();
@@ -111,13 +111,10 @@ class CapturePageBrowserTest {
     }
 
     private String runPage(Path y4m, String user, String code) throws Exception {
-        try (Playwright pw = Playwright.create()) {
-            Browser browser = pw.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
-                    .setHeadless(true).setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic",
-                            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                            "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                            "--use-file-for-fake-video-capture=" + y4m)));
-            BrowserContext ctx = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true));
+        // A browser of its own: the fake camera's file is a launch switch.
+        try (TestBrowser chromium = TestBrowser.launch(List.of("--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream", "--use-file-for-fake-video-capture=" + y4m))) {
+            BrowserContext ctx = chromium.browser().newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true));
             Page page = ctx.newPage();
             page.onConsoleMessage(m -> System.out.println("[page] " + m.text()));
             // The RP opened the authentication and sends the user to the page with its challenge id.
@@ -126,7 +123,6 @@ class CapturePageBrowserTest {
             page.waitForSelector("body[data-outcome]", new Page.WaitForSelectorOptions().setTimeout(90_000));
             String result = page.getAttribute("body", "data-outcome") + " " + page.textContent("#result-detail");
             System.out.println("[page] " + result);
-            browser.close();
             return result;
         }
     }

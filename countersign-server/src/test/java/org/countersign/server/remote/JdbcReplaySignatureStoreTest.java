@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.countersign.biometrics.liveness.MotionSignature;
-import org.countersign.server.TestServer;
 import org.countersign.server.store.Jdbc;
 import org.countersign.server.store.Store;
+import org.countersign.testkit.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The shared replay-signature store on the machine's PostgreSQL (X.1279 App. III item 4). */
+@Tag("integration")
 class JdbcReplaySignatureStoreTest {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
 
@@ -32,10 +33,7 @@ class JdbcReplaySignatureStoreTest {
 
     @Test
     void X1279_App3_4_signaturesKeptPerSubjectNewestFirstAndPurgedAfterRetention() throws Exception {
-        String db = "cs_replay_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        Store.createDatabaseIfMissing(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
-        try (Store store = Store.external(TestServer.PG_ADMIN_URL.replace("/postgres", "/" + db), TestServer.PG_USER,
-                "", 2)) {
+        try (TestDatabase db = TestDatabase.create(); Store store = Store.external(db.url(), db.user(), db.password(), 2)) {
             JdbcReplaySignatureStore signatures = new JdbcReplaySignatureStore(new Jdbc(store.dataSource()),
                     Duration.ofDays(30));
             MotionSignature a = signature(0), b = signature(1), c = signature(2);
@@ -55,8 +53,6 @@ class JdbcReplaySignatureStoreTest {
             assertThat(signatures.purge(T0.plus(Duration.ofDays(30)).plusSeconds(45))).isEqualTo(2);
             assertThat(signatures.recent("alice", T0.minusSeconds(1), 10)).hasSize(1);
             assertThat(signatures.recent("bob", T0.minusSeconds(1), 10)).isEmpty();
-        } finally {
-            Store.dropDatabase(TestServer.PG_ADMIN_URL, TestServer.PG_USER, "", db);
         }
     }
 }

@@ -29,6 +29,7 @@ import org.countersign.core.remote.RemotePayload;
 import org.countersign.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
  * The SRP-6a handshake and the sealed channel end to end over HTTPS against a real node (X.1279 §9.4; A-G2, A-G3,
  * A-G7..A-G9). The RFC 5054 Appendix B vectors are checked in countersign-core; here the wire and the store.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteChannelTest {
     TestServer server;

@@ -21,6 +21,7 @@ import org.countersign.core.keys.SealedBlob;
 import org.countersign.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.TestInstance;
  * captures than a user has stretches uses a user of its own. Every capture is also encoded at a JPEG quality no
  * other capture of the same frames uses, since frame hashes are remembered across users.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteFlowTest {
     TestServer server;

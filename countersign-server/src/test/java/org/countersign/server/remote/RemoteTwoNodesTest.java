@@ -26,8 +26,10 @@ import org.countersign.core.srp.SrpParameters;
 import org.countersign.server.Countersign;
 import org.countersign.server.TestServer;
 import org.countersign.server.config.ServerConfig;
+import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
  * Two nodes on one PostgreSQL database: the SRP handshake starts on one node and finishes on the other, and a sealed
  * message accepted by one node is a replay for the other (DESIGN "nodes hold no session state in memory").
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteTwoNodesTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -45,10 +48,10 @@ class RemoteTwoNodesTest {
     @BeforeAll
     void start() throws Exception {
         a = TestServer.onPostgres(c -> c);
-        String url = TestServer.PG_ADMIN_URL.substring(0, TestServer.PG_ADMIN_URL.lastIndexOf('/') + 1) + a.database;
+        String url = a.database.url();
         // Same data folder: the nodes share the master key, as nodes of one deployment do.
         b = Countersign.start(ServerConfig.defaults().withDataDir(a.dataDir).withPort(0)
-                .withDatabase(url, TestServer.PG_USER, ""), Clock.systemUTC(),
+                .withDatabase(url, TestDatabase.USER, ""), Clock.systemUTC(),
                 new PrintStream(OutputStream.nullOutputStream()));
         fx = new RemoteFixture(a, "nodes");
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.countersign.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * no page can be framed under a phishing overlay) and holds no inline script, style or handler that such a policy
  * would have to allow; API answers carry a policy that forbids everything.
  */
+@Tag("integration")
 class PageSecurityHeadersTest {
     static TestServer server;
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.countersign.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The web authenticator's files are served with page types and a strict CSP, not the API's JSON defaults. */
+@Tag("integration")
 class WebAuthenticatorPagesTest {
     static TestServer server;
 

@@ -20,7 +20,8 @@ import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.oob.ApprovalStatement;
 import org.countersign.core.oob.Offset;
 import org.countersign.core.oob.ServerAuthCode;
-import org.junit.jupiter.api.Assumptions;
+import org.countersign.testkit.TestTools;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,16 +98,11 @@ class WebAuthenticatorScriptTest {
 
     /** Both browser clients' protocol code: the web authenticator (OCRA, offset) and the capture page (SRP-6a). */
     @Test
+    @Tag("integration")
     void javascriptProtocolTestsPass() throws Exception {
-        Optional<String> node = which("node");
-        if (node.isEmpty()) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("node is required in CI to test the web authenticator's JavaScript");
-            }
-            Assumptions.abort("node is not installed: JavaScript tests skipped");
-        }
+        Path node = TestTools.node();
         Path out = Files.createTempFile("oob-js-test", ".log");
-        Process p = new ProcessBuilder(node.get(), "--test", "src/test/js/oob.test.mjs", "src/test/js/srp.test.mjs")
+        Process p = new ProcessBuilder(node.toString(), "--test", "src/test/js/oob.test.mjs", "src/test/js/srp.test.mjs")
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         boolean done = p.waitFor(5, TimeUnit.MINUTES);
         String log = Files.readString(out, StandardCharsets.UTF_8);
@@ -114,19 +110,5 @@ class WebAuthenticatorScriptTest {
         assertThat(done).as("node --test finished").isTrue();
         assertThat(p.exitValue()).as(log).isZero();
         assertThat(log).contains("# fail 0");
-    }
-
-    static Optional<String> which(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toString());
-            }
-        }
-        return Optional.empty();
     }
 }

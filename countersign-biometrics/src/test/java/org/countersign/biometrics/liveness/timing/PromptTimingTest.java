@@ -13,6 +13,7 @@ import org.countersign.biometrics.liveness.timing.PromptTiming.Prompt;
 import org.countersign.biometrics.liveness.timing.PromptTiming.Sample;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * reacting), just after a blink started (a recording that did not know the prompt) and long before the next blink
  * (a recording whose action lags).
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PromptTimingTest {
     static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");

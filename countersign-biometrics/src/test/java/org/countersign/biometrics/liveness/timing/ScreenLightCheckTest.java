@@ -14,6 +14,7 @@ import org.countersign.biometrics.liveness.timing.ScreenLightCheck.Outcome;
 import org.countersign.biometrics.liveness.timing.ScreenLightCheck.Sample;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * untinted (a recording, a photo under room light) or tinted to another sequence (a replay of another session's
  * flashes) → refused.
  */
+@Tag("integration")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScreenLightCheckTest {
     static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");

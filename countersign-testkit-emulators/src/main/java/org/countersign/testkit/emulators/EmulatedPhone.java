@@ -1,4 +1,4 @@
-package org.countersign.agent.oob.testing;
+package org.countersign.testkit.emulators;
 
 import java.io.IOException;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package org.countersign.server.local;
+package org.countersign.testkit.emulators;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -19,22 +19,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A software WebAuthn authenticator for tests: builds attestation objects and assertions byte by byte, so tests can
- * also build the wrong ones (cleared UV flag, other RP id, old counter, foreign attestation roots).
+ * A software WebAuthn authenticator (a P-256 platform authenticator with user verification) for tests: it builds
+ * attestation objects and assertions byte by byte, so tests can also build the wrong ones (cleared UV flag, other
+ * RP id, old counter, cloned keys, foreign attestation roots, an algorithm it was not offered).
+ *
+ * <pre>{@code
+ * EmulatedAuthenticator passkey = new EmulatedAuthenticator();
+ * Map<String, Object> webauthn = passkey.create("bank.example", challenge, "https://bank.example");
+ * // ... send {"webauthn": webauthn} to the relying party's finish-registration ...
+ * Map<String, Object> assertion = passkey.get("bank.example", nextChallenge, "https://bank.example");
+ * }</pre>
  */
 public final class EmulatedAuthenticator {
-    static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-    final KeyPair keys;
-    final byte[] credentialId;
-    final byte[] aaguid = new byte[16];
-    long counter;
-    boolean userVerified = true;
+    private final KeyPair keys;
+    private final byte[] credentialId;
+    private final byte[] aaguid = new byte[16];
+    private long counter;
+    private boolean userVerified = true;
     /** Attestation: "none", "self" (packed without x5c) or "x5c" (packed with {@link #attestationChain}). */
-    String attestation = "none";
-    List<X509Certificate> attestationChain = List.of();
-    PrivateKey attestationKey;
-    long coseAlg = -7;
+    private String attestation = "none";
+    private List<X509Certificate> attestationChain = List.of();
+    private PrivateKey attestationKey;
+    private long coseAlg = -7;
 
     public EmulatedAuthenticator() {
         try {
@@ -49,17 +57,45 @@ public final class EmulatedAuthenticator {
     }
 
     /** A copy holding the same private key and counter: what an attacker gets by cloning the authenticator. */
-    EmulatedAuthenticator(EmulatedAuthenticator original) {
+    public EmulatedAuthenticator(EmulatedAuthenticator original) {
         keys = original.keys;
         credentialId = original.credentialId.clone();
         counter = original.counter;
+    }
+
+    /** Whether later ceremonies set the UV flag (default true: the biometric or PIN gate passed). */
+    public void userVerified(boolean verified) {
+        userVerified = verified;
+    }
+
+    /** Later registrations carry packed attestation signed by {@code key}, with {@code chain} as x5c. */
+    public void attestWith(List<X509Certificate> chain, PrivateKey key) {
+        attestation = "x5c";
+        attestationChain = List.copyOf(chain);
+        attestationKey = key;
+    }
+
+    /** Later registrations carry packed self attestation (signed with the credential key, no x5c). */
+    public void attestSelf() {
+        attestation = "self";
+    }
+
+    /** The COSE algorithm the credential key claims (default -7, ES256); the key stays P-256 whatever it says. */
+    public void coseAlgorithm(long alg) {
+        coseAlg = alg;
+    }
+
+    /** The credential id, a copy. */
+    public byte[] credentialId() {
+        return credentialId.clone();
     }
 
     public String credentialIdB64() {
         return b64(credentialId);
     }
 
-    static String b64(byte[] b) {
+    /** Unpadded base64url, as WebAuthn's JSON members carry bytes. */
+    public static String b64(byte[] b) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
@@ -118,7 +154,7 @@ public final class EmulatedAuthenticator {
         return w;
     }
 
-    byte[] authData(String rpId, boolean attested) {
+    private byte[] authData(String rpId, boolean attested) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(sha256(rpId.getBytes(StandardCharsets.UTF_8)));
         int flags = 0x01 | (userVerified ? 0x04 : 0) | (attested ? 0x40 : 0);
@@ -134,7 +170,7 @@ public final class EmulatedAuthenticator {
         return out.toByteArray();
     }
 
-    byte[] coseKey() {
+    private byte[] coseKey() {
         ECPublicKey pub = (ECPublicKey) keys.getPublic();
         Map<Object, Object> k = new LinkedHashMap<>();
         k.put(1, 2);

@@ -1,4 +1,4 @@
-package org.countersign.server.local;
+package org.countersign.testkit.emulators;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
