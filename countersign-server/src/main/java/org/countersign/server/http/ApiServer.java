@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import org.countersign.server.audit.AuditLog;
 import org.countersign.server.auth.Authenticator;
 import org.countersign.server.auth.Principal;
+import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.store.StoreException;
 import org.countersign.server.tenant.TenantWorkLimiter;
 import org.eclipse.jetty.server.Connector;
@@ -129,6 +130,11 @@ public final class ApiServer {
             });
 
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.type(), e.getMessage(), e.extensions()));
+            config.routes.exception(FlowFailure.class, (e, ctx) -> {
+                FailureProblems.Answer a = FailureProblems.of(e);
+                a.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", Long.toString(s)));
+                problem(ctx, a.type(), e.detail(), a.extensions());
+            });
             config.routes.exception(ContentTooLargeResponse.class, (e, ctx) -> problem(ctx, ProblemType.PAYLOAD_TOO_LARGE,
                     "request body exceeds " + settings.maxRequestBytes() + " bytes", Map.of()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,

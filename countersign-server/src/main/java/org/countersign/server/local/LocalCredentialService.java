@@ -15,7 +15,6 @@ import java.util.Set;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.keys.KeyService;
 import org.countersign.server.audit.AuditLog;
-import org.countersign.server.http.ApiException;
 import org.countersign.server.local.LocalFailure.Reason;
 import org.countersign.server.local.LocalStore.Ceremony;
 import org.countersign.server.local.LocalStore.PendingCeremony;
@@ -95,7 +94,7 @@ public final class LocalCredentialService {
 
     public Started startRegistration(Caller caller, String userId, CredentialFormat format) {
         // c. The authentication server checks the request is legitimate: the user exists for this tenant ...
-        var user = users.find(caller.tenantId(), userId).orElseThrow(() -> ApiException.notFound("user"));
+        var user = users.find(caller.tenantId(), userId).orElseThrow(() -> LocalFailure.notFound("user"));
         // ... and has consented to the current privacy notice before any biometric enrolment (10.2, B-P1).
         requireConsent(caller.tenantId(), userId);
         LocalPolicy policy = policy(caller.tenantId());
@@ -179,11 +178,11 @@ public final class LocalCredentialService {
 
     public Started startAuthentication(Caller caller, String userId, CredentialFormat format, String transactionText) {
         // c. Legitimate request: the user exists and holds at least one active credential of that format.
-        users.find(caller.tenantId(), userId).orElseThrow(() -> ApiException.notFound("user"));
+        users.find(caller.tenantId(), userId).orElseThrow(() -> LocalFailure.notFound("user"));
         List<StoredCredential> active = store.credentialsOf(caller.tenantId(), userId).stream()
                 .filter(k -> !k.revoked() && k.format() == format).toList();
         if (active.isEmpty()) {
-            throw ApiException.notFound("active " + format.wire() + " credential for this user");
+            throw LocalFailure.notFound("active " + format.wire() + " credential for this user");
         }
         LocalPolicy policy = policy(caller.tenantId());
         String rpId = rpId(caller.tenantId(), policy);
@@ -264,10 +263,9 @@ public final class LocalCredentialService {
             AssuranceVector vector = k.registeredAssurance();
             List<String> shortfalls = vector.shortfalls(policy(caller.tenantId()).minimum());
             if (!shortfalls.isEmpty()) {
-                throw new LocalFailure(Reason.ASSURANCE_INSUFFICIENT,
+                throw LocalFailure.assuranceInsufficient(
                         "the authentication does not meet this relying party's minimum assurance: "
-                                + String.join("; ", shortfalls),
-                        Map.of("unmet", shortfalls, "assurance", vector));
+                                + String.join("; ", shortfalls), shortfalls, vector);
             }
             Map<String, String> d = details(k.credentialId(), k.format(), vector);
             if (!c.transactionText().isEmpty()) {
@@ -348,14 +346,14 @@ public final class LocalCredentialService {
     // ------------------------------------------------------------------ A.3.4 deregistration and management
 
     public List<StoredCredential> credentials(String tenantId, String userId) {
-        users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user"));
+        users.find(tenantId, userId).orElseThrow(() -> LocalFailure.notFound("user"));
         return store.credentialsOf(tenantId, userId);
     }
 
     /** Server-side block without deletion (kept for the audit trail; authentication is refused from now on). */
     public void revoke(Caller caller, String userId, String credentialId) {
         if (!store.revokeCredential(caller.tenantId(), userId, credentialId, clock.instant())) {
-            throw ApiException.notFound("active credential");
+            throw LocalFailure.notFound("active credential");
         }
         audit.record(caller.tenantId(), caller.actor(), "local.revoke", userId, "success", caller.requestId(),
                 Map.of("credentialId", credentialId));
@@ -367,7 +365,7 @@ public final class LocalCredentialService {
      */
     public void reportCompromise(Caller caller, String userId, String credentialId, String detail) {
         StoredCredential k = store.findCredential(caller.tenantId(), credentialId)
-                .filter(c -> c.userId().equals(userId)).orElseThrow(() -> ApiException.notFound("credential"));
+                .filter(c -> c.userId().equals(userId)).orElseThrow(() -> LocalFailure.notFound("credential"));
         store.revokeCredential(caller.tenantId(), userId, credentialId, clock.instant());
         audit.record(caller.tenantId(), caller.actor(), "local.compromise-report", userId, "revoked",
                 caller.requestId(), Map.of("credentialId", credentialId, "format", k.format().wire(), "detail", detail));
@@ -376,7 +374,7 @@ public final class LocalCredentialService {
     public Deregistered deregister(Caller caller, String userId, String credentialId) {
         // c. Check the request, delete the relationship and the credential from the credential manager ...
         StoredCredential k = store.deleteCredential(caller.tenantId(), userId, credentialId)
-                .orElseThrow(() -> ApiException.notFound("credential"));
+                .orElseThrow(() -> LocalFailure.notFound("credential"));
         audit.record(caller.tenantId(), caller.actor(), "local.deregister", userId, "success", caller.requestId(),
                 Map.of("credentialId", credentialId, "format", k.format().wire()));
         // ... and return the deregistration result the agent needs for step e (delete keys and references).
@@ -405,7 +403,7 @@ public final class LocalCredentialService {
             boolean fits = tenant(caller.tenantId()).allowedOrigins().stream().map(o -> URI.create(o).getHost())
                     .anyMatch(h -> h != null && (h.equals(policy.rpId()) || h.endsWith("." + policy.rpId())));
             if (!fits) {
-                throw ApiException.invalid("rpId must be the host of an allowed origin or one of its parent domains");
+                throw LocalFailure.invalid("rpId must be the host of an allowed origin or one of its parent domains");
             }
         }
         store.putPolicy(caller.tenantId(), policy, clock.instant());
@@ -418,9 +416,9 @@ public final class LocalCredentialService {
         boolean ok = store.consents(tenantId, userId).stream()
                 .anyMatch(k -> k.withdrawnAt() == null && k.noticeVersion().equals(PrivacyNotice.CURRENT.version()));
         if (!ok) {
-            throw new LocalFailure(Reason.CONSENT_REQUIRED, "record the user's consent to privacy notice "
+            throw LocalFailure.consentRequired("record the user's consent to privacy notice "
                     + PrivacyNotice.CURRENT.version() + " before the first biometric enrolment",
-                    Map.of("noticeVersion", PrivacyNotice.CURRENT.version()));
+                    PrivacyNotice.CURRENT.version());
         }
     }
 
@@ -468,7 +466,7 @@ public final class LocalCredentialService {
     }
 
     private Tenant tenant(String tenantId) {
-        return tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant"));
+        return tenants.find(tenantId).orElseThrow(() -> LocalFailure.notFound("tenant"));
     }
 
     private String tenantName(String tenantId) {
@@ -486,7 +484,7 @@ public final class LocalCredentialService {
         }
         List<String> origins = tenant(tenantId).allowedOrigins();
         if (origins.isEmpty()) {
-            throw ApiException.invalid("the tenant has no allowed origins; an administrator must add the relying"
+            throw LocalFailure.invalid("the tenant has no allowed origins; an administrator must add the relying"
                     + " party's web origin before local credentials can be used");
         }
         return URI.create(origins.get(0)).getHost();
@@ -519,14 +517,16 @@ public final class LocalCredentialService {
     }
 
     private void auditRefusal(Caller caller, String action, String userId, LocalFailure f) {
+        if (!f.reason().named()) {
+            return; // a plain not-found or invalid value is the caller's slip, not a refused ceremony
+        }
         Map<String, String> d = new LinkedHashMap<>();
         d.put("reason", f.reason().code());
-        Object vector = f.extensions().get("assurance");
-        if (vector instanceof AssuranceVector v) {
+        f.assurance().ifPresent(v -> {
             d.putAll(details("-", CredentialFormat.WEBAUTHN, v));
             d.remove("credentialId");
             d.remove("format");
-        }
+        });
         audit.record(caller.tenantId(), caller.actor(), action, userId, "refused:" + f.reason().code(),
                 caller.requestId(), d);
     }

@@ -2,7 +2,6 @@ package org.countersign.server.oob;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
 import java.util.LinkedHashMap;
@@ -45,39 +44,27 @@ final class OobRoutes implements ApiServer.Routes {
     public void accept(JavalinConfig config) {
         var r = config.routes;
         // relying-party server → verifier
-        r.post("/v1/oob/enrolments", guard(this::issueEnrolment), Access.TENANT);
-        r.get("/v1/oob/users/{userId}/authenticators", guard(this::listAuthenticators), Access.TENANT);
-        r.post("/v1/oob/users/{userId}/authenticators/{authenticatorId}/rename", guard(this::rename), Access.TENANT);
-        r.delete("/v1/oob/users/{userId}/authenticators/{authenticatorId}", guard(this::revoke), Access.TENANT);
-        r.post("/v1/oob/requests", guard(this::createRequest), Access.TENANT);
-        r.get("/v1/oob/requests/{requestId}", guard(this::result), Access.TENANT);
-        r.post("/v1/oob/requests/{requestId}/terminal-assertion", guard(this::terminalAssertion), Access.TENANT);
-        r.post("/v1/oob/requests/{requestId}/cancel", guard(this::cancel), Access.TENANT);
-        r.get("/v1/oob/users/{userId}/password-login", guard(this::getPasswordLogin), Access.TENANT);
-        r.put("/v1/oob/users/{userId}/password-login", guard(this::setPasswordLogin), Access.TENANT);
-        r.post("/v1/oob/users/{userId}/release", guard(this::release), Access.TENANT);
-        r.post("/v1/oob/users/{userId}/recover", guard(this::recover), Access.TENANT);
-        r.get("/v1/oob/settings", guard(ctx -> ctx.json(service.settings(Requests.tenant(ctx)))), Access.TENANT);
-        r.put("/v1/oob/settings", guard(this::saveSettings), Access.TENANT);
+        r.post("/v1/oob/enrolments", this::issueEnrolment, Access.TENANT);
+        r.get("/v1/oob/users/{userId}/authenticators", this::listAuthenticators, Access.TENANT);
+        r.post("/v1/oob/users/{userId}/authenticators/{authenticatorId}/rename", this::rename, Access.TENANT);
+        r.delete("/v1/oob/users/{userId}/authenticators/{authenticatorId}", this::revoke, Access.TENANT);
+        r.post("/v1/oob/requests", this::createRequest, Access.TENANT);
+        r.get("/v1/oob/requests/{requestId}", this::result, Access.TENANT);
+        r.post("/v1/oob/requests/{requestId}/terminal-assertion", this::terminalAssertion, Access.TENANT);
+        r.post("/v1/oob/requests/{requestId}/cancel", this::cancel, Access.TENANT);
+        r.get("/v1/oob/users/{userId}/password-login", this::getPasswordLogin, Access.TENANT);
+        r.put("/v1/oob/users/{userId}/password-login", this::setPasswordLogin, Access.TENANT);
+        r.post("/v1/oob/users/{userId}/release", this::release, Access.TENANT);
+        r.post("/v1/oob/users/{userId}/recover", this::recover, Access.TENANT);
+        r.get("/v1/oob/settings", ctx -> ctx.json(service.settings(Requests.tenant(ctx))), Access.TENANT);
+        r.put("/v1/oob/settings", this::saveSettings, Access.TENANT);
         // authenticator → verifier
-        r.post("/v1/oob/authenticator/enrolments", guard(this::completeEnrolment), Access.PUBLIC);
-        r.get(STREAM, guard(this::stream), Access.PUBLIC);
-        r.get(PENDING, guard(this::pending), Access.PUBLIC);
-        r.post("/v1/oob/authenticator/responses", guard(this::decide), Access.PUBLIC);
+        r.post("/v1/oob/authenticator/enrolments", this::completeEnrolment, Access.PUBLIC);
+        r.get(STREAM, this::stream, Access.PUBLIC);
+        r.get(PENDING, this::pending, Access.PUBLIC);
+        r.post("/v1/oob/authenticator/responses", this::decide, Access.PUBLIC);
         // Open streams never finish by themselves; end them first so the HTTP server can stop gracefully.
         config.events.serverStopping(events::closeStreams);
-    }
-
-    /** Adds {@code Retry-After} to lockout refusals before the pipeline renders the problem. */
-    private static Handler guard(Handler h) {
-        return ctx -> {
-            try {
-                h.handle(ctx);
-            } catch (OobException e) {
-                e.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", Long.toString(s)));
-                throw e;
-            }
-        };
     }
 
     private static OutOfBandService.Caller caller(Context ctx) {

@@ -21,7 +21,7 @@ import org.countersign.core.oob.ServerAuthCode;
 import org.countersign.core.sig.EcP256PublicKey;
 import org.countersign.core.sig.SignatureFormatException;
 import org.countersign.server.audit.AuditLog;
-import org.countersign.server.http.ApiException;
+import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
 import org.countersign.server.oob.OobEvents.Event;
 import org.countersign.server.oob.OobEvents.Kind;
@@ -139,14 +139,14 @@ public final class OutOfBandService {
             audit.record(null, caller.actor(), "oob.enrolment.complete", "ip:" + caller.ip(), "refused:enrolment-locked",
                     caller.requestId(), Map.of("retryAfterSeconds", Long.toString(lock.get().retryAfterSeconds()),
                             "scope", lock.get().scope()));
-            throw OobException.enrolmentLocked(lock.get().retryAfterSeconds(), lock.get().scope());
+            throw OobFailure.enrolmentLocked(lock.get().retryAfterSeconds(), lock.get().scope());
         }
         // The device key must be a valid P-256 SPKI before the code is spent on it.
         EcP256PublicKey deviceKey;
         try {
             deviceKey = EcP256PublicKey.fromSpki(req.spki());
         } catch (SignatureFormatException | IllegalArgumentException e) {
-            throw OobException.signatureMalformed("publicKeySpki: " + e.getMessage());
+            throw OobFailure.signatureMalformed("publicKeySpki: " + e.getMessage());
         }
         // §9.2.3: the optional approval key, whose private half the authenticator keeps wrapped under the PIN.
         Optional<ByteArray> approvalKey;
@@ -159,7 +159,7 @@ public final class OutOfBandService {
                 }
             });
         } catch (IllegalArgumentException e) {
-            throw OobException.signatureMalformed("approvalKeySpki: " + e.getMessage());
+            throw OobFailure.signatureMalformed("approvalKeySpki: " + e.getMessage());
         }
         Instant now = clock.instant();
         // Step 11: verify the registration information (single use, not expired) and register the authenticator
@@ -172,7 +172,7 @@ public final class OutOfBandService {
             String tenantId = claimed.get().tenantId();
             String userId = claimed.get().userId();
             if (!tenantActive(tenantId)) {
-                throw OobException.tenantDisabled(); // rolls back: the code is not spent
+                throw OobFailure.tenantDisabled(); // rolls back: the code is not spent
             }
             UserState state = states.lockOrCreate(c, tenantId, userId, now);
             SecretBytes key;
@@ -197,7 +197,7 @@ public final class OutOfBandService {
             enrolmentCodes.recordFailure(caller.ip(), targets);
             audit.record(null, caller.actor(), "oob.enrolment.complete", "ip:" + caller.ip(), "refused:enrolment-code-invalid",
                     caller.requestId(), Map.of());
-            throw OobException.enrolmentCodeInvalid();
+            throw OobFailure.enrolmentCodeInvalid();
         }
         Registered r = registered.get();
         Authenticator a = r.authenticator();
@@ -217,7 +217,7 @@ public final class OutOfBandService {
 
     public Authenticator rename(String tenantId, String userId, String authenticatorId, String deviceName, Caller caller) {
         if (!authenticators.rename(tenantId, userId, authenticatorId, deviceName)) {
-            throw ApiException.notFound("authenticator");
+            throw OobFailure.notFound("authenticator");
         }
         audit.record(tenantId, caller.actor(), "oob.authenticator.rename", userId, "success", caller.requestId(),
                 Map.of("authenticatorId", authenticatorId));
@@ -227,9 +227,9 @@ public final class OutOfBandService {
     /** Revokes one authenticator; its open streams close on every node. */
     public void revoke(String tenantId, String userId, String authenticatorId, Caller caller) {
         Authenticator a = authenticators.find(tenantId, userId, authenticatorId)
-                .orElseThrow(() -> ApiException.notFound("authenticator"));
+                .orElseThrow(() -> OobFailure.notFound("authenticator"));
         if (!a.active()) {
-            throw ApiException.conflict("the authenticator is already revoked");
+            throw OobFailure.conflict("the authenticator is already revoked");
         }
         jdbc.inTransaction(c -> {
             states.lock(c, tenantId, userId);
@@ -254,7 +254,7 @@ public final class OutOfBandService {
 
     private record Created(RequestCreated created) implements Outcome {}
 
-    private record Blocked(OobException why) implements Outcome {}
+    private record Blocked(OobFailure why) implements Outcome {}
 
     public RequestCreated createRequest(String tenantId, OobMessages.CreateRequest req, Caller caller) {
         Instant now = clock.instant();
@@ -264,7 +264,7 @@ public final class OutOfBandService {
         // The request time is part of what the phone shows and the code covers; one far from our clock would make
         // an old or prepared offset look current (§8.3), so only a small skew is accepted.
         if (Duration.between(now, offset.requestTime()).abs().compareTo(requestTimeSkew) > 0) {
-            throw ApiException.invalid("requestTime must be within " + requestTimeSkew.toSeconds()
+            throw OobFailure.invalid("requestTime must be within " + requestTimeSkew.toSeconds()
                     + " s of the verifier's clock (now " + now + ")");
         }
         String userId = req.userId();
@@ -278,14 +278,14 @@ public final class OutOfBandService {
             Optional<UserState> state = states.lock(c, tenantId, userId);
             if (state.isEmpty() || state.get().verificationKeySealed().isEmpty()
                     || authenticators.countActive(c, tenantId, userId) == 0) {
-                return new Blocked(OobException.noAuthenticator());
+                return new Blocked(OobFailure.noAuthenticator());
             }
             settle(c, tenantId, userId, now, s);
             // §9.2.4 (C-S4): while a code is shown, a new request is blocked or queued, so a false request from
             // another terminal (§9.1.5) cannot appear beside the user's own.
             int ahead = requests.active(c, tenantId, userId).size();
             if (ahead > 0 && s.policy() == RequestPolicy.BLOCK) {
-                return new Blocked(OobException.requestPending());
+                return new Blocked(OobFailure.requestPending());
             }
             // §8.3 step 1: the code is OCRA over the offset hash with the user's verification key.
             SecretBytes key = keys.openKey(tenantId, userId, state.get().verificationKeySealed().get());
@@ -307,7 +307,7 @@ public final class OutOfBandService {
                     s.validitySeconds(), ahead, mode, webauthn));
         });
         if (outcome instanceof Blocked b) {
-            audit.record(tenantId, caller.actor(), "oob.request.create", userId, "refused:" + b.why().type().slug(),
+            audit.record(tenantId, caller.actor(), "oob.request.create", userId, "refused:" + b.why().problemCode(),
                     caller.requestId(), Map.of());
             throw b.why();
         }
@@ -380,7 +380,7 @@ public final class OutOfBandService {
     /** A disabled relying party's flows stop: its authenticators neither receive nor answer requests. */
     private void requireTenantActive(Authenticator a) {
         if (!tenantActive(a.tenantId())) {
-            throw OobException.tenantDisabled();
+            throw OobFailure.tenantDisabled();
         }
     }
 
@@ -400,7 +400,7 @@ public final class OutOfBandService {
             return; // enrolled without one (the CLI authenticator keeps its own PIN-sealed key store)
         }
         if (approvalSignature == null) {
-            throw OobException.signatureInvalid("this authenticator must also sign with its PIN-protected approval key");
+            throw OobFailure.signatureInvalid("this authenticator must also sign with its PIN-protected approval key");
         }
         ByteArray sig = AuthenticatorSignatures.decodeSignature(approvalSignature);
         boolean ok;
@@ -408,7 +408,7 @@ public final class OutOfBandService {
             ok = EcP256PublicKey.fromSpki(a.approvalKeySpki().get()).verify(statement.encode(), sig,
                     org.countersign.core.sig.SignatureEncoding.P1363);
         } catch (SignatureFormatException e) {
-            throw OobException.signatureMalformed(e.getMessage());
+            throw OobFailure.signatureMalformed(e.getMessage());
         }
         if (ok) {
             return;
@@ -421,9 +421,9 @@ public final class OutOfBandService {
             });
             audit.record(a.tenantId(), "authenticator:" + a.authenticatorId(), "oob.authenticator.pin-lock", a.userId(),
                     "success", caller.requestId(), Map.of("authenticatorId", a.authenticatorId()));
-            throw OobException.authenticatorRevoked();
+            throw OobFailure.authenticatorRevoked();
         }
-        throw OobException.pinInvalid(MAX_PIN_FAILURES - failures);
+        throw OobFailure.pinInvalid(MAX_PIN_FAILURES - failures);
     }
 
     /** The contract's request event: the canonical offset, which the authenticator decodes, shows and hashes. */
@@ -504,10 +504,10 @@ public final class OutOfBandService {
             signatures.requireFresh(statement.signedAt(), "signedAt");
             requireApprovalSignature(a, statement, req.approvalSignature(), caller);
             OobRequest r = requests.find(a.tenantId(), req.requestId())
-                    .orElseThrow(() -> ApiException.notFound("request"));
+                    .orElseThrow(() -> OobFailure.notFound("request"));
             if (!r.userId().equals(a.userId())) {
                 // Another user's phone (same tenant) cannot answer this user's request.
-                throw OobException.authenticatorMismatch();
+                throw OobFailure.authenticatorMismatch();
             }
             Instant now = clock.instant();
             OobSettings s = settings.find(a.tenantId());
@@ -522,24 +522,24 @@ public final class OutOfBandService {
                 states.lock(c, a.tenantId(), a.userId());
                 // Re-read under the lock: wrong PINs sent in parallel may have locked the authenticator meanwhile.
                 if (!authenticators.findById(a.authenticatorId()).map(Authenticator::active).orElse(false)) {
-                    throw OobException.authenticatorRevoked();
+                    throw OobFailure.authenticatorRevoked();
                 }
                 OobRequest current = requests.find(c, a.tenantId(), r.requestId()).orElseThrow();
                 if (current.status() == Status.PENDING && !current.expiresAt().isAfter(now)) {
-                    throw OobException.requestExpired();
+                    throw OobFailure.requestExpired();
                 }
                 switch (current.status()) {
                     case PENDING -> { }
-                    case QUEUED -> throw OobException.notPending();
-                    case EXPIRED -> throw OobException.requestExpired();
-                    default -> throw OobException.alreadyDecided(current.status().wire());
+                    case QUEUED -> throw OobFailure.notPending();
+                    case EXPIRED -> throw OobFailure.requestExpired();
+                    default -> throw OobFailure.alreadyDecided(current.status().wire());
                 }
                 if (!current.offsetHash().constantTimeEquals(statement.offsetHash())) {
-                    throw OobException.offsetMismatch("offsetHash");
+                    throw OobFailure.offsetMismatch("offsetHash");
                 }
                 String expected = keys.openText(a.tenantId(), r.requestId(), VerificationKeys.REQUEST_CODE, current.codeSealed());
                 if (!new ServerAuthCode(expected, current.offsetHash()).matches(statement.code())) {
-                    throw OobException.offsetMismatch("code");
+                    throw OobFailure.offsetMismatch("code");
                 }
                 if (decided == Status.APPROVED) {
                     relay.requireBoundForApproval(c, a.tenantId(), r.requestId());
@@ -551,7 +551,7 @@ public final class OutOfBandService {
                         ? keys.sealText(a.tenantId(), r.requestId(), VerificationKeys.REPLACEMENT_PASSWORD, passwords.next())
                         : null;
                 if (!requests.finish(c, a.tenantId(), r.requestId(), Status.PENDING, decided, now, a.authenticatorId(), replacement)) {
-                    throw OobException.alreadyDecided("decided");
+                    throw OobFailure.alreadyDecided("decided");
                 }
                 authenticators.touch(c, a.tenantId(), a.authenticatorId(), now);
                 authenticators.resetPinFailures(c, a.authenticatorId());
@@ -564,8 +564,8 @@ public final class OutOfBandService {
                     Map.of("oobRequestId", r.requestId(), "decision", decided.wire(), "authenticatorId", a.authenticatorId(),
                             "networkVerdict", networkCheck.map(k -> k.verdict().wire()).orElse("unknown")));
             return decided;
-        } catch (ApiException e) {
-            audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "refused:" + e.type().slug(),
+        } catch (FlowFailure e) {
+            audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "refused:" + e.problemCode(),
                     caller.requestId(), Map.of("oobRequestId", req.requestId(), "authenticatorId", a.authenticatorId()));
             throw e;
         }
@@ -578,7 +578,7 @@ public final class OutOfBandService {
      */
     public Map<String, Object> cancel(String tenantId, String requestId, Caller caller) {
         Instant now = clock.instant();
-        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> ApiException.notFound("request"));
+        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> OobFailure.notFound("request"));
         OobSettings s = settings.find(tenantId);
         boolean changed;
         try {
@@ -590,15 +590,15 @@ public final class OutOfBandService {
                     return false;
                 }
                 if (!current.status().active()) {
-                    throw OobException.alreadyDecided(current.status().wire());
+                    throw OobFailure.alreadyDecided(current.status().wire());
                 }
                 requests.finish(c, tenantId, requestId, current.status(), Status.CANCELLED, now, null, null);
                 OobEvents.announce(c, new Event(Kind.RESOLVED, tenantId, r.userId(), requestId, Status.CANCELLED.wire()));
                 settle(c, tenantId, r.userId(), now, s); // the next queued request, if any, comes to the front
                 return true;
             });
-        } catch (ApiException e) {
-            audit.record(tenantId, caller.actor(), "oob.request.cancel", r.userId(), "refused:" + e.type().slug(),
+        } catch (FlowFailure e) {
+            audit.record(tenantId, caller.actor(), "oob.request.cancel", r.userId(), "refused:" + e.problemCode(),
                     caller.requestId(), Map.of("oobRequestId", requestId));
             throw e;
         }
@@ -671,7 +671,7 @@ public final class OutOfBandService {
 
     /** The request with lazy expiry applied (the sweep may not have run yet). */
     private OobRequest current(String tenantId, String requestId) {
-        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> ApiException.notFound("request"));
+        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> OobFailure.notFound("request"));
         if (r.status().active() && !r.expiresAt().isAfter(clock.instant())) {
             settle(tenantId, r.userId());
             r = requests.find(tenantId, requestId).orElseThrow();
@@ -720,7 +720,7 @@ public final class OutOfBandService {
             return true;
         });
         if (!ok) {
-            throw OobException.noAuthenticator();
+            throw OobFailure.noAuthenticator();
         }
         audit.record(tenantId, caller.actor(), "oob.password-login.set", userId, "success", caller.requestId(),
                 Map.of("disabled", Boolean.toString(disabled)));
@@ -807,11 +807,11 @@ public final class OutOfBandService {
         if (outcome instanceof Locked l) {
             audit.record(tenantId, caller.actor(), "oob.recover", userId, "refused:recovery-locked", caller.requestId(),
                     Map.of("retryAfterSeconds", Long.toString(l.retryAfter())));
-            throw OobException.recoveryLocked(l.retryAfter());
+            throw OobFailure.recoveryLocked(l.retryAfter());
         }
         audit.record(tenantId, caller.actor(), "oob.recover", userId, "refused:recovery-code-invalid", caller.requestId(),
                 Map.of());
-        throw OobException.recoveryCodeInvalid();
+        throw OobFailure.recoveryCodeInvalid();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -834,7 +834,7 @@ public final class OutOfBandService {
 
     private void requireUser(String tenantId, String userId) {
         if (users.find(tenantId, userId).isEmpty()) {
-            throw ApiException.notFound("user");
+            throw OobFailure.notFound("user");
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.oob.Offset;
 import org.countersign.server.audit.AuditLog;
-import org.countersign.server.http.ApiException;
+import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.local.LocalCredentialService;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.origin.NetworkOrigins;
@@ -74,7 +74,7 @@ final class RelayGuard {
         if (requested.equals(WEBAUTHN_BOUND)) {
             return WEBAUTHN_BOUND;
         }
-        throw ApiException.invalid("mode must be 'plain' or 'webauthn-bound'");
+        throw OobFailure.invalid("mode must be 'plain' or 'webauthn-bound'");
     }
 
     /**
@@ -82,7 +82,7 @@ final class RelayGuard {
      * {@code navigator.credentials.get}: challenge = offset hash. Refused when the user has no WebAuthn credential.
      */
     Map<String, Object> boundOptions(String tenantId, String userId, ByteArray offsetHash) {
-        return local.boundAssertionOptions(tenantId, userId, offsetHash).orElseThrow(() -> ApiException.conflict(
+        return local.boundAssertionOptions(tenantId, userId, offsetHash).orElseThrow(() -> OobFailure.conflict(
                 "mode 'webauthn-bound' needs an active WebAuthn credential (passkey) of this user; register one first"
                         + " or use mode 'plain'"));
     }
@@ -122,7 +122,7 @@ final class RelayGuard {
     void requireBoundForApproval(Connection c, String tenantId, String requestId) throws SQLException {
         Optional<State> s = state(c, tenantId, requestId);
         if (s.isPresent() && s.get().mode().equals(WEBAUTHN_BOUND) && !s.get().bound()) {
-            throw OobException.terminalNotBound();
+            throw OobFailure.terminalNotBound();
         }
     }
 
@@ -184,23 +184,23 @@ final class RelayGuard {
      */
     Map<String, Object> bindTerminal(String tenantId, OobRequest r, LocalCredentialService.WebAuthnAssertion assertion,
             OutOfBandService.Caller caller) {
-        State s = state(tenantId, r.requestId()).orElseThrow(() -> ApiException.notFound("request"));
+        State s = state(tenantId, r.requestId()).orElseThrow(() -> OobFailure.notFound("request"));
         if (!s.mode().equals(WEBAUTHN_BOUND)) {
-            throw ApiException.conflict("the request was created in mode '" + s.mode() + "'; only 'webauthn-bound'"
+            throw OobFailure.conflict("the request was created in mode '" + s.mode() + "'; only 'webauthn-bound'"
                     + " requests take a terminal assertion");
         }
         if (!r.status().active()) {
-            throw OobException.alreadyDecided(r.status().wire());
+            throw OobFailure.alreadyDecided(r.status().wire());
         }
         if (s.bound()) {
-            throw ApiException.conflict("the terminal of this request is already bound");
+            throw OobFailure.conflict("the terminal of this request is already bound");
         }
         String credentialId;
         try {
             credentialId = local.verifyBoundAssertion(new LocalCredentialService.Caller(tenantId, caller.actor(),
                     caller.requestId()), r.userId(), r.offsetHash(), assertion);
-        } catch (ApiException e) {
-            audit.record(tenantId, caller.actor(), "oob.request.bind", r.userId(), "refused:" + e.type().slug(),
+        } catch (FlowFailure e) {
+            audit.record(tenantId, caller.actor(), "oob.request.bind", r.userId(), "refused:" + e.problemCode(),
                     caller.requestId(), Map.of("oobRequestId", r.requestId()));
             throw e;
         }
@@ -216,7 +216,7 @@ final class RelayGuard {
             }
         });
         if (!updated) {
-            throw ApiException.conflict("the terminal of this request is already bound");
+            throw OobFailure.conflict("the terminal of this request is already bound");
         }
         audit.record(tenantId, caller.actor(), "oob.request.bind", r.userId(), "success", caller.requestId(),
                 Map.of("oobRequestId", r.requestId(), "credentialId", credentialId));

@@ -193,11 +193,11 @@ public final class RemoteBiometricService {
         Messages.ChallengeView v = challenge(tenant, challengeId);
         if (v.outcome() == null) {
             throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "no outcome yet",
-                    List.of("OUTCOME_NOT_READY"));
+                    List.of(RemoteReason.OUTCOME_NOT_READY));
         }
         if (!store.consumeOutcome(tenant, challengeId, clock.instant())) {
             throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "this outcome was consumed already",
-                    List.of("OUTCOME_ALREADY_CONSUMED"));
+                    List.of(RemoteReason.OUTCOME_ALREADY_CONSUMED));
         }
         audit.record(tenant, actor, "remote.outcome.consume", v.userId(), "success", requestId,
                 Map.of("challengeId", challengeId, "outcome", v.outcome()));
@@ -209,7 +209,7 @@ public final class RemoteBiometricService {
         ByteArray h = sha256(ByteArray.ofUtf8(grant));
         if (store.findGrant(h, tenant, user, op, now).isEmpty()) {
             throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "grant unknown, used, expired, or issued"
-                    + " for another user or operation", List.of("GRANT_INVALID"));
+                    + " for another user or operation", List.of(RemoteReason.GRANT_INVALID));
         }
         return h;
     }
@@ -218,7 +218,7 @@ public final class RemoteBiometricService {
         if (!store.hasConsent(tenant, user, RemotePrivacy.NOTICE.version())) {
             throw new RemoteException(RemoteException.Kind.CONSENT_REQUIRED, "the relying party must record the"
                     + " user's consent to privacy notice " + RemotePrivacy.NOTICE.version() + " first",
-                    List.of("CONSENT_REQUIRED"));
+                    List.of(RemoteReason.CONSENT_REQUIRED));
         }
     }
 
@@ -347,13 +347,13 @@ public final class RemoteBiometricService {
                     authorisation = "match";
                 } else {
                     throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "a registration needs a grant from"
-                            + " the relying party (X.1279 §8.2.1)", List.of("GRANT_REQUIRED"));
+                            + " the relying party (X.1279 §8.2.1)", List.of(RemoteReason.GRANT_REQUIRED));
                 }
             }
             case DEREGISTER -> {
                 if (req.grant() == null) {
                     throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "a deregistration needs a grant from"
-                            + " the relying party (X.1279 §8.2.3)", List.of("GRANT_REQUIRED"));
+                            + " the relying party (X.1279 §8.2.3)", List.of(RemoteReason.GRANT_REQUIRED));
                 }
                 grantHash = validGrant(tenant, device.userId(), Operation.DEREGISTER, req.grant(), now);
                 authorisation = "grant";
@@ -362,12 +362,12 @@ public final class RemoteBiometricService {
                 // §8.2.2 step 3, A-S5: the RP opens the authentication with its own risk data; the device answers it.
                 if (req.challengeId() == null) {
                     throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "an authentication must be"
-                            + " opened by the relying party: pass its challengeId", List.of("NOT_OPENED_BY_RP"));
+                            + " opened by the relying party: pass its challengeId", List.of(RemoteReason.NOT_OPENED_BY_RP));
                 }
                 RemoteStore.Opened o = store.takeOpened(tenant, req.challengeId(), device.userId(), now).orElseThrow(
                         () -> new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "no open authentication"
                                 + " with this id for this user (unknown, expired or already taken)",
-                                List.of("NOT_OPENED_BY_RP")));
+                                List.of(RemoteReason.NOT_OPENED_BY_RP)));
                 challengeId = o.challengeId();
                 Messages.RpRisk r = readRpRisk(o.rpRiskJson());
                 rp = new RiskSignals.RelyingParty(r.extraActions() == null ? 0 : r.extraActions(),
@@ -449,15 +449,15 @@ public final class RemoteBiometricService {
                 .orElseThrow(() -> new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "unknown challenge"));
         if (!ch.nonce().constantTimeEquals(in.message().serverNonce())) {
             throw new RemoteException(RemoteException.Kind.CHANNEL_REFUSED, "frames not bound to this challenge",
-                    List.of(ChannelException.Reason.CHANNEL_WRONG_NONCE.name()));
+                    List.of(RemoteReason.CHANNEL_WRONG_NONCE));
         }
         if (received.isAfter(ch.expiresAt())) {
             throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "challenge expired",
-                    List.of("CHALLENGE_EXPIRED"));
+                    List.of(RemoteReason.CHALLENGE_EXPIRED));
         }
         LiveCaptures.State st = live.find(ch.challengeId()).orElseThrow(() -> new RemoteException(
                 RemoteException.Kind.CHALLENGE_INVALID, "no live capture for this challenge on this node",
-                List.of("LIVE_CAPTURE_UNKNOWN")));
+                List.of(RemoteReason.LIVE_CAPTURE_UNKNOWN)));
         List<ByteArray> parts = in.payload().attachments();
         int index;
         Instant promptAt;
@@ -471,7 +471,7 @@ public final class RemoteBiometricService {
             if (st.batches != index || index >= ch.actions().size()) {
                 // One batch per prompt: a second batch before the answer, or one after the last prompt, is refused.
                 throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "batch out of turn",
-                        List.of("LIVE_BATCH_OUT_OF_TURN"));
+                        List.of(RemoteReason.LIVE_BATCH_OUT_OF_TURN));
             }
             st.batches++;
             if (index == 0) {
@@ -522,15 +522,15 @@ public final class RemoteBiometricService {
         // A-G3: the capture is bound to this challenge's nonce in the authenticated header.
         if (!ch.nonce().constantTimeEquals(in.message().serverNonce())) {
             throw new RemoteException(RemoteException.Kind.CHANNEL_REFUSED, "capture not bound to this challenge",
-                    List.of(ChannelException.Reason.CHANNEL_WRONG_NONCE.name()));
+                    List.of(RemoteReason.CHANNEL_WRONG_NONCE));
         }
         Instant now = clock.instant();
         if (!store.claimChallenge(ch.challengeId(), now)) {
             throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "challenge already answered",
-                    List.of("CHALLENGE_ALREADY_ANSWERED"));
+                    List.of(RemoteReason.CHALLENGE_ALREADY_ANSWERED));
         }
         if (now.isAfter(ch.expiresAt())) {
-            return unusable(ch, device, requestId, "challenge expired", List.of("CHALLENGE_EXPIRED"));
+            return unusable(ch, device, requestId, "challenge expired", List.of(RemoteReason.CHALLENGE_EXPIRED));
         }
         // A live capture: the batches streamed before come first, with their server arrival times.
         LiveCaptures.State st = live.take(ch.challengeId()).orElse(null);
@@ -552,11 +552,11 @@ public final class RemoteBiometricService {
         cap.frames().forEach(f -> stamps.add(new ServerTimeline.Stamp(now, f == null ? 0 : f.capturedAtMillis())));
         if (!streamed && liveSettings.required()) {
             return unusable(ch, device, requestId, "this server needs a live capture with server-timed prompts",
-                    List.of("LIVE_CAPTURE_REQUIRED"));
+                    List.of(RemoteReason.LIVE_CAPTURE_REQUIRED));
         }
         if (streamed && st.prompts.size() != ch.actions().size()) {
             return unusable(ch, device, requestId, "capture sent before every prompt was shown",
-                    List.of("PROMPTS_INCOMPLETE"));
+                    List.of(RemoteReason.PROMPTS_INCOMPLETE));
         }
         SealedCapture all = new SealedCapture(cap.challengeId(), allInfo, cap.clientActions());
         List<CapturedFrame> frames = validateFrames(ch, device, all, allParts, requestId);
@@ -572,28 +572,28 @@ public final class RemoteBiometricService {
             judgement = eng.judge().judge(device.tenantId() + "/" + device.userId(), lc, frames, Optional.empty(),
                     judgePolicy);   // step 9: ASD on the server
         } catch (BiometricException e) {
-            return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
+            return unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
         }
         if (judgement instanceof LivenessJudgement.Refused r) {
-            List<String> reasons = r.reasons().stream().map(Enum::name).toList();
+            List<RemoteReason> reasons = r.reasons().stream().map(RemoteReason::of).toList();
             if (r.reasons().stream().anyMatch(UNUSABLE::contains)
                     || r.reasons().equals(List.of(LivenessReason.QUALITY_TOO_LOW))) {
                 return unusable(ch, device, requestId, "capture cannot be judged: " + reasons, reasons);
             }
-            return finish(in, ch, device, "REFUSED", reasons, assurance(ch, decision, judgement, cap, null, null),
+            return finish(in, ch, device, RemoteOutcome.REFUSED, reasons, assurance(ch, decision, judgement, cap, null, null),
                     requestId);
         }
         LivenessJudgement.Live live = (LivenessJudgement.Live) judgement;
         List<Messages.JudgeCheck> extra = new ArrayList<>();
         if (streamed) {
-            List<String> refusals;
+            List<RemoteReason> refusals;
             try {
                 refusals = liveChecks(eng.analyzer(), st, frames, stamps, extra);
             } catch (BiometricException e) {
-                return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
+                return unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
             }
             if (!refusals.isEmpty()) {
-                return finish(in, ch, device, "REFUSED", refusals,
+                return finish(in, ch, device, RemoteOutcome.REFUSED, refusals,
                         withChecks(judgeAssurance(ch, decision, live, cap, null, null), extra), requestId);
             }
         }
@@ -612,11 +612,11 @@ public final class RemoteBiometricService {
         try {
             probes = probes(eng.analyzer(), live.explanation(), frames);
         } catch (BiometricException e) {
-            return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
+            return unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
         }
         if (probes.isEmpty()) {
             return unusable(ch, device, requestId, "no frame of sufficient quality",
-                    List.of(LivenessReason.QUALITY_TOO_LOW.name()));
+                    List.of(RemoteReason.QUALITY_TOO_LOW));
         }
         try {
             return switch (ch.operation()) {
@@ -624,7 +624,7 @@ public final class RemoteBiometricService {
                 case AUTHENTICATE, DEREGISTER -> verify(in, ch, device, decision, live, cap, probes, requestId);
             };
         } catch (BiometricException e) {
-            return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
+            return unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
         }
     }
 
@@ -643,27 +643,27 @@ public final class RemoteBiometricService {
             old = store.references(device.tenantId(), device.userId(), device.deviceType()).stream()
                     .filter(r -> r.deviceType().equals(device.deviceType())).findFirst().orElse(null);
             if (old == null) {
-                return finish(in, ch, device, "REFUSED", List.of("GRANT_REQUIRED"),
+                return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.GRANT_REQUIRED),
                         assurance(ch, decision, live, cap, null, null), requestId);
             }
             score = bestScore(old, probes);
             if (score < judgePolicy.identity().matchThreshold()) {
-                return finish(in, ch, device, "REFUSED", List.of(LivenessReason.REFERENCE_MISMATCH.name()),
+                return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.REFERENCE_MISMATCH),
                         assurance(ch, decision, live, cap, score, old), requestId);
             }
             if (decision.secondModalityRequired()) {
                 // Without the RP's grant, nothing stands for the second factor the risk rules asked for.
-                return finish(in, ch, device, "SECOND_FACTOR_REQUIRED", List.of("SECOND_MODALITY_REQUIRED"),
+                return finish(in, ch, device, RemoteOutcome.SECOND_FACTOR_REQUIRED, List.of(RemoteReason.SECOND_MODALITY_REQUIRED),
                         assurance(ch, decision, live, cap, score, old), requestId);
             }
         } else if (authorisation.equals("grant")) {
             if (ch.grantHash().isEmpty()
                     || !store.spendGrant(ch.grantHash().get(), device.tenantId(), ch.challengeId(), clock.instant())) {
-                return finish(in, ch, device, "REFUSED", List.of("GRANT_INVALID"),
+                return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.GRANT_INVALID),
                         assurance(ch, decision, live, cap, null, null), requestId);
             }
         } else {
-            return finish(in, ch, device, "REFUSED", List.of("GRANT_REQUIRED"),
+            return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.GRANT_REQUIRED),
                     assurance(ch, decision, live, cap, null, null), requestId);
         }
         // The most frontal quality-checked frame makes the reference (pose changes scores most, MODELS.md).
@@ -681,7 +681,7 @@ public final class RemoteBiometricService {
         }
         audit.record(device.tenantId(), "device:" + device.deviceId(), authorisation.equals("match")
                 ? "remote.reference.replace" : "remote.reference.write", device.userId(), "success", requestId, details);
-        return finish(in, ch, device, "ACCEPTED", List.of(), assurance(ch, decision, live, cap, score, ref), requestId);
+        return finish(in, ch, device, RemoteOutcome.ACCEPTED, List.of(), assurance(ch, decision, live, cap, score, ref), requestId);
     }
 
     private double bestScore(RemoteStore.Reference ref, List<Probe> probes) throws BiometricException {
@@ -698,37 +698,37 @@ public final class RemoteBiometricService {
             String requestId) throws BiometricException {
         List<RemoteStore.Reference> refs = store.references(device.tenantId(), device.userId(), device.deviceType());
         if (refs.isEmpty()) {
-            return unusable(ch, device, requestId, "no reference (removed meanwhile)", List.of("NOT_REGISTERED"));
+            return unusable(ch, device, requestId, "no reference (removed meanwhile)", List.of(RemoteReason.NOT_REGISTERED));
         }
         RemoteStore.Reference ref = refs.get(0);
         double best = bestScore(ref, probes);
         boolean match = best >= judgePolicy.identity().matchThreshold();
         Assurance a = assurance(ch, decision, live, cap, best, ref);
         if (!match) {
-            return finish(in, ch, device, "REFUSED", List.of(LivenessReason.REFERENCE_MISMATCH.name()), a, requestId);
+            return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.REFERENCE_MISMATCH), a, requestId);
         }
         if (ch.operation() == Operation.DEREGISTER) {
             // §8.2.3: the RP's grant is spent only now, by compare-and-set, so it removes one reference once.
             if (ch.grantHash().isEmpty()
                     || !store.spendGrant(ch.grantHash().get(), device.tenantId(), ch.challengeId(), clock.instant())) {
-                return finish(in, ch, device, "REFUSED", List.of("GRANT_INVALID"), a, requestId);
+                return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.GRANT_INVALID), a, requestId);
             }
             store.deleteReference(device.tenantId(), device.userId(), ref.deviceType());   // §8.2.3 step 10
             audit.record(device.tenantId(), "device:" + device.deviceId(), "remote.reference.remove", device.userId(),
                     "success", requestId, Map.of("deviceType", ref.deviceType(), "challengeId", ch.challengeId(),
                             "authorisation", "grant"));
-            return finish(in, ch, device, "ACCEPTED", List.of(), a, requestId);
+            return finish(in, ch, device, RemoteOutcome.ACCEPTED, List.of(), a, requestId);
         }
         // A-S5: ACCEPTED only when every factor the decision required is there; the face alone is not enough when
         // the rules asked for a second modality, and the RP must add it before it trusts the user.
         if (decision.secondModalityRequired()) {
-            return finish(in, ch, device, "SECOND_FACTOR_REQUIRED", List.of("SECOND_MODALITY_REQUIRED"), a, requestId);
+            return finish(in, ch, device, RemoteOutcome.SECOND_FACTOR_REQUIRED, List.of(RemoteReason.SECOND_MODALITY_REQUIRED), a, requestId);
         }
-        return finish(in, ch, device, "ACCEPTED", List.of(), a, requestId);
+        return finish(in, ch, device, RemoteOutcome.ACCEPTED, List.of(), a, requestId);
     }
 
     private ByteArray finish(SecureSessions.Inbound in, RemoteStore.Challenge ch, RemoteStore.Device device,
-            String outcome, List<String> reasons, Assurance assurance, String requestId) {
+            RemoteOutcome outcome, List<RemoteReason> reasons, Assurance assurance, String requestId) {
         store.recordOutcome(ch.challengeId(), outcome, reasons, write(assurance));
         Map<String, String> details = new LinkedHashMap<>();
         details.put("challengeId", ch.challengeId());
@@ -737,8 +737,7 @@ public final class RemoteBiometricService {
             details.put("score", String.format(java.util.Locale.ROOT, "%.3f", assurance.comparisonScore()));
         }
         audit.record(device.tenantId(), "device:" + device.deviceId(), "remote." + ch.operation().name().toLowerCase(
-                java.util.Locale.ROOT), device.userId(), outcome.equals("ACCEPTED") ? "success"
-                        : outcome.equals("SECOND_FACTOR_REQUIRED") ? "incomplete" : "refused", requestId, details);
+                java.util.Locale.ROOT), device.userId(), outcome.auditOutcome(), requestId, details);
         SealedResult result = new SealedResult(ch.challengeId(), ch.operation(), outcome, reasons, assurance,
                 clock.instant().toString());
         return sessions.seal(in, RemoteMessageType.RESULT, ch.nonce(), RemotePayload.of(write(result)));
@@ -746,10 +745,10 @@ public final class RemoteBiometricService {
 
     /** Records an unusable capture (counts as a failure for the risk history) and answers 422 with reason codes. */
     private ByteArray unusable(RemoteStore.Challenge ch, RemoteStore.Device device, String requestId, String detail,
-            List<String> reasons) {
-        store.recordOutcome(ch.challengeId(), "UNUSABLE", reasons, null);
+            List<RemoteReason> reasons) {
+        store.recordOutcome(ch.challengeId(), RemoteOutcome.UNUSABLE, reasons, null);
         audit.record(device.tenantId(), "device:" + device.deviceId(), "remote." + ch.operation().name().toLowerCase(
-                java.util.Locale.ROOT), device.userId(), "refused", requestId,
+                java.util.Locale.ROOT), device.userId(), RemoteOutcome.UNUSABLE.auditOutcome(), requestId,
                 Map.of("challengeId", ch.challengeId(), "reasons", reasons.toString()));
         throw new RemoteException(RemoteException.Kind.CAPTURE_UNUSABLE, detail, reasons);
     }
@@ -759,18 +758,18 @@ public final class RemoteBiometricService {
             List<ByteArray> parts, String requestId) {
         List<Messages.FrameInfo> info = cap.frames();
         if (info.stream().anyMatch(java.util.Objects::isNull)) {
-            unusable(ch, device, requestId, "a frame description is empty", List.of("FRAME_COUNT_MISMATCH"));
+            unusable(ch, device, requestId, "a frame description is empty", List.of(RemoteReason.FRAME_COUNT_MISMATCH));
         }
         if (info.size() != parts.size()) {
             unusable(ch, device, requestId, info.size() + " frame descriptions for " + parts.size() + " frames",
-                    List.of("FRAME_COUNT_MISMATCH"));
+                    List.of(RemoteReason.FRAME_COUNT_MISMATCH));
         }
         if (info.size() < judgePolicy.sequence().minFrames()) {
             unusable(ch, device, requestId, "at least " + judgePolicy.sequence().minFrames() + " frames needed",
-                    List.of(LivenessReason.TOO_FEW_FRAMES.name()));
+                    List.of(RemoteReason.TOO_FEW_FRAMES));
         }
         if (info.size() > MAX_FRAMES) {
-            unusable(ch, device, requestId, "at most " + MAX_FRAMES + " frames accepted", List.of("TOO_MANY_FRAMES"));
+            unusable(ch, device, requestId, "at most " + MAX_FRAMES + " frames accepted", List.of(RemoteReason.TOO_MANY_FRAMES));
         }
         List<CapturedFrame> out = new ArrayList<>();
         for (int i = 0; i < info.size(); i++) {
@@ -778,16 +777,16 @@ public final class RemoteBiometricService {
             ByteArray bytes = parts.get(i);
             if (bytes.length() > MAX_FRAME_BYTES) {
                 unusable(ch, device, requestId, "frame " + f.sequence() + " exceeds " + MAX_FRAME_BYTES + " bytes",
-                        List.of(ReasonCode.IMAGE_TOO_LARGE.name()));
+                        List.of(RemoteReason.IMAGE_TOO_LARGE));
             }
             if (!isJpegOrPng(bytes)) {
                 unusable(ch, device, requestId, "frame " + f.sequence() + " is not a JPEG or PNG image",
-                        List.of(ReasonCode.IMAGE_UNREADABLE.name()));
+                        List.of(RemoteReason.IMAGE_UNREADABLE));
             }
             if (i > 0 && (f.sequence() <= info.get(i - 1).sequence()
                     || f.capturedAtMillis() <= info.get(i - 1).capturedAtMillis()) || f.capturedAtMillis() < 0) {
                 unusable(ch, device, requestId, "frames out of order at " + f.sequence(),
-                        List.of(LivenessReason.FRAMES_OUT_OF_ORDER.name()));
+                        List.of(RemoteReason.FRAMES_OUT_OF_ORDER));
             }
             out.add(new CapturedFrame(bytes, f.capturedAtMillis(), f.sequence(), Optional.ofNullable(f.client())));
         }
@@ -848,7 +847,7 @@ public final class RemoteBiometricService {
      * Server-timed prompts (always, for a streamed capture) and the screen-light response (refusing only when the
      * settings say so) on the frames placed on the server clock. Returns the refusal reasons, adds the checks.
      */
-    private List<String> liveChecks(FaceAnalyzer analyzer, LiveCaptures.State st, List<CapturedFrame> frames,
+    private List<RemoteReason> liveChecks(FaceAnalyzer analyzer, LiveCaptures.State st, List<CapturedFrame> frames,
             List<ServerTimeline.Stamp> stamps, List<Messages.JudgeCheck> checks) throws BiometricException {
         List<Instant> at = ServerTimeline.place(stamps);
         long offset = ServerTimeline.offsetMillis(stamps);
@@ -862,17 +861,17 @@ public final class RemoteBiometricService {
                 light.add(ScreenLightCheck.Sample.of(at.get(i), img, s.box()));
             }
         }
-        List<String> reasons = new ArrayList<>();
+        List<RemoteReason> reasons = new ArrayList<>();
         List<PromptTiming.Prompt> prompts;
         synchronized (st) {
             prompts = List.copyOf(st.prompts);
         }
         PromptTiming.Result timing = new PromptTiming(PromptTiming.Policy.defaults()).check(prompts, samples);
         checks.add(new Messages.JudgeCheck("promptTiming", timing.followed() ? "PASSED" : "FAILED",
-                timing.followed() ? null : "PROMPT_NOT_FOLLOWED",
+                timing.followed() ? null : RemoteReason.PROMPT_NOT_FOLLOWED.name(),
                 String.join("; ", timing.findings().stream().map(PromptTiming.Finding::detail).toList())));
         if (!timing.followed()) {
-            reasons.add("PROMPT_NOT_FOLLOWED");
+            reasons.add(RemoteReason.PROMPT_NOT_FOLLOWED);
         }
         if (st.flashStartMillis != null) {
             Instant start = Instant.ofEpochMilli(st.flashStartMillis + offset);
@@ -884,14 +883,14 @@ public final class RemoteBiometricService {
             ScreenLightCheck.Result r = new ScreenLightCheck(ScreenLightCheck.Policy.defaults()).check(flashes, light);
             boolean enforced = liveSettings.enforceScreenLight();
             checks.add(new Messages.JudgeCheck("screenLight", r.followed() ? "PASSED" : enforced ? "FAILED" : "REPORTED",
-                    r.followed() ? null : "SCREEN_LIGHT_NOT_FOLLOWED", r.detail() + (enforced ? "" : "; not enforced")));
+                    r.followed() ? null : RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED.name(), r.detail() + (enforced ? "" : "; not enforced")));
             if (!r.followed() && enforced) {
-                reasons.add("SCREEN_LIGHT_NOT_FOLLOWED");
+                reasons.add(RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED);
             }
         } else if (liveSettings.enforceScreenLight()) {
-            checks.add(new Messages.JudgeCheck("screenLight", "FAILED", "SCREEN_LIGHT_NOT_FOLLOWED",
+            checks.add(new Messages.JudgeCheck("screenLight", "FAILED", RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED.name(),
                     "the client did not flash the screen"));
-            reasons.add("SCREEN_LIGHT_NOT_FOLLOWED");
+            reasons.add(RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED);
         }
         return reasons;
     }

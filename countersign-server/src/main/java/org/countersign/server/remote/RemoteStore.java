@@ -268,11 +268,13 @@ public final class RemoteStore {
                 }) == 1;
     }
 
-    public void recordOutcome(String challengeId, String outcome, List<String> reasons, String assuranceJson) {
+    public void recordOutcome(String challengeId, RemoteOutcome outcome, List<RemoteReason> reasons,
+            String assuranceJson) {
         jdbc.update("update remote_challenges set outcome = ?, reasons = ?, assurance = ?::jsonb where challenge_id = ?",
                 ps -> {
-                    ps.setString(1, outcome);
-                    ps.setArray(2, ps.getConnection().createArrayOf("text", reasons.toArray()));
+                    ps.setString(1, outcome.name());
+                    ps.setArray(2, ps.getConnection().createArrayOf("text",
+                            reasons.stream().map(RemoteReason::name).toArray()));
                     ps.setString(3, assuranceJson);
                     ps.setString(4, challengeId);
                 });

@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.countersign.server.audit.AuditLog;
 import org.countersign.server.auth.ApiKeyHashes;
 import org.countersign.server.auth.ApiKeyToken;
-import org.countersign.server.http.ApiException;
 
 /** Relying-party administration (A-G1): create, list, disable tenants; issue and revoke their credentials. */
 public final class TenantService {
@@ -36,7 +35,7 @@ public final class TenantService {
         }
         Tenant t = new Tenant(id, displayName, allowedOrigins, Tenant.Status.ACTIVE, clock.instant());
         if (!repo.insert(t)) {
-            throw ApiException.conflict("relying party '" + id + "' already exists");
+            throw AdminFailure.conflict("relying party '" + id + "' already exists");
         }
         IssuedKey key = issueKey(Optional.of(id), ApiKeyRecord.Role.TENANT, "initial");
         audit.record(id, actor, "tenant.create", id, "success", requestId, Map.of("keyId", key.keyId()));
@@ -48,12 +47,12 @@ public final class TenantService {
     }
 
     public Tenant get(String id) {
-        return repo.find(id).orElseThrow(() -> ApiException.notFound("relying party"));
+        return repo.find(id).orElseThrow(() -> AdminFailure.notFound("relying party"));
     }
 
     public Tenant setStatus(String id, Tenant.Status status, String actor, String requestId) {
         if (!repo.setStatus(id, status)) {
-            throw ApiException.notFound("relying party");
+            throw AdminFailure.notFound("relying party");
         }
         audit.record(id, actor, status == Tenant.Status.DISABLED ? "tenant.disable" : "tenant.enable", id, "success",
                 requestId, Map.of());
@@ -74,7 +73,7 @@ public final class TenantService {
 
     public void revokeKey(String tenantId, String keyId, String actor, String requestId) {
         if (!repo.revokeKey(keyId, Optional.of(tenantId), clock.instant())) {
-            throw ApiException.notFound("active API key");
+            throw AdminFailure.notFound("active API key");
         }
         audit.record(tenantId, actor, "apikey.revoke", keyId, "success", requestId, Map.of());
     }
@@ -116,6 +115,6 @@ public final class TenantService {
         } catch (Exception ignored) {
             // reported below
         }
-        throw ApiException.invalid("allowedOrigins: '" + origin + "' is not an origin like https://bank.example:443");
+        throw AdminFailure.invalid("allowedOrigins: '" + origin + "' is not an origin like https://bank.example:443");
     }
 }
