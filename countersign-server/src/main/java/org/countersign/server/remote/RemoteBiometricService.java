@@ -530,7 +530,7 @@ public final class RemoteBiometricService {
                     List.of(RemoteReason.CHALLENGE_ALREADY_ANSWERED));
         }
         if (now.isAfter(ch.expiresAt())) {
-            return unusable(ch, device, requestId, "challenge expired", List.of(RemoteReason.CHALLENGE_EXPIRED));
+            throw unusable(ch, device, requestId, "challenge expired", List.of(RemoteReason.CHALLENGE_EXPIRED));
         }
         // A live capture: the batches streamed before come first, with their server arrival times.
         LiveCaptures.State st = live.take(ch.challengeId()).orElse(null);
@@ -551,11 +551,11 @@ public final class RemoteBiometricService {
         allParts.addAll(in.payload().attachments());
         cap.frames().forEach(f -> stamps.add(new ServerTimeline.Stamp(now, f == null ? 0 : f.capturedAtMillis())));
         if (!streamed && liveSettings.required()) {
-            return unusable(ch, device, requestId, "this server needs a live capture with server-timed prompts",
+            throw unusable(ch, device, requestId, "this server needs a live capture with server-timed prompts",
                     List.of(RemoteReason.LIVE_CAPTURE_REQUIRED));
         }
         if (streamed && st.prompts.size() != ch.actions().size()) {
-            return unusable(ch, device, requestId, "capture sent before every prompt was shown",
+            throw unusable(ch, device, requestId, "capture sent before every prompt was shown",
                     List.of(RemoteReason.PROMPTS_INCOMPLETE));
         }
         SealedCapture all = new SealedCapture(cap.challengeId(), allInfo, cap.clientActions());
@@ -572,13 +572,13 @@ public final class RemoteBiometricService {
             judgement = eng.judge().judge(device.tenantId() + "/" + device.userId(), lc, frames, Optional.empty(),
                     judgePolicy);   // step 9: ASD on the server
         } catch (BiometricException e) {
-            return unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
+            throw unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
         }
         if (judgement instanceof LivenessJudgement.Refused r) {
             List<RemoteReason> reasons = r.reasons().stream().map(RemoteReason::of).toList();
             if (r.reasons().stream().anyMatch(UNUSABLE::contains)
                     || r.reasons().equals(List.of(LivenessReason.QUALITY_TOO_LOW))) {
-                return unusable(ch, device, requestId, "capture cannot be judged: " + reasons, reasons);
+                throw unusable(ch, device, requestId, "capture cannot be judged: " + reasons, reasons);
             }
             return finish(in, ch, device, RemoteOutcome.REFUSED, reasons, assurance(ch, decision, judgement, cap, null, null),
                     requestId);
@@ -590,7 +590,7 @@ public final class RemoteBiometricService {
             try {
                 refusals = liveChecks(eng.analyzer(), st, frames, stamps, extra);
             } catch (BiometricException e) {
-                return unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
+                throw unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
             }
             if (!refusals.isEmpty()) {
                 return finish(in, ch, device, RemoteOutcome.REFUSED, refusals,
@@ -612,10 +612,10 @@ public final class RemoteBiometricService {
         try {
             probes = probes(eng.analyzer(), live.explanation(), frames);
         } catch (BiometricException e) {
-            return unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
+            throw unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
         }
         if (probes.isEmpty()) {
-            return unusable(ch, device, requestId, "no frame of sufficient quality",
+            throw unusable(ch, device, requestId, "no frame of sufficient quality",
                     List.of(RemoteReason.QUALITY_TOO_LOW));
         }
         try {
@@ -624,7 +624,7 @@ public final class RemoteBiometricService {
                 case AUTHENTICATE, DEREGISTER -> verify(in, ch, device, decision, live, cap, probes, requestId);
             };
         } catch (BiometricException e) {
-            return unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
+            throw unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
         }
     }
 
@@ -698,7 +698,7 @@ public final class RemoteBiometricService {
             String requestId) throws BiometricException {
         List<RemoteStore.Reference> refs = store.references(device.tenantId(), device.userId(), device.deviceType());
         if (refs.isEmpty()) {
-            return unusable(ch, device, requestId, "no reference (removed meanwhile)", List.of(RemoteReason.NOT_REGISTERED));
+            throw unusable(ch, device, requestId, "no reference (removed meanwhile)", List.of(RemoteReason.NOT_REGISTERED));
         }
         RemoteStore.Reference ref = refs.get(0);
         double best = bestScore(ref, probes);
@@ -743,14 +743,17 @@ public final class RemoteBiometricService {
         return sessions.seal(in, RemoteMessageType.RESULT, ch.nonce(), RemotePayload.of(write(result)));
     }
 
-    /** Records an unusable capture (counts as a failure for the risk history) and answers 422 with reason codes. */
-    private ByteArray unusable(RemoteStore.Challenge ch, RemoteStore.Device device, String requestId, String detail,
+    /**
+     * Records an unusable capture (counts as a failure for the risk history) and returns the 422 refusal with its
+     * reason codes, for the caller to throw.
+     */
+    private RemoteException unusable(RemoteStore.Challenge ch, RemoteStore.Device device, String requestId, String detail,
             List<RemoteReason> reasons) {
         store.recordOutcome(ch.challengeId(), RemoteOutcome.UNUSABLE, reasons, null);
         audit.record(device.tenantId(), "device:" + device.deviceId(), "remote." + ch.operation().name().toLowerCase(
                 java.util.Locale.ROOT), device.userId(), RemoteOutcome.UNUSABLE.auditOutcome(), requestId,
                 Map.of("challengeId", ch.challengeId(), "reasons", reasons.toString()));
-        throw new RemoteException(RemoteException.Kind.CAPTURE_UNUSABLE, detail, reasons);
+        return new RemoteException(RemoteException.Kind.CAPTURE_UNUSABLE, detail, reasons);
     }
 
     /** Structural checks before any image work, so bad input costs little and leaves no frame hash behind. */
@@ -758,34 +761,34 @@ public final class RemoteBiometricService {
             List<ByteArray> parts, String requestId) {
         List<Messages.FrameInfo> info = cap.frames();
         if (info.stream().anyMatch(java.util.Objects::isNull)) {
-            unusable(ch, device, requestId, "a frame description is empty", List.of(RemoteReason.FRAME_COUNT_MISMATCH));
+            throw unusable(ch, device, requestId, "a frame description is empty", List.of(RemoteReason.FRAME_COUNT_MISMATCH));
         }
         if (info.size() != parts.size()) {
-            unusable(ch, device, requestId, info.size() + " frame descriptions for " + parts.size() + " frames",
+            throw unusable(ch, device, requestId, info.size() + " frame descriptions for " + parts.size() + " frames",
                     List.of(RemoteReason.FRAME_COUNT_MISMATCH));
         }
         if (info.size() < judgePolicy.sequence().minFrames()) {
-            unusable(ch, device, requestId, "at least " + judgePolicy.sequence().minFrames() + " frames needed",
+            throw unusable(ch, device, requestId, "at least " + judgePolicy.sequence().minFrames() + " frames needed",
                     List.of(RemoteReason.TOO_FEW_FRAMES));
         }
         if (info.size() > MAX_FRAMES) {
-            unusable(ch, device, requestId, "at most " + MAX_FRAMES + " frames accepted", List.of(RemoteReason.TOO_MANY_FRAMES));
+            throw unusable(ch, device, requestId, "at most " + MAX_FRAMES + " frames accepted", List.of(RemoteReason.TOO_MANY_FRAMES));
         }
         List<CapturedFrame> out = new ArrayList<>();
         for (int i = 0; i < info.size(); i++) {
             Messages.FrameInfo f = info.get(i);
             ByteArray bytes = parts.get(i);
             if (bytes.length() > MAX_FRAME_BYTES) {
-                unusable(ch, device, requestId, "frame " + f.sequence() + " exceeds " + MAX_FRAME_BYTES + " bytes",
+                throw unusable(ch, device, requestId, "frame " + f.sequence() + " exceeds " + MAX_FRAME_BYTES + " bytes",
                         List.of(RemoteReason.IMAGE_TOO_LARGE));
             }
             if (!isJpegOrPng(bytes)) {
-                unusable(ch, device, requestId, "frame " + f.sequence() + " is not a JPEG or PNG image",
+                throw unusable(ch, device, requestId, "frame " + f.sequence() + " is not a JPEG or PNG image",
                         List.of(RemoteReason.IMAGE_UNREADABLE));
             }
             if (i > 0 && (f.sequence() <= info.get(i - 1).sequence()
                     || f.capturedAtMillis() <= info.get(i - 1).capturedAtMillis()) || f.capturedAtMillis() < 0) {
-                unusable(ch, device, requestId, "frames out of order at " + f.sequence(),
+                throw unusable(ch, device, requestId, "frames out of order at " + f.sequence(),
                         List.of(RemoteReason.FRAMES_OUT_OF_ORDER));
             }
             out.add(new CapturedFrame(bytes, f.capturedAtMillis(), f.sequence(), Optional.ofNullable(f.client())));
