@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.regex.Pattern;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.bytes.Sha256;
 import org.countersign.core.sig.EcP256PublicKey;
 import org.countersign.core.sig.SignatureEncoding;
 import org.countersign.core.sig.SignatureFormatException;
@@ -104,7 +105,7 @@ final class AuthenticatorSignatures {
         int inserted = jdbc.update("insert into oob_used_nonces (authenticator_id, signature_hash, expires_at) values (?, ?, ?)"
                 + " on conflict do nothing", ps -> {
                     ps.setString(1, a.authenticatorId());
-                    ps.setBytes(2, Hashes.sha256(statement).toByteArray());
+                    ps.setBytes(2, Sha256.of(statement).toByteArray());
                     ps.setTimestamp(3, Timestamp.from(keepUntil));
                 });
         if (inserted != 1) {

@@ -1,5 +1,6 @@
 package org.countersign.server.oob;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
@@ -15,7 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.oob.Offset;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
+import org.countersign.server.auth.Caller;
 import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.local.LocalCredentialService;
 import org.countersign.server.oob.RequestRepository.OobRequest;
@@ -171,7 +177,7 @@ final class RelayGuard {
                 try {
                     JsonNode n = JSON.readTree(json);
                     m.put("network", n);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (JsonProcessingException e) {
                     throw new IllegalStateException("stored network check is not JSON", e);
                 }
             });
@@ -183,7 +189,7 @@ final class RelayGuard {
      * as challenge, the tenant's allowed origins and the user's registered credential; binds the request once.
      */
     Map<String, Object> bindTerminal(String tenantId, OobRequest r, LocalCredentialService.WebAuthnAssertion assertion,
-            OutOfBandService.Caller caller) {
+            Caller caller) {
         State s = state(tenantId, r.requestId()).orElseThrow(() -> OobFailure.notFound("request"));
         if (!s.mode().equals(WEBAUTHN_BOUND)) {
             throw OobFailure.conflict("the request was created in mode '" + s.mode() + "'; only 'webauthn-bound'"
@@ -197,11 +203,11 @@ final class RelayGuard {
         }
         String credentialId;
         try {
-            credentialId = local.verifyBoundAssertion(new LocalCredentialService.Caller(tenantId, caller.actor(),
-                    caller.requestId()), r.userId(), r.offsetHash(), assertion);
+            credentialId = local.verifyBoundAssertion(caller.inTenant(tenantId), r.userId(), r.offsetHash(), assertion);
         } catch (FlowFailure e) {
-            audit.record(tenantId, caller.actor(), "oob.request.bind", r.userId(), "refused:" + e.problemCode(),
-                    caller.requestId(), Map.of("oobRequestId", r.requestId()));
+            audit.event(AuditAction.OOB_REQUEST_BIND).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                    .about(AuditSubject.user(r.userId())).details(Map.of("oobRequestId", r.requestId()))
+                    .record(AuditOutcome.refused(e));
             throw e;
         }
         Instant now = clock.instant();
@@ -218,8 +224,10 @@ final class RelayGuard {
         if (!updated) {
             throw OobFailure.conflict("the terminal of this request is already bound");
         }
-        audit.record(tenantId, caller.actor(), "oob.request.bind", r.userId(), "success", caller.requestId(),
-                Map.of("oobRequestId", r.requestId(), "credentialId", credentialId));
+        audit.event(AuditAction.OOB_REQUEST_BIND).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.user(r.userId()))
+                .details(Map.of("oobRequestId", r.requestId(), "credentialId", credentialId))
+                .record(AuditOutcome.SUCCESS);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("requestId", r.requestId());
         m.put("terminalBound", true);

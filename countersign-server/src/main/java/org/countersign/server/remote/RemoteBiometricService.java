@@ -3,20 +3,22 @@ package org.countersign.server.remote;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.api.ReasonCode;
@@ -37,13 +39,19 @@ import org.countersign.biometrics.liveness.timing.ScreenLightCheck;
 import org.countersign.biometrics.liveness.timing.ServerTimeline;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.bytes.Sha256;
 import org.countersign.core.channel.ChannelException;
 import org.countersign.core.remote.RemoteMessageType;
 import org.countersign.core.remote.RemotePayload;
 import org.countersign.core.srp.SrpDigest;
 import org.countersign.core.srp.SrpGroup;
 import org.countersign.core.srp.SrpParameters;
+import org.countersign.core.srp.SrpVerifier;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.remote.Messages.Assurance;
 import org.countersign.server.remote.Messages.CaptureLimits;
 import org.countersign.server.remote.Messages.SealedCapture;
@@ -90,7 +98,7 @@ public final class RemoteBiometricService {
     private final Clock clock;
     private final LiveCaptures live = new LiveCaptures();
     /** The live checks' explanation of a capture being decided, added to its assurance (dropped when decided). */
-    private final Map<String, List<Messages.JudgeCheck>> liveExplanations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<Messages.JudgeCheck>> liveExplanations = new ConcurrentHashMap<>();
     private final PromptSchedule schedule;
     private final LiveSettings liveSettings;
 
@@ -143,9 +151,10 @@ public final class RemoteBiometricService {
         random.nextBytes(raw);
         String code = ByteArray.copyOf(raw).toBase64Url();
         Instant now = clock.instant();
-        store.insertEnrolment(sha256(ByteArray.ofUtf8(code)), tenant, userId, deviceType, now, now.plus(ENROLMENT_TTL));
-        audit.record(tenant, actor, "remote.enrolment.issue", userId, "success", requestId,
-                Map.of("deviceType", deviceType));
+        store.insertEnrolment(Sha256.of(ByteArray.ofUtf8(code)), tenant, userId, deviceType, now, now.plus(ENROLMENT_TTL));
+        audit.event(AuditAction.REMOTE_ENROLMENT_ISSUE).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(userId)).details(Map.of("deviceType", deviceType))
+                .record(AuditOutcome.SUCCESS);
         return new Messages.EnrolmentIssued(code, userId, deviceType, now.plus(ENROLMENT_TTL).toString());
     }
 
@@ -160,8 +169,9 @@ public final class RemoteBiometricService {
         }
         String code = newId();
         Instant now = clock.instant();
-        store.insertGrant(sha256(ByteArray.ofUtf8(code)), tenant, userId, op, now, now.plus(ENROLMENT_TTL));
-        audit.record(tenant, actor, "remote.grant.issue", userId, "success", requestId, Map.of("operation", op.name()));
+        store.insertGrant(Sha256.of(ByteArray.ofUtf8(code)), tenant, userId, op, now, now.plus(ENROLMENT_TTL));
+        audit.event(AuditAction.REMOTE_GRANT_ISSUE).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(userId)).details(Map.of("operation", op.name())).record(AuditOutcome.SUCCESS);
         return new Messages.GrantIssued(code, userId, op, now.plus(ENROLMENT_TTL).toString());
     }
 
@@ -183,8 +193,10 @@ public final class RemoteBiometricService {
         String id = newId();
         Instant expires = now.plus(OPEN_TTL);
         store.insertOpened(new RemoteStore.Opened(id, tenant, o.userId(), o.transactionValue(), write(r), expires), now);
-        audit.record(tenant, actor, "remote.authentication.open", o.userId(), "success", requestId,
-                Map.of("challengeId", id, "transactionValue", String.valueOf(o.transactionValue())));
+        audit.event(AuditAction.REMOTE_AUTHENTICATION_OPEN).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(o.userId()))
+                .details(Map.of("challengeId", id, "transactionValue", String.valueOf(o.transactionValue())))
+                .record(AuditOutcome.SUCCESS);
         return new Messages.AuthenticationOpened(id, o.userId(), o.transactionValue(), expires.toString());
     }
 
@@ -199,14 +211,15 @@ public final class RemoteBiometricService {
             throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "this outcome was consumed already",
                     List.of(RemoteReason.OUTCOME_ALREADY_CONSUMED));
         }
-        audit.record(tenant, actor, "remote.outcome.consume", v.userId(), "success", requestId,
-                Map.of("challengeId", challengeId, "outcome", v.outcome()));
+        audit.event(AuditAction.REMOTE_OUTCOME_CONSUME).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(v.userId()))
+                .details(Map.of("challengeId", challengeId, "outcome", v.outcome())).record(AuditOutcome.SUCCESS);
         return new Messages.ChallengeView(v.challengeId(), v.userId(), v.deviceId(), v.operation(), v.status(),
                 v.outcome(), v.reasons(), v.assurance(), v.issuedAt(), v.authorisation(), true);
     }
 
     private ByteArray validGrant(String tenant, String user, Operation op, String grant, Instant now) {
-        ByteArray h = sha256(ByteArray.ofUtf8(grant));
+        ByteArray h = Sha256.of(ByteArray.ofUtf8(grant));
         if (store.findGrant(h, tenant, user, op, now).isEmpty()) {
             throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "grant unknown, used, expired, or issued"
                     + " for another user or operation", List.of(RemoteReason.GRANT_INVALID));
@@ -223,8 +236,9 @@ public final class RemoteBiometricService {
     }
 
     public void auditLockoutsCleared(String tenant, String deviceId, int n, String actor, String requestId) {
-        audit.record(tenant, actor, "remote.srp.unlock", deviceId, "success", requestId,
-                Map.of("sourcesCleared", String.valueOf(n)));
+        audit.event(AuditAction.REMOTE_SRP_UNLOCK).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.device(deviceId)).details(Map.of("sourcesCleared", String.valueOf(n)))
+                .record(AuditOutcome.SUCCESS);
     }
 
     // ---- consent and data-subject rights (27553-1 10.2, B-P1, as in local mode) --------------------------------
@@ -235,16 +249,17 @@ public final class RemoteBiometricService {
                     + RemotePrivacy.NOTICE.version());
         }
         store.grantConsent(tenant, user, version, clock.instant());
-        audit.record(tenant, actor, "remote.consent.grant", user, "success", requestId,
-                Map.of("noticeVersion", version));
+        audit.event(AuditAction.REMOTE_CONSENT_GRANT).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(user)).details(Map.of("noticeVersion", version)).record(AuditOutcome.SUCCESS);
     }
 
     /** Withdrawal also erases the user's references and devices: without consent nothing may be kept. */
     public int withdrawConsent(String tenant, String user, String actor, String requestId) {
         store.withdrawConsent(tenant, user, RemotePrivacy.NOTICE.version(), clock.instant());
         int erased = store.eraseUser(tenant, user);
-        audit.record(tenant, actor, "remote.consent.withdraw", user, "success", requestId,
-                Map.of("rowsErased", String.valueOf(erased)));
+        audit.event(AuditAction.REMOTE_CONSENT_WITHDRAW).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(user)).details(Map.of("rowsErased", String.valueOf(erased)))
+                .record(AuditOutcome.SUCCESS);
         return erased;
     }
 
@@ -264,7 +279,8 @@ public final class RemoteBiometricService {
 
     public int erase(String tenant, String user, String actor, String requestId) {
         int n = store.eraseUser(tenant, user);
-        audit.record(tenant, actor, "remote.data.erase", user, "success", requestId, Map.of("rows", String.valueOf(n)));
+        audit.event(AuditAction.REMOTE_DATA_ERASE).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(user)).details(Map.of("rows", String.valueOf(n))).record(AuditOutcome.SUCCESS);
         return n;
     }
 
@@ -280,14 +296,14 @@ public final class RemoteBiometricService {
             params = new SrpParameters(SrpGroup.valueOf(r.srpGroup()), SrpDigest.valueOf(r.srpHash()));
             salt = ByteArray.fromBase64Url(r.salt());
             verifier = ByteArray.fromBase64Url(r.verifier());
-            new org.countersign.core.srp.SrpVerifier(params, r.deviceId(), salt, verifier);
+            new SrpVerifier(params, r.deviceId(), salt, verifier);
         } catch (RuntimeException e) {
             throw new RemoteException(RemoteException.Kind.INVALID, "SRP parameters: " + e.getMessage());
         }
         if (params.isTestOnly()) {
             throw new RemoteException(RemoteException.Kind.INVALID, "the SRP group must have 2048 bits or more");
         }
-        ByteArray codeHash = sha256(ByteArray.ofUtf8(r.enrolmentCode()));
+        ByteArray codeHash = Sha256.of(ByteArray.ofUtf8(r.enrolmentCode()));
         Instant now = clock.instant();
         RemoteStore.Enrolment e = store.findEnrolment(codeHash, r.tenant(), now).orElseThrow(() ->
                 new RemoteException(RemoteException.Kind.ENROLMENT_INVALID, "enrolment code unknown, used or expired"));
@@ -300,8 +316,9 @@ public final class RemoteBiometricService {
                     "device id already registered; generate a new one");
             case CREATED -> { }
         }
-        audit.record(r.tenant(), "device:" + r.deviceId(), "remote.device.register", e.userId(), "success", requestId,
-                Map.of("deviceType", e.deviceType()));
+        audit.event(AuditAction.REMOTE_DEVICE_REGISTER).tenant(r.tenant())
+                .by(AuditActor.device(r.deviceId()), requestId).about(AuditSubject.user(e.userId()))
+                .details(Map.of("deviceType", e.deviceType())).record(AuditOutcome.SUCCESS);
         return new Messages.DeviceRegistered(r.deviceId(), e.userId(), e.deviceType());
     }
 
@@ -423,10 +440,12 @@ public final class RemoteBiometricService {
                 decision.secondModalityRequired(), decision.rules(), ByteArray.copyOf(nonce).toBase64Url(),
                 expires.toString(), new CaptureLimits(seq.minFrames(), MAX_FRAMES, MAX_FRAME_BYTES, MAX_SIDE,
                         seq.minFrameRate(), (int) seq.maxFrameGap().toMillis()), plan);
-        audit.record(tenant, "device:" + device.deviceId(), "remote.challenge", device.userId(), "success", requestId,
-                Map.of("operation", req.operation().name(), "actions", decision.actions().toString(),
+        audit.event(AuditAction.REMOTE_CHALLENGE).tenant(tenant).by(AuditActor.device(device.deviceId()), requestId)
+                .about(AuditSubject.user(device.userId()))
+                .details(Map.of("operation", req.operation().name(), "actions", decision.actions().toString(),
                         "rules", decision.rules().stream().map(RiskDecision.FiredRule::id).toList().toString(),
-                        "authorisation", authorisation == null ? "-" : authorisation));
+                        "authorisation", authorisation == null ? "-" : authorisation))
+                .record(AuditOutcome.SUCCESS);
         return sessions.seal(in, RemoteMessageType.CHALLENGE, ByteArray.copyOf(nonce), RemotePayload.of(write(out)));
     }
 
@@ -463,7 +482,7 @@ public final class RemoteBiometricService {
         Instant promptAt;
         synchronized (st) {
             if (batch.frames().size() != parts.size() || st.frames.size() + parts.size() > MAX_FRAMES
-                    || batch.frames().stream().anyMatch(java.util.Objects::isNull)) {
+                    || batch.frames().stream().anyMatch(Objects::isNull)) {
                 throw new RemoteException(RemoteException.Kind.INVALID, "frame descriptions and frames must match,"
                         + " at most " + MAX_FRAMES + " frames in all");
             }
@@ -667,7 +686,7 @@ public final class RemoteBiometricService {
                     assurance(ch, decision, live, cap, null, null), requestId);
         }
         // The most frontal quality-checked frame makes the reference (pose changes scores most, MODELS.md).
-        Probe best = probes.stream().min(java.util.Comparator.comparingDouble(Probe::poseOffset)).orElseThrow();
+        Probe best = probes.stream().min(Comparator.comparingDouble(Probe::poseOffset)).orElseThrow();
         RemoteStore.Reference ref = vault.protect(device.tenantId(), device.userId(), device.deviceType(),
                 best.template(), "capture", clock.instant());
         store.upsertReference(ref);   // step 10
@@ -677,10 +696,12 @@ public final class RemoteBiometricService {
         details.put("authorisation", authorisation);
         details.put("replaced", String.valueOf(old != null || authorisation.equals("match")));
         if (score != null) {
-            details.put("matchScore", String.format(java.util.Locale.ROOT, "%.3f", score));
+            details.put("matchScore", String.format(Locale.ROOT, "%.3f", score));
         }
-        audit.record(device.tenantId(), "device:" + device.deviceId(), authorisation.equals("match")
-                ? "remote.reference.replace" : "remote.reference.write", device.userId(), "success", requestId, details);
+        audit.event(authorisation.equals("match")
+                ? AuditAction.REMOTE_REFERENCE_REPLACE : AuditAction.REMOTE_REFERENCE_WRITE)
+                .tenant(device.tenantId()).by(AuditActor.device(device.deviceId()), requestId)
+                .about(AuditSubject.user(device.userId())).details(details).record(AuditOutcome.SUCCESS);
         return finish(in, ch, device, RemoteOutcome.ACCEPTED, List.of(), assurance(ch, decision, live, cap, score, ref), requestId);
     }
 
@@ -714,9 +735,11 @@ public final class RemoteBiometricService {
                 return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.GRANT_INVALID), a, requestId);
             }
             store.deleteReference(device.tenantId(), device.userId(), ref.deviceType());   // §8.2.3 step 10
-            audit.record(device.tenantId(), "device:" + device.deviceId(), "remote.reference.remove", device.userId(),
-                    "success", requestId, Map.of("deviceType", ref.deviceType(), "challengeId", ch.challengeId(),
-                            "authorisation", "grant"));
+            audit.event(AuditAction.REMOTE_REFERENCE_REMOVE).tenant(device.tenantId())
+                    .by(AuditActor.device(device.deviceId()), requestId).about(AuditSubject.user(device.userId()))
+                    .details(Map.of("deviceType", ref.deviceType(), "challengeId", ch.challengeId(),
+                            "authorisation", "grant"))
+                    .record(AuditOutcome.SUCCESS);
             return finish(in, ch, device, RemoteOutcome.ACCEPTED, List.of(), a, requestId);
         }
         // A-S5: ACCEPTED only when every factor the decision required is there; the face alone is not enough when
@@ -734,13 +757,26 @@ public final class RemoteBiometricService {
         details.put("challengeId", ch.challengeId());
         details.put("reasons", reasons.toString());
         if (assurance.comparisonScore() != null) {
-            details.put("score", String.format(java.util.Locale.ROOT, "%.3f", assurance.comparisonScore()));
+            details.put("score", String.format(Locale.ROOT, "%.3f", assurance.comparisonScore()));
         }
-        audit.record(device.tenantId(), "device:" + device.deviceId(), "remote." + ch.operation().name().toLowerCase(
-                java.util.Locale.ROOT), device.userId(), outcome.auditOutcome(), requestId, details);
+        audit.event(auditAction(ch.operation()))
+                .tenant(device.tenantId()).by(AuditActor.device(device.deviceId()), requestId)
+                .about(AuditSubject.user(device.userId())).details(details)
+                .record(outcome.auditOutcome());
         SealedResult result = new SealedResult(ch.challengeId(), ch.operation(), outcome, reasons, assurance,
                 clock.instant().toString());
         return sessions.seal(in, RemoteMessageType.RESULT, ch.nonce(), RemotePayload.of(write(result)));
+    }
+
+    /**
+     * The audit action of a challenge's outcome: {@code remote.register}, {@code .authenticate}, {@code .deregister}.
+     */
+    private static AuditAction auditAction(Operation op) {
+        return switch (op) {
+            case REGISTER -> AuditAction.REMOTE_REGISTER;
+            case AUTHENTICATE -> AuditAction.REMOTE_AUTHENTICATE;
+            case DEREGISTER -> AuditAction.REMOTE_DEREGISTER;
+        };
     }
 
     /**
@@ -750,9 +786,11 @@ public final class RemoteBiometricService {
     private RemoteException unusable(RemoteStore.Challenge ch, RemoteStore.Device device, String requestId, String detail,
             List<RemoteReason> reasons) {
         store.recordOutcome(ch.challengeId(), RemoteOutcome.UNUSABLE, reasons, null);
-        audit.record(device.tenantId(), "device:" + device.deviceId(), "remote." + ch.operation().name().toLowerCase(
-                java.util.Locale.ROOT), device.userId(), RemoteOutcome.UNUSABLE.auditOutcome(), requestId,
-                Map.of("challengeId", ch.challengeId(), "reasons", reasons.toString()));
+        audit.event(auditAction(ch.operation()))
+                .tenant(device.tenantId()).by(AuditActor.device(device.deviceId()), requestId)
+                .about(AuditSubject.user(device.userId()))
+                .details(Map.of("challengeId", ch.challengeId(), "reasons", reasons.toString()))
+                .record(RemoteOutcome.UNUSABLE.auditOutcome());
         return new RemoteException(RemoteException.Kind.CAPTURE_UNUSABLE, detail, reasons);
     }
 
@@ -760,7 +798,7 @@ public final class RemoteBiometricService {
     private List<CapturedFrame> validateFrames(RemoteStore.Challenge ch, RemoteStore.Device device, SealedCapture cap,
             List<ByteArray> parts, String requestId) {
         List<Messages.FrameInfo> info = cap.frames();
-        if (info.stream().anyMatch(java.util.Objects::isNull)) {
+        if (info.stream().anyMatch(Objects::isNull)) {
             throw unusable(ch, device, requestId, "a frame description is empty", List.of(RemoteReason.FRAME_COUNT_MISMATCH));
         }
         if (info.size() != parts.size()) {
@@ -953,7 +991,8 @@ public final class RemoteBiometricService {
 
     public void savePolicy(String tenant, RiskPolicy policy, String actor, String requestId) {
         store.savePolicy(tenant, write(policy), clock.instant());
-        audit.record(tenant, actor, "remote.policy.update", tenant, "success", requestId, Map.of());
+        audit.event(AuditAction.REMOTE_POLICY_UPDATE).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.tenant(tenant)).record(AuditOutcome.SUCCESS);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
@@ -1009,11 +1048,4 @@ public final class RemoteBiometricService {
         }
     }
 
-    static ByteArray sha256(ByteArray data) {
-        try {
-            return ByteArray.copyOf(MessageDigest.getInstance("SHA-256").digest(data.toByteArray()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

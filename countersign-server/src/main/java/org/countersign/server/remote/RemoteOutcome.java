@@ -1,24 +1,26 @@
 package org.countersign.server.remote;
 
+import org.countersign.server.audit.AuditOutcome;
+
 /**
  * How a remote challenge ended (X.1279 §8.2 step 10/11). The names are wire values of the sealed result and the
- * relying party's challenge view; {@link #auditOutcome()} is the word the audit record carries.
+ * relying party's challenge view; {@link #auditOutcome()} is how the audit record states it.
  */
 public enum RemoteOutcome {
-    ACCEPTED("success"),
-    REFUSED("refused"),
+    ACCEPTED(AuditOutcome.SUCCESS),
+    REFUSED(AuditOutcome.REFUSED),
     /** A-S5: the face matched, but the risk rules asked for a second modality the RP must add. */
-    SECOND_FACTOR_REQUIRED("incomplete"),
+    SECOND_FACTOR_REQUIRED(AuditOutcome.INCOMPLETE),
     /** The capture could not be judged (answered 422): capture again. */
-    UNUSABLE("refused");
+    UNUSABLE(AuditOutcome.REFUSED);
 
-    private final String auditOutcome;
+    private final AuditOutcome auditOutcome;
 
-    RemoteOutcome(String auditOutcome) {
+    RemoteOutcome(AuditOutcome auditOutcome) {
         this.auditOutcome = auditOutcome;
     }
 
-    public String auditOutcome() {
+    public AuditOutcome auditOutcome() {
         return auditOutcome;
     }
 }

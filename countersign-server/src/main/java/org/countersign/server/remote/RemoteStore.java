@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -411,7 +412,7 @@ public final class RemoteStore {
                     ps.setString(2, o.tenantId());
                     ps.setString(3, o.userId());
                     if (o.transactionValue() == null) {
-                        ps.setNull(4, java.sql.Types.BIGINT);
+                        ps.setNull(4, Types.BIGINT);
                     } else {
                         ps.setLong(4, o.transactionValue());
                     }

@@ -6,7 +6,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.auth.ApiKeyHashes;
 import org.countersign.server.auth.ApiKeyToken;
 
@@ -38,7 +42,8 @@ public final class TenantService {
             throw AdminFailure.conflict("relying party '" + id + "' already exists");
         }
         IssuedKey key = issueKey(Optional.of(id), ApiKeyRecord.Role.TENANT, "initial");
-        audit.record(id, actor, "tenant.create", id, "success", requestId, Map.of("keyId", key.keyId()));
+        audit.event(AuditAction.TENANT_CREATE).tenant(id).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.tenant(id)).details(Map.of("keyId", key.keyId())).record(AuditOutcome.SUCCESS);
         return new Created(t, key);
     }
 
@@ -54,15 +59,17 @@ public final class TenantService {
         if (!repo.setStatus(id, status)) {
             throw AdminFailure.notFound("relying party");
         }
-        audit.record(id, actor, status == Tenant.Status.DISABLED ? "tenant.disable" : "tenant.enable", id, "success",
-                requestId, Map.of());
+        audit.event(status == Tenant.Status.DISABLED ? AuditAction.TENANT_DISABLE : AuditAction.TENANT_ENABLE)
+                .tenant(id)
+                .by(AuditActor.principal(actor), requestId).about(AuditSubject.tenant(id)).record(AuditOutcome.SUCCESS);
         return get(id);
     }
 
     public IssuedKey addKey(String tenantId, String label, String actor, String requestId) {
         get(tenantId);
         IssuedKey key = issueKey(Optional.of(tenantId), ApiKeyRecord.Role.TENANT, label);
-        audit.record(tenantId, actor, "apikey.create", key.keyId(), "success", requestId, Map.of());
+        audit.event(AuditAction.APIKEY_CREATE).tenant(tenantId).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.apiKey(key.keyId())).record(AuditOutcome.SUCCESS);
         return key;
     }
 
@@ -75,7 +82,8 @@ public final class TenantService {
         if (!repo.revokeKey(keyId, Optional.of(tenantId), clock.instant())) {
             throw AdminFailure.notFound("active API key");
         }
-        audit.record(tenantId, actor, "apikey.revoke", keyId, "success", requestId, Map.of());
+        audit.event(AuditAction.APIKEY_REVOKE).tenant(tenantId).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.apiKey(keyId)).record(AuditOutcome.SUCCESS);
     }
 
     /** Creates the first admin key when none exists; empty when one already does. */
@@ -84,14 +92,16 @@ public final class TenantService {
             return Optional.empty();
         }
         IssuedKey key = issueKey(Optional.empty(), ApiKeyRecord.Role.ADMIN, "bootstrap");
-        audit.record(null, "system", "adminkey.bootstrap", key.keyId(), "success", "startup", Map.of());
+        audit.event(AuditAction.ADMINKEY_BOOTSTRAP).by(AuditActor.SYSTEM, "startup")
+                .about(AuditSubject.apiKey(key.keyId())).record(AuditOutcome.SUCCESS);
         return Optional.of(key);
     }
 
     /** A fresh admin key (CLI: {@code countersign admin-key}); the old ones stay valid until revoked. */
     public IssuedKey newAdminKey(String actor) {
         IssuedKey key = issueKey(Optional.empty(), ApiKeyRecord.Role.ADMIN, "cli");
-        audit.record(null, actor, "adminkey.create", key.keyId(), "success", "cli", Map.of());
+        audit.event(AuditAction.ADMINKEY_CREATE).by(AuditActor.principal(actor), "cli")
+                .about(AuditSubject.apiKey(key.keyId())).record(AuditOutcome.SUCCESS);
         return key;
     }
 
