@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.countersign.core.audit.CheckpointSigner;
-import org.countersign.core.keys.EnvMasterKeyProvider;
-import org.countersign.core.keys.FileMasterKeyProvider;
 import org.countersign.core.keys.KeyService;
 import org.countersign.core.keys.MasterKeyProvider;
 import org.countersign.core.password.Argon2idHasher;
@@ -32,6 +30,7 @@ import org.countersign.server.audit.AuditOutcome;
 import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.audit.CheckpointKeys;
 import org.countersign.server.auth.Authenticator;
+import org.countersign.server.config.MasterKeySource;
 import org.countersign.server.config.ServerConfig;
 import org.countersign.server.http.ApiServer;
 import org.countersign.server.http.Body;
@@ -92,7 +91,7 @@ public final class Countersign implements AutoCloseable {
         long t0 = System.nanoTime();
         Path dataDir = config.dataDir().toAbsolutePath().normalize();
         createPrivateDirectory(dataDir);
-        MasterKeyProvider masterKeys = masterKeys(dataDir);
+        MasterKeyProvider masterKeys = config.masterKey().open(dataDir);
         if (config.embeddedStore() && config.embeddedUnsafeFast()) {
             LOG.warn("--embedded-unsafe-fast is set: the embedded PostgreSQL runs without fsync and synchronous commit;"
                     + " a crash loses acknowledged writes. Never use it for data you keep.");
@@ -230,13 +229,12 @@ public final class Countersign implements AutoCloseable {
         return masked.replaceAll("(?i)([?&;](?:password|sslpassword)=)[^&;]*", "$1***");
     }
 
-    /** The master key: from COUNTERSIGN_MASTER_KEY when set, else the key file in the data folder. */
+    /**
+     * The master key for offline commands that open a store without a {@link ServerConfig}: from this process's
+     * COUNTERSIGN_MASTER_KEY when set, else the key file in the data folder. A node uses its config's.
+     */
     public static MasterKeyProvider masterKeys(Path dataDir) {
-        String env = System.getenv("COUNTERSIGN_MASTER_KEY");
-        if (env != null && !env.isBlank()) {
-            return EnvMasterKeyProvider.fromEnvironment(System.getenv());
-        }
-        return FileMasterKeyProvider.openOrCreate(dataDir);
+        return MasterKeySource.fromEnvironment(System.getenv()).open(dataDir);
     }
 
     static void createPrivateDirectory(Path dir) throws IOException {

@@ -108,6 +108,11 @@ public final class Requests {
         return caller(ctx, ctx.ip());
     }
 
+    /** The caller of a tenant-scoped operation: refused like {@link #tenant(Context)} when no relying party called. */
+    public static Caller tenantCaller(Context ctx) {
+        return caller(ctx).inTenant(tenant(ctx));
+    }
+
     /** As {@link #caller(Context)}, with the address the caller is judged by (an authenticator's, X.1280 §9.1.1). */
     public static Caller caller(Context ctx, String ip) {
         Principal p = ctx.attribute(PRINCIPAL);

@@ -142,7 +142,7 @@ public final class LocalRoutes implements ApiServer.Routes {
     }
 
     private static Caller caller(Context ctx) {
-        return Requests.caller(ctx);
+        return Requests.tenantCaller(ctx);
     }
 
     private void putPolicy(Context ctx) {
