@@ -14,6 +14,10 @@ import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.keys.AssociatedData;
 import org.countersign.core.keys.SealedBlob;
 import org.countersign.server.Countersign;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +65,8 @@ class OperatorCommandsTest {
     void A_G4_auditVerifyReportsIntactThenNamesTheEditedRow() throws Exception {
         try (Countersign node = startNode()) {
             for (int i = 0; i < 5; i++) {
-                node.auditLog().record(null, "test", "probe", "row-" + i, "success", "req-" + i, java.util.Map.of());
+                node.auditLog().event(AuditAction.SERVER_START).by(AuditActor.principal("test"), "req-" + i)
+                        .about(AuditSubject.user("row-" + i)).record(AuditOutcome.SUCCESS);
             }
             Run ok = cli("audit", "verify", "--data-dir", dataDir.toString(), "--database-url", url);
             assertThat(ok.exit()).as(ok.out()).isZero();
@@ -82,7 +87,8 @@ class OperatorCommandsTest {
         String fingerprint;
         try (Countersign node = startNode()) {
             for (int i = 0; i < 3; i++) {
-                node.auditLog().record(null, "test", "probe", "row-" + i, "success", "req-" + i, java.util.Map.of());
+                node.auditLog().event(AuditAction.SERVER_START).by(AuditActor.principal("test"), "req-" + i)
+                        .about(AuditSubject.user("row-" + i)).record(AuditOutcome.SUCCESS);
             }
             fingerprint = org.countersign.core.audit.CheckpointSigner.fingerprint(
                     org.countersign.server.audit.CheckpointKeys.publicKey(dataDir));

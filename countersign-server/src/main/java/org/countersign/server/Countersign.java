@@ -16,22 +16,30 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.countersign.core.keys.EnvMasterKeyProvider;
-import org.countersign.core.keys.FileMasterKeyProvider;
+import org.countersign.core.audit.CheckpointSigner;
 import org.countersign.core.keys.KeyService;
 import org.countersign.core.keys.MasterKeyProvider;
 import org.countersign.core.password.Argon2idHasher;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.audit.CheckpointKeys;
 import org.countersign.server.auth.Authenticator;
+import org.countersign.server.config.MasterKeySource;
 import org.countersign.server.config.ServerConfig;
 import org.countersign.server.http.ApiServer;
 import org.countersign.server.http.Body;
 import org.countersign.server.http.Json;
 import org.countersign.server.keys.JdbcDataKeyStore;
+import org.countersign.server.local.LocalModule;
+import org.countersign.server.oob.OutOfBandModule;
 import org.countersign.server.ops.OpsRoutes;
+import org.countersign.server.remote.RemoteModule;
 import org.countersign.server.store.Jdbc;
 import org.countersign.server.store.Store;
 import org.countersign.server.tenant.AdminRoutes;
@@ -41,6 +49,8 @@ import org.countersign.server.tls.ClientCertificates;
 import org.countersign.server.tls.TlsMaterial;
 import org.countersign.server.users.UserRepository;
 import org.countersign.server.users.UserRoutes;
+import org.countersign.server.web.SitePages;
+import org.countersign.server.web.WebAuthenticatorPages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +91,7 @@ public final class Countersign implements AutoCloseable {
         long t0 = System.nanoTime();
         Path dataDir = config.dataDir().toAbsolutePath().normalize();
         createPrivateDirectory(dataDir);
-        MasterKeyProvider masterKeys = masterKeys(dataDir);
+        MasterKeyProvider masterKeys = config.masterKey().open(dataDir);
         if (config.embeddedStore() && config.embeddedUnsafeFast()) {
             LOG.warn("--embedded-unsafe-fast is set: the embedded PostgreSQL runs without fsync and synchronous commit;"
                     + " a crash loses acknowledged writes. Never use it for data you keep.");
@@ -98,9 +108,9 @@ public final class Countersign implements AutoCloseable {
                     config.extraHostNames());
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             boolean newAuditKey = !Files.exists(CheckpointKeys.publicKeyFile(dataDir));
-            org.countersign.core.audit.CheckpointSigner auditKey = CheckpointKeys.loadOrCreate(dataDir, masterKeys);
-            String auditKeyFingerprint = org.countersign.core.audit.CheckpointSigner.fingerprint(auditKey.publicKey());
-            if (config.auditCheckpointKeyFingerprint().isPresent() && !org.countersign.core.audit.CheckpointSigner
+            CheckpointSigner auditKey = CheckpointKeys.loadOrCreate(dataDir, masterKeys);
+            String auditKeyFingerprint = CheckpointSigner.fingerprint(auditKey.publicKey());
+            if (config.auditCheckpointKeyFingerprint().isPresent() && !CheckpointSigner
                     .sameFingerprint(config.auditCheckpointKeyFingerprint().get(), auditKeyFingerprint)) {
                 throw new IllegalStateException("the audit checkpoint key in " + dataDir.resolve("audit") + " has fingerprint "
                         + auditKeyFingerprint + ", not the pinned " + config.auditCheckpointKeyFingerprint().get());
@@ -135,18 +145,18 @@ public final class Countersign implements AutoCloseable {
 
             // ---- feature modules: each standard's module registers its routes below its own marker ----
 
-            // [oob] out-of-band server authentication, ITU-T X.1280 (issue 3)
-            routes.add(org.countersign.server.oob.OutOfBandModule.create(ctx, closeables));
+            // [oob] out-of-band server authentication, ITU-T X.1280
+            routes.add(OutOfBandModule.create(ctx, closeables));
 
-            // [local] local-mode biometric authentication, ISO/IEC 27553-1 (issue 6)
-            routes.add(org.countersign.server.local.LocalModule.routes(ctx));
+            // [local] local-mode biometric authentication, ISO/IEC 27553-1
+            routes.add(LocalModule.routes(ctx));
 
-            // [remote] remote biometric authentication, ITU-T X.1279 / ISO/IEC 27553-2 (issue 5)
-            routes.add(org.countersign.server.remote.RemoteModule.create(ctx, closeables));
+            // [remote] remote biometric authentication, ITU-T X.1279 / ISO/IEC 27553-2
+            routes.add(RemoteModule.create(ctx, closeables));
 
             // [web] static pages served by the verifier (web authenticator, capture page)
-            routes.add(new org.countersign.server.web.WebAuthenticatorPages());
-            routes.add(new org.countersign.server.web.SitePages());
+            routes.add(new WebAuthenticatorPages());
+            routes.add(new SitePages());
 
             // ---- end of feature modules ----
 
@@ -156,12 +166,13 @@ public final class Countersign implements AutoCloseable {
             ApiServer http = new ApiServer(new ApiServer.Settings(config.host(), config.port(),
                     config.insecureHttp() ? Optional.empty() : Optional.of(tls.sslContextFactory()),
                     config.maxRequestBytes(), config.tenantRatePerSecond(), config.ipRatePerSecond(),
-                    config.tenantConcurrency()),
+                    config.tenantConcurrency(), config.shutdownGrace()),
                     mapper, authenticator, audit, meters, routes).start();
             String baseUrl = config.publicUrl().orElse((config.insecureHttp() ? "http" : "https") + "://localhost:" + http.port());
             boundUrl.set(baseUrl);
-            audit.record(null, "system", "server.start", "node", "success", "startup",
-                    java.util.Map.of("version", VERSION, "store", store.isEmbedded() ? "embedded" : "external"));
+            audit.event(AuditAction.SERVER_START).by(AuditActor.SYSTEM, "startup").about(AuditSubject.node())
+                    .details(Map.of("version", VERSION, "store", store.isEmbedded() ? "embedded" : "external"))
+                    .record(AuditOutcome.SUCCESS);
             Countersign node = new Countersign(config, store, audit, http, tls, keys, adminKey, baseUrl, closeables);
             node.authenticator = authenticator;
             node.printBanner(console, dataDir, (System.nanoTime() - t0) / 1_000_000);
@@ -213,13 +224,12 @@ public final class Countersign implements AutoCloseable {
         return masked.replaceAll("(?i)([?&;](?:password|sslpassword)=)[^&;]*", "$1***");
     }
 
-    /** The master key: from COUNTERSIGN_MASTER_KEY when set, else the key file in the data folder. */
+    /**
+     * The master key for offline commands that open a store without a {@link ServerConfig}: from this process's
+     * COUNTERSIGN_MASTER_KEY when set, else the key file in the data folder. A node uses its config's.
+     */
     public static MasterKeyProvider masterKeys(Path dataDir) {
-        String env = System.getenv("COUNTERSIGN_MASTER_KEY");
-        if (env != null && !env.isBlank()) {
-            return EnvMasterKeyProvider.fromEnvironment(System.getenv());
-        }
-        return FileMasterKeyProvider.openOrCreate(dataDir);
+        return MasterKeySource.fromEnvironment(System.getenv()).open(dataDir);
     }
 
     static void createPrivateDirectory(Path dir) throws IOException {

@@ -12,7 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.countersign.core.audit.CheckpointSigner;
 import org.countersign.core.audit.VerificationResult;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.store.Store;
 import org.countersign.testkit.TestDatabase;
 import org.junit.jupiter.api.Tag;
@@ -39,7 +43,9 @@ class AuditConcurrencyTest {
                 int thread = t;
                 work.add(pool.submit(() -> {
                     for (int i = 0; i < 100; i++) {
-                        log.record("bank", "thread-" + thread, "probe", "event-" + i, "success", "req", Map.of());
+                        log.event(AuditAction.USER_CREATE).tenant("bank")
+                                .by(AuditActor.principal("thread-" + thread), "req")
+                                .about(AuditSubject.user("event-" + i)).record(AuditOutcome.SUCCESS);
                     }
                 }));
             }

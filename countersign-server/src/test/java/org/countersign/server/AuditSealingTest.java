@@ -16,7 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.countersign.core.audit.CheckpointSigner;
 import org.countersign.core.audit.VerificationResult;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.store.Store;
 import org.countersign.server.store.StoreException;
 import org.countersign.testkit.TestClock;
@@ -55,7 +59,8 @@ class AuditSealingTest {
 
     private void write(AuditLog log, int n) {
         for (int i = 0; i < n; i++) {
-            log.record(null, "test", "probe", "e" + i, "success", "r", Map.of());
+            log.event(AuditAction.SERVER_START).by(AuditActor.principal("test"), "r").about(AuditSubject.user("e" + i))
+                    .record(AuditOutcome.SUCCESS);
         }
     }
 
@@ -70,7 +75,8 @@ class AuditSealingTest {
     @Test
     void nothingRunsBeforeStart() {
         AuditLog log = log(1000, Optional.empty());
-        assertThatThrownBy(() -> log.record(null, "test", "probe", "x", "success", "r", Map.of()))
+        assertThatThrownBy(() -> log.event(AuditAction.SERVER_START).by(AuditActor.SYSTEM, "r")
+                .record(AuditOutcome.SUCCESS))
                 .isInstanceOf(StoreException.class).hasMessageContaining("not accepting");
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("audit-writer") && t.isAlive());
         log.start();

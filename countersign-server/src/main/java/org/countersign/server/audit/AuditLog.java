@@ -1,19 +1,25 @@
 package org.countersign.server.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +42,7 @@ import org.countersign.core.audit.Checkpoint;
 import org.countersign.core.audit.CheckpointSigner;
 import org.countersign.core.audit.VerificationResult;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.server.auth.Caller;
 import org.countersign.server.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,9 +82,9 @@ public final class AuditLog implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running;
     private volatile boolean closed;
-    private final io.micrometer.core.instrument.DistributionSummary batchSizes;
-    private final io.micrometer.core.instrument.Timer batchTimes;
-    private final io.micrometer.core.instrument.Timer waitTimes;
+    private final DistributionSummary batchSizes;
+    private final Timer batchTimes;
+    private final Timer waitTimes;
 
     // Sealing state, shared by the writer thread and checkpointNow (which the writer and close() call).
     private volatile Checkpoint anchor;          // last checkpoint this node signed or found valid; null = genesis
@@ -92,7 +99,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** As the full constructor, with the default interval and no published checkpoint file. */
     public AuditLog(DataSource dataSource, CheckpointSigner signer, int checkpointEvery, Clock clock,
-            io.micrometer.core.instrument.MeterRegistry meters) {
+            MeterRegistry meters) {
         this(dataSource, signer, checkpointEvery, DEFAULT_CHECKPOINT_INTERVAL, Optional.empty(), clock, meters);
     }
 
@@ -104,7 +111,7 @@ public final class AuditLog implements AutoCloseable {
      * @param publishedCheckpoints file outside the database to append every checkpoint to, if any
      */
     public AuditLog(DataSource dataSource, CheckpointSigner signer, int checkpointEvery, Duration checkpointInterval,
-            Optional<Path> publishedCheckpoints, Clock clock, io.micrometer.core.instrument.MeterRegistry meters) {
+            Optional<Path> publishedCheckpoints, Clock clock, MeterRegistry meters) {
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("checkpointEvery must be positive");
         }
@@ -113,11 +120,11 @@ public final class AuditLog implements AutoCloseable {
         }
         this.dataSource = dataSource;
         // Group-commit health: how many events share a transaction, how long one takes, how long callers wait.
-        this.batchSizes = io.micrometer.core.instrument.DistributionSummary.builder("countersign.audit.batch.events")
+        this.batchSizes = DistributionSummary.builder("countersign.audit.batch.events")
                 .publishPercentiles(0.5, 0.99).register(meters);
-        this.batchTimes = io.micrometer.core.instrument.Timer.builder("countersign.audit.batch.duration")
+        this.batchTimes = Timer.builder("countersign.audit.batch.duration")
                 .publishPercentiles(0.5, 0.99).register(meters);
-        this.waitTimes = io.micrometer.core.instrument.Timer.builder("countersign.audit.record.wait")
+        this.waitTimes = Timer.builder("countersign.audit.record.wait")
                 .publishPercentiles(0.5, 0.99).register(meters);
         this.signer = signer;
         this.checkpointPublicKey = signer.publicKey();
@@ -193,10 +200,72 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Convenience builder for the common case. */
-    public long record(String tenantId, String actor, String action, String subject, String outcome, String requestId,
-            Map<String, String> details) {
-        return record(new AuditEvent(clock.instant(), tenantId, actor, action, subject, outcome, requestId, details));
+    /**
+     * Starts an event of a known action; {@link Entry#record} appends it. Actor, subject and outcome are typed, so
+     * they cannot be swapped the way positional strings could (and be hashed into the chain for ever).
+     */
+    public Entry event(AuditAction action) {
+        return new Entry(action.wire());
+    }
+
+    /** Starts the event of a request the HTTP edge refused; its action is the route ({@code POST /v1/...}). */
+    public Entry httpRefusal(String method, String route) {
+        return new Entry(method + " " + route);
+    }
+
+    /** One event being described; not shared between threads, used once. */
+    public final class Entry {
+        private final String action;
+        private String tenantId;
+        private AuditActor actor;
+        private String requestId;
+        private AuditSubject subject;
+        private Map<String, String> details = Map.of();
+
+        private Entry(String action) {
+            this.action = action;
+        }
+
+        /** The relying party it happened in; installation-wide events have none. */
+        public Entry tenant(String tenant) {
+            this.tenantId = Objects.requireNonNull(tenant, "tenant");
+            return this;
+        }
+
+        public Entry tenant(Optional<String> tenant) {
+            this.tenantId = tenant.orElse(null);
+            return this;
+        }
+
+        public Entry by(AuditActor who, String requestId) {
+            this.actor = who;
+            this.requestId = requestId;
+            return this;
+        }
+
+        /** The caller as actor and request id, and its relying party when it has one. */
+        public Entry by(Caller caller) {
+            caller.tenantId().ifPresent(this::tenant);
+            return by(AuditActor.of(caller), caller.requestId());
+        }
+
+        public Entry about(AuditSubject what) {
+            this.subject = what;
+            return this;
+        }
+
+        /** Further key/value pairs (no secrets). */
+        public Entry details(Map<String, String> more) {
+            this.details = more;
+            return this;
+        }
+
+        /** Appends the event and waits until it is durable; see {@link AuditLog#record(AuditEvent)}. */
+        public long record(AuditOutcome outcome) {
+            Objects.requireNonNull(actor, "an audit event needs an actor: call by(...)");
+            return AuditLog.this.record(new AuditEvent(clock.instant(), tenantId, actor.wire(), action,
+                    subject == null ? null : subject.wire(), outcome.wire(), requestId, details));
+        }
     }
 
     // PostgreSQL keeps microseconds; hash exactly what will be read back.
@@ -342,7 +411,7 @@ public final class AuditLog implements AutoCloseable {
                 ps.setString(8, e.requestId());
                 try {
                     ps.setString(9, JSON.writeValueAsString(e.details()));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                } catch (JsonProcessingException ex) {
                     throw new SQLException("cannot encode audit details", ex);
                 }
                 ps.setBytes(10, prevs[i].toByteArray());
@@ -605,7 +674,7 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
             List<VerificationResult.Broken> problems = new ArrayList<>();
-            Optional<Path> file = o.publishedCheckpoints().filter(java.nio.file.Files::exists);
+            Optional<Path> file = o.publishedCheckpoints().filter(Files::exists);
             if (file.isPresent()) {
                 // The file lives outside the database: a published checkpoint missing from the table was deleted.
                 for (Checkpoint p : PublishedCheckpoints.read(file.get())) {
@@ -638,7 +707,7 @@ public final class AuditLog implements AutoCloseable {
                         problems.add(b);
                     }
                     return problems.isEmpty() ? r : problems.stream()
-                            .min(java.util.Comparator.comparingLong(VerificationResult.Broken::firstBadSeq)).orElseThrow();
+                            .min(Comparator.comparingLong(VerificationResult.Broken::firstBadSeq)).orElseThrow();
                 }
             }
         } catch (SQLException e) {
@@ -685,7 +754,7 @@ public final class AuditLog implements AutoCloseable {
                             rs.getString("request_id"), details);
                     return new AuditRow(rs.getLong("seq"), e, ByteArray.copyOf(rs.getBytes("prev_hash")),
                             ByteArray.copyOf(rs.getBytes("hash")));
-                } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (SQLException | JsonProcessingException e) {
                     throw new RowReadException(e);
                 }
             }

@@ -2,8 +2,9 @@ package org.countersign.server.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
+import org.countersign.core.bytes.Sha256;
 
 /**
  * How API-key secrets are stored: {@code sha256:<base64url>} of a domain label, the key id and the 256-bit secret.
@@ -46,17 +47,15 @@ public final class ApiKeyHashes {
     private static byte[] digest(ApiKeyToken token) {
         byte[] secret = token.secret().revealForCrypto();
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Sha256.newDigest();
             md.update(DOMAIN);
             md.update((byte) 0);
             md.update(token.keyId().getBytes(StandardCharsets.US_ASCII));
             md.update((byte) 0);
             md.update(secret);
             return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         } finally {
-            java.util.Arrays.fill(secret, (byte) 0);
+            Arrays.fill(secret, (byte) 0);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.countersign.server.auth;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -34,7 +35,7 @@ public record ApiKeyToken(String keyId, SecretBytes secret) {
         try {
             return Optional.of(new ApiKeyToken(m.group(1), SecretBytes.copyOf(secret)));
         } finally {
-            java.util.Arrays.fill(secret, (byte) 0);
+            Arrays.fill(secret, (byte) 0);
         }
     }
 
@@ -44,7 +45,7 @@ public record ApiKeyToken(String keyId, SecretBytes secret) {
         try {
             return "cs_" + keyId + "_" + ByteArray.copyOf(s).toBase64Url();
         } finally {
-            java.util.Arrays.fill(s, (byte) 0);
+            Arrays.fill(s, (byte) 0);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.countersign.core.password.Argon2idHasher;
 import org.countersign.server.tenant.ApiKeyRecord;
 import org.countersign.server.tenant.Tenant;
@@ -32,7 +33,7 @@ public final class Authenticator {
     private final FailureThrottle keyFailures = new FailureThrottle(KEY_BURST, KEY_PER_MINUTE);
     /** Argon2id of legacy rows: at most one run per core at a time, the rest wait briefly or are turned away. */
     private final Semaphore slowChecks = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-    private final java.util.concurrent.atomic.AtomicLong slowChecksRun = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong slowChecksRun = new AtomicLong();
 
     /** Why authentication failed; all map to 401/403 without telling an attacker which part was wrong. */
     public enum Failure { MISSING, MALFORMED, UNKNOWN_KEY, WRONG_SECRET, REVOKED, TENANT_DISABLED, UNKNOWN_CERTIFICATE }

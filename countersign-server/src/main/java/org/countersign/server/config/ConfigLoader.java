@@ -102,7 +102,8 @@ public final class ConfigLoader {
                     optional(values.get("audit-checkpoint-key-fingerprint")),
                     boolValue(values, origin, "embedded-unsafe-fast"),
                     values.get("tenant-concurrency").isBlank() ? ServerConfig.defaultTenantConcurrency()
-                            : intValue(values, origin, "tenant-concurrency"));
+                            : intValue(values, origin, "tenant-concurrency"),
+                    MasterKeySource.fromEnvironment(environment));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -34,6 +34,7 @@ import java.util.function.Consumer;
  * @param embeddedUnsafeFast run the embedded PostgreSQL without fsync and synchronous commit (tests only: a crash
  *                          loses acknowledged writes)
  * @param tenantConcurrency writes (non-GET requests) one relying party may have in flight at once on this node
+ * @param masterKey         where the master key comes from: {@code COUNTERSIGN_MASTER_KEY} or the data folder
  */
 public record ServerConfig(
         Path dataDir,
@@ -56,7 +57,8 @@ public record ServerConfig(
         Duration auditCheckpointInterval,
         Optional<String> auditCheckpointKeyFingerprint,
         boolean embeddedUnsafeFast,
-        int tenantConcurrency) {
+        int tenantConcurrency,
+        MasterKeySource masterKey) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -87,18 +89,22 @@ public record ServerConfig(
             throw new IllegalArgumentException("tenant concurrency must be positive");
         }
         extraHostNames = List.copyOf(extraHostNames);
+        Objects.requireNonNull(masterKey, "masterKey");
     }
 
     public boolean embeddedStore() {
         return databaseUrl.isEmpty();
     }
 
-    /** Defaults for a single node on this machine: embedded store in ./countersign-data, HTTPS on 8443. */
+    /**
+     * Defaults for a single node on this machine: embedded store in ./countersign-data, HTTPS on 8443, the master key
+     * from this process's environment when it sets one.
+     */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("countersign-data"), "0.0.0.0", 8443, Optional.empty(), "postgres", "",
                 Optional.empty(), Optional.empty(), false, Optional.empty(), 1_048_576, 200, 100, 1000, 16,
                 List.of(), Duration.ofSeconds(2), Duration.ofSeconds(60), Optional.empty(), false,
-                defaultTenantConcurrency());
+                defaultTenantConcurrency(), MasterKeySource.fromEnvironment(System.getenv()));
     }
 
     /** Twice the cores: enough for one relying party's parallel writes, yet a flood cannot occupy every core. */
@@ -184,6 +190,7 @@ public record ServerConfig(
         Optional<String> auditCheckpointKeyFingerprint;
         boolean embeddedUnsafeFast;
         int tenantConcurrency;
+        MasterKeySource masterKey;
 
         Fields(ServerConfig c) {
             dataDir = c.dataDir;
@@ -207,13 +214,14 @@ public record ServerConfig(
             auditCheckpointKeyFingerprint = c.auditCheckpointKeyFingerprint;
             embeddedUnsafeFast = c.embeddedUnsafeFast;
             tenantConcurrency = c.tenantConcurrency;
+            masterKey = c.masterKey;
         }
 
         ServerConfig build() {
             return new ServerConfig(dataDir, host, port, databaseUrl, databaseUser, databasePassword, tlsCertificate,
                     tlsPrivateKey, insecureHttp, publicUrl, maxRequestBytes, tenantRatePerSecond, ipRatePerSecond,
                     auditCheckpointEvery, databasePoolSize, extraHostNames, shutdownGrace, auditCheckpointInterval,
-                    auditCheckpointKeyFingerprint, embeddedUnsafeFast, tenantConcurrency);
+                    auditCheckpointKeyFingerprint, embeddedUnsafeFast, tenantConcurrency, masterKey);
         }
     }
 }

@@ -4,11 +4,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A refusal that the HTTP layer turns into an RFC 9457 problem response. Services throw it (or a subtype)
- * with a stable {@link ProblemType} and a detail a developer can act on; {@code extensions} add
- * machine-readable members such as a reason code.
+ * A refusal by the HTTP layer itself (route handlers, body parsing, authentication, rate limits), answered as an
+ * RFC 9457 problem of a stable {@link ProblemType}. Services never throw it: they fail with their flow's
+ * {@code FlowFailure}, which {@link FailureProblems} maps (ArchitectureTest keeps it so).
  */
-public class ApiException extends RuntimeException {
+public final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final ProblemType type;
     private final transient Map<String, Object> extensions;

@@ -5,26 +5,33 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.atomic.AtomicReference;
-import io.javalin.http.HandlerType;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.countersign.core.bytes.Sha256;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.auth.Authenticator;
 import org.countersign.server.auth.Principal;
+import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.store.StoreException;
 import org.countersign.server.tenant.TenantWorkLimiter;
 import org.eclipse.jetty.server.Connector;
@@ -51,8 +58,9 @@ public final class ApiServer {
     @FunctionalInterface
     public interface Routes extends Consumer<JavalinConfig> {}
 
+    /** @param shutdownGrace how long in-flight requests may finish when the node stops */
     public record Settings(String host, int port, Optional<SslContextFactory.Server> tls, long maxRequestBytes,
-            int tenantRatePerSecond, int ipRatePerSecond, int tenantConcurrency) {}
+            int tenantRatePerSecond, int ipRatePerSecond, int tenantConcurrency, Duration shutdownGrace) {}
 
     private static final String WORK_SLOT = "cs.workSlot";
 
@@ -74,7 +82,7 @@ public final class ApiServer {
             config.http.defaultContentType = "application/json";
             config.router.ignoreTrailingSlashes = true;
             config.jetty.modifyServer(server -> {
-                server.setStopTimeout(2_000);
+                server.setStopTimeout(settings.shutdownGrace().toMillis());
                 server.setErrorHandler(new ProblemErrorHandler());
             });
             config.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, settings));
@@ -136,6 +144,11 @@ public final class ApiServer {
             });
 
             config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e.type(), e.getMessage(), e.extensions()));
+            config.routes.exception(FlowFailure.class, (e, ctx) -> {
+                FailureProblems.Answer a = FailureProblems.of(e);
+                a.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", Long.toString(s)));
+                problem(ctx, a.type(), e.detail(), a.extensions());
+            });
             config.routes.exception(ContentTooLargeResponse.class, (e, ctx) -> problem(ctx, ProblemType.PAYLOAD_TOO_LARGE,
                     "request body exceeds " + settings.maxRequestBytes() + " bytes", Map.of()));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx,
@@ -331,7 +344,7 @@ public final class ApiServer {
         try {
             int status = ctx.statusCode();
             // The matched route template (not this after-handler's own "*"), so /metrics is per route.
-            io.javalin.router.Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+            Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
             String route = matched == null ? "unmatched" : matched.path;
             if (status >= 400 && ctx.attribute(Body.READ) == null && hasBody(ctx)) {
                 // A refused request's body may be left unread; Jetty then closes the connection, so say so (RFC 9112
@@ -346,15 +359,16 @@ public final class ApiServer {
                 details.put("ip", ctx.ip());
                 details.put("path", truncate(ctx.path(), 200));
                 Principal p = ctx.attribute(Requests.PRINCIPAL);
-                audit.record(p == null ? null : p.tenantId().orElse(null), Requests.actor(ctx),
-                        ctx.method() + " " + route, truncate(ctx.path(), 200), "refused:" + problemSlug(ctx),
-                        Requests.requestId(ctx), details);
+                audit.httpRefusal(ctx.method().toString(), route).tenant(p == null ? Optional.empty() : p.tenantId())
+                        .by(AuditActor.principal(Requests.actor(ctx)), Requests.requestId(ctx))
+                        .about(AuditSubject.path(truncate(ctx.path(), 200))).details(details)
+                        .record(AuditOutcome.refused(problemSlug(ctx)));
             }
             Long started = ctx.attribute(Requests.STARTED);
             if (started != null) {
                 Timer.builder("countersign.http.requests").tag("method", ctx.method().name()).tag("route", route)
                         .tag("status", Integer.toString(status)).register(meters)
-                        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             }
         } catch (RuntimeException e) {
             LOG.error("request bookkeeping failed", e);
@@ -416,7 +430,7 @@ public final class ApiServer {
 
     private static String fingerprint(X509Certificate cert) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+            return HexFormat.of().formatHex(Sha256.digest(cert.getEncoded()));
         } catch (Exception e) {
             return "invalid";
         }

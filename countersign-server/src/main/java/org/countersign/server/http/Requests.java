@@ -1,9 +1,16 @@
 package org.countersign.server.http;
 
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.countersign.server.auth.Caller;
 import org.countersign.server.auth.Principal;
 
 /** Per-request values the pipeline attaches to the Javalin context. */
@@ -59,7 +66,7 @@ public final class Requests {
     }
 
     private static boolean cleanComponent(String raw, boolean plusIsSpace) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
@@ -76,17 +83,17 @@ public final class Requests {
             } else if (c == '+' && plusIsSpace) {
                 bytes.write(' ');
             } else {
-                byte[] b = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 bytes.write(b, 0, b.length);
             }
         }
         try {
-            String decoded = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+            String decoded = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
             return Validate.isCleanComponent(decoded);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             return false;
         }
     }
@@ -94,5 +101,21 @@ public final class Requests {
     public static String actor(Context ctx) {
         Principal p = ctx.attribute(PRINCIPAL);
         return p == null ? "anonymous@" + ctx.ip() : p.actor();
+    }
+
+    /** The caller of a service: its relying party (if a tenant key authenticated), actor, request id and address. */
+    public static Caller caller(Context ctx) {
+        return caller(ctx, ctx.ip());
+    }
+
+    /** The caller of a tenant-scoped operation: refused like {@link #tenant(Context)} when no relying party called. */
+    public static Caller tenantCaller(Context ctx) {
+        return caller(ctx).inTenant(tenant(ctx));
+    }
+
+    /** As {@link #caller(Context)}, with the address the caller is judged by (an authenticator's, X.1280 §9.1.1). */
+    public static Caller caller(Context ctx, String ip) {
+        Principal p = ctx.attribute(PRINCIPAL);
+        return new Caller(p == null ? Optional.empty() : p.tenantId(), actor(ctx), requestId(ctx), ip);
     }
 }

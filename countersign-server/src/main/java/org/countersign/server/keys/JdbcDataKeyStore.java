@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
+import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.keys.DataKeyStore;
 import org.countersign.core.keys.SealedBlob;
 import org.countersign.core.keys.WrappedDataKey;
@@ -56,7 +57,7 @@ public final class JdbcDataKeyStore implements DataKeyStore {
 
     private static WrappedDataKey map(ResultSet rs) throws SQLException {
         return new WrappedDataKey(rs.getString("key_id"), rs.getString("purpose"), rs.getString("master_key_id"),
-                SealedBlob.decode(org.countersign.core.bytes.ByteArray.fromBase64Url(rs.getString("wrapped"))),
+                SealedBlob.decode(ByteArray.fromBase64Url(rs.getString("wrapped"))),
                 rs.getTimestamp("created_at").toInstant(), rs.getBoolean("is_primary"));
     }
 }

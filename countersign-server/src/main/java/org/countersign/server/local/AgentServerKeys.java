@@ -10,6 +10,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.countersign.core.bytes.ByteArray;
@@ -69,7 +70,7 @@ final class AgentServerKeys {
             }
             byte[] pkcs8 = fresh.getPrivate().getEncoded();
             String sealed = keys.seal(PURPOSE, ad, SecretBytes.copyOf(pkcs8)).toText();
-            java.util.Arrays.fill(pkcs8, (byte) 0);
+            Arrays.fill(pkcs8, (byte) 0);
             byte[] spki = fresh.getPublic().getEncoded();
             jdbc.update("insert into local_agent_server_keys (tenant_id, public_key, private_key, created_at)"
                     + " values (?, ?, ?, ?) on conflict do nothing", ps -> {

@@ -1,21 +1,28 @@
 package org.countersign.server.local;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.bytes.Sha256;
 import org.countersign.core.keys.KeyService;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
-import org.countersign.server.http.ApiException;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
+import org.countersign.server.auth.Caller;
 import org.countersign.server.local.LocalFailure.Reason;
 import org.countersign.server.local.LocalStore.Ceremony;
 import org.countersign.server.local.LocalStore.PendingCeremony;
@@ -33,7 +40,6 @@ import org.countersign.server.users.UserRepository;
  */
 public final class LocalCredentialService {
     /** Who asked, for the audit log. */
-    public record Caller(String tenantId, String actor, String requestId) {}
 
     /** A challenge message (A.3.2 c / A.3.3 c) in the shape the chosen device format expects. */
     public record Started(String ceremonyId, CredentialFormat format, Instant expiresAt, Map<String, Object> options) {}
@@ -95,19 +101,19 @@ public final class LocalCredentialService {
 
     public Started startRegistration(Caller caller, String userId, CredentialFormat format) {
         // c. The authentication server checks the request is legitimate: the user exists for this tenant ...
-        var user = users.find(caller.tenantId(), userId).orElseThrow(() -> ApiException.notFound("user"));
+        var user = users.find(caller.tenant(), userId).orElseThrow(() -> LocalFailure.notFound("user"));
         // ... and has consented to the current privacy notice before any biometric enrolment (10.2, B-P1).
-        requireConsent(caller.tenantId(), userId);
-        LocalPolicy policy = policy(caller.tenantId());
-        String rpId = rpId(caller.tenantId(), policy);
+        requireConsent(caller.tenant(), userId);
+        LocalPolicy policy = policy(caller.tenant());
+        String rpId = rpId(caller.tenant(), policy);
         // c. It returns a fresh, single-use challenge with an expiry (SR-C-4, SR-M-16: SecureRandom).
-        PendingCeremony c = newCeremony(caller.tenantId(), userId, Ceremony.REGISTRATION, format, rpId, "", policy);
+        PendingCeremony c = newCeremony(caller.tenant(), userId, Ceremony.REGISTRATION, format, rpId, "", policy);
         store.insertCeremony(c);
         Map<String, Object> options = new LinkedHashMap<>();
         if (format == CredentialFormat.WEBAUTHN) {
             // d-f happen in the browser: the platform authenticator verifies the user (UV required) and makes a key.
-            options.put("rp", Map.of("id", rpId, "name", tenantName(caller.tenantId())));
-            options.put("user", Map.of("id", userHandle(caller.tenantId(), userId).toBase64Url(), "name", userId,
+            options.put("rp", Map.of("id", rpId, "name", tenantName(caller.tenant())));
+            options.put("user", Map.of("id", userHandle(caller.tenant(), userId).toBase64Url(), "name", userId,
                     "displayName", user.displayName().isEmpty() ? userId : user.displayName()));
             options.put("challenge", c.challenge().toBase64Url());
             options.put("pubKeyCredParams", WebAuthnVerifier.ALGORITHMS.stream()
@@ -115,7 +121,7 @@ public final class LocalCredentialService {
             options.put("timeout", policy.challengeSeconds() * 1000);
             options.put("authenticatorSelection", Map.of("userVerification", "required", "residentKey", "preferred"));
             options.put("attestation", policy.allowNoneAttestation() ? "none" : "direct");
-            options.put("excludeCredentials", store.credentialsOf(caller.tenantId(), userId).stream()
+            options.put("excludeCredentials", store.credentialsOf(caller.tenant(), userId).stream()
                     .filter(k -> k.format() == CredentialFormat.WEBAUTHN)
                     .map(k -> Map.of("type", "public-key", "id", k.credentialId())).toList());
         } else {
@@ -128,34 +134,34 @@ public final class LocalCredentialService {
             Map<String, Object> signed = new LinkedHashMap<>();
             signed.put("type", "countersign.server.registration-challenge");
             signed.putAll(options);
-            signChallenge(caller.tenantId(), signed, options);
+            signChallenge(caller.tenant(), signed, options);
         }
         return new Started(c.id(), format, c.expiresAt(), options);
     }
 
     public RegistrationResult finishRegistration(Caller caller, String ceremonyId, Response response) {
         // h. The response arrives through the RP server; the challenge is consumed whatever the outcome (SR-C-4).
-        PendingCeremony c = takeCeremony(caller.tenantId(), ceremonyId, Ceremony.REGISTRATION);
+        PendingCeremony c = takeCeremony(caller.tenant(), ceremonyId, Ceremony.REGISTRATION);
         try {
-            requireConsent(caller.tenantId(), c.userId());
-            LocalPolicy policy = policy(caller.tenantId());
+            requireConsent(caller.tenant(), c.userId());
+            LocalPolicy policy = policy(caller.tenant());
             Instant now = clock.instant();
             // i. Verify the registration response message ...
             StoredCredential credential;
             if (response instanceof WebAuthnAttestation w && c.format() == CredentialFormat.WEBAUTHN) {
                 WebAuthnVerifier.Registered r = webauthn.verifyRegistration(c.challenge(), c.rpId(),
-                        origins(caller.tenantId()), policy, w.clientDataJson(), w.attestationObject(), w.transports());
+                        origins(caller.tenant()), policy, w.clientDataJson(), w.attestationObject(), w.transports());
                 // A browser does not say which biometric modality or matcher the platform used: unknown, not guessed.
                 AssuranceVector v = new AssuranceVector(null, AssuranceVector.Pad.UNKNOWN,
                         AssuranceVector.Protection.UNKNOWN, "unknown", null, r.attestation());
-                credential = new StoredCredential(caller.tenantId(), r.credentialId(), c.userId(),
+                credential = new StoredCredential(caller.tenant(), r.credentialId(), c.userId(),
                         CredentialFormat.WEBAUTHN, r.attestedCredentialData(), r.signCount(), v, "", r.aaguid(), now,
                         null, null);
             } else if (response instanceof AgentRegistration a && c.format() == CredentialFormat.AGENT) {
-                AgentVerifier.Registered r = agent.verifyRegistration(c, policy, origins(caller.tenantId()),
+                AgentVerifier.Registered r = agent.verifyRegistration(c, policy, origins(caller.tenant()),
                         a.registrationData(),
                         a.credentialSignature(), a.attestationSignature(), a.attestationChain());
-                credential = new StoredCredential(caller.tenantId(), r.credentialId(), c.userId(), CredentialFormat.AGENT,
+                credential = new StoredCredential(caller.tenant(), r.credentialId(), c.userId(), CredentialFormat.AGENT,
                         r.spki(), 0, r.assurance(), r.referenceId(), "", now, null, null);
             } else {
                 throw new LocalFailure(Reason.MALFORMED, "this ceremony expects a '" + c.format().wire() + "' response");
@@ -164,13 +170,15 @@ public final class LocalCredentialService {
             if (!store.insertCredential(credential)) {
                 throw new LocalFailure(Reason.DUPLICATE_CREDENTIAL, "this credential is already registered");
             }
-            audit.record(caller.tenantId(), caller.actor(), "local.register", c.userId(), "success", caller.requestId(),
-                    details(credential.credentialId(), credential.format(), credential.registeredAssurance()));
+            audit.event(AuditAction.LOCAL_REGISTER).tenant(caller.tenant())
+                    .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(c.userId()))
+                    .details(details(credential.credentialId(), credential.format(), credential.registeredAssurance()))
+                    .record(AuditOutcome.SUCCESS);
             // i. Registration result message back to the RP server (j: the RP tells the user).
             return new RegistrationResult(c.userId(), credential.credentialId(), credential.format(),
                     credential.referenceId(), credential.registeredAssurance(), now);
         } catch (LocalFailure f) {
-            auditRefusal(caller, "local.register", c.userId(), f);
+            auditRefusal(caller, AuditAction.LOCAL_REGISTER, c.userId(), f);
             throw f;
         }
     }
@@ -179,15 +187,15 @@ public final class LocalCredentialService {
 
     public Started startAuthentication(Caller caller, String userId, CredentialFormat format, String transactionText) {
         // c. Legitimate request: the user exists and holds at least one active credential of that format.
-        users.find(caller.tenantId(), userId).orElseThrow(() -> ApiException.notFound("user"));
-        List<StoredCredential> active = store.credentialsOf(caller.tenantId(), userId).stream()
+        users.find(caller.tenant(), userId).orElseThrow(() -> LocalFailure.notFound("user"));
+        List<StoredCredential> active = store.credentialsOf(caller.tenant(), userId).stream()
                 .filter(k -> !k.revoked() && k.format() == format).toList();
         if (active.isEmpty()) {
-            throw ApiException.notFound("active " + format.wire() + " credential for this user");
+            throw LocalFailure.notFound("active " + format.wire() + " credential for this user");
         }
-        LocalPolicy policy = policy(caller.tenantId());
-        String rpId = rpId(caller.tenantId(), policy);
-        PendingCeremony c = newCeremony(caller.tenantId(), userId, Ceremony.AUTHENTICATION, format, rpId,
+        LocalPolicy policy = policy(caller.tenant());
+        String rpId = rpId(caller.tenant(), policy);
+        PendingCeremony c = newCeremony(caller.tenant(), userId, Ceremony.AUTHENTICATION, format, rpId,
                 transactionText, policy);
         store.insertCeremony(c);
         Map<String, Object> options = new LinkedHashMap<>();
@@ -214,14 +222,14 @@ public final class LocalCredentialService {
             signed.put("credentialIds", options.get("credentialIds"));
             signed.put("transactionText", transactionText);
             signed.put("expiresAt", options.get("expiresAt"));
-            signChallenge(caller.tenantId(), signed, options);
+            signChallenge(caller.tenant(), signed, options);
         }
         return new Started(c.id(), format, c.expiresAt(), options);
     }
 
     public AuthenticationResult finishAuthentication(Caller caller, String ceremonyId, Response response) {
         // h. The response arrives; its challenge is consumed now, so a replayed response finds nothing (T.C.2).
-        PendingCeremony c = takeCeremony(caller.tenantId(), ceremonyId, Ceremony.AUTHENTICATION);
+        PendingCeremony c = takeCeremony(caller.tenant(), ceremonyId, Ceremony.AUTHENTICATION);
         String credentialId;
         if (response instanceof WebAuthnAssertion w) {
             credentialId = w.credentialId().toBase64Url();
@@ -232,7 +240,7 @@ public final class LocalCredentialService {
         }
         try {
             // i. Retrieve the registered relationship by its public-key identifier ...
-            StoredCredential k = store.findCredential(caller.tenantId(), credentialId)
+            StoredCredential k = store.findCredential(caller.tenant(), credentialId)
                     .orElseThrow(() -> new LocalFailure(Reason.UNKNOWN_CREDENTIAL, "no such credential is registered"));
             if (!k.userId().equals(c.userId())) {
                 throw new LocalFailure(Reason.WRONG_USER, "the credential belongs to a different user");
@@ -246,39 +254,39 @@ public final class LocalCredentialService {
             // ... verify the signature over the authentication data with the stored public key ...
             long counter;
             if (response instanceof WebAuthnAssertion w) {
-                counter = webauthn.verifyAssertion(c.challenge(), c.rpId(), origins(caller.tenantId()), k.publicKey(),
+                counter = webauthn.verifyAssertion(c.challenge(), c.rpId(), origins(caller.tenant()), k.publicKey(),
                         k.signCount(), w.credentialId(), w.clientDataJson(), w.authenticatorData(), w.signature(),
                         w.userHandle());
             } else {
-                counter = agent.verifyAssertion(c, k, origins(caller.tenantId()),
+                counter = agent.verifyAssertion(c, k, origins(caller.tenant()),
                         ((AgentAssertion) response).assertionData(),
                         ((AgentAssertion) response).signature()).counter();
             }
             // ... require the counter to move forward (clone detection), atomically against concurrent uses ...
             Instant now = clock.instant();
-            if (!store.advanceCounter(caller.tenantId(), k.credentialId(), counter, now)) {
+            if (!store.advanceCounter(caller.tenant(), k.credentialId(), counter, now)) {
                 throw new LocalFailure(Reason.COUNTER_REGRESSION,
                         "the signature counter did not increase: the authenticator may have been cloned");
             }
             // ... and hold the assurance vector against the relying party's minimum (B-S2, Annex C).
             AssuranceVector vector = k.registeredAssurance();
-            List<String> shortfalls = vector.shortfalls(policy(caller.tenantId()).minimum());
+            List<String> shortfalls = vector.shortfalls(policy(caller.tenant()).minimum());
             if (!shortfalls.isEmpty()) {
-                throw new LocalFailure(Reason.ASSURANCE_INSUFFICIENT,
+                throw LocalFailure.assuranceInsufficient(
                         "the authentication does not meet this relying party's minimum assurance: "
-                                + String.join("; ", shortfalls),
-                        Map.of("unmet", shortfalls, "assurance", vector));
+                                + String.join("; ", shortfalls), shortfalls, vector);
             }
             Map<String, String> d = details(k.credentialId(), k.format(), vector);
             if (!c.transactionText().isEmpty()) {
                 d.put("transactionText", c.transactionText());
             }
-            audit.record(caller.tenantId(), caller.actor(), "local.authenticate", c.userId(), "success",
-                    caller.requestId(), d);
+            audit.event(AuditAction.LOCAL_AUTHENTICATE).tenant(caller.tenant())
+                    .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(c.userId())).details(d)
+                    .record(AuditOutcome.SUCCESS);
             // i. Authentication result message to the RP server.
             return new AuthenticationResult(true, c.userId(), k.credentialId(), k.format(), c.transactionText(), vector, now);
         } catch (LocalFailure f) {
-            auditRefusal(caller, "local.authenticate", c.userId(), f);
+            auditRefusal(caller, AuditAction.LOCAL_AUTHENTICATE, c.userId(), f);
             throw f;
         }
     }
@@ -291,11 +299,11 @@ public final class LocalCredentialService {
      * the assertion can only be made on a page of an origin this tenant allows. Empty when the user has no active
      * WebAuthn credential.
      */
-    public java.util.Optional<Map<String, Object>> boundAssertionOptions(String tenantId, String userId, ByteArray challenge) {
+    public Optional<Map<String, Object>> boundAssertionOptions(String tenantId, String userId, ByteArray challenge) {
         List<StoredCredential> active = store.credentialsOf(tenantId, userId).stream()
                 .filter(k -> !k.revoked() && k.format() == CredentialFormat.WEBAUTHN).toList();
         if (active.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         LocalPolicy policy = policy(tenantId);
         Map<String, Object> options = new LinkedHashMap<>();
@@ -305,7 +313,7 @@ public final class LocalCredentialService {
         options.put("userVerification", "required");
         options.put("allowCredentials", active.stream()
                 .map(k -> Map.of("type", "public-key", "id", k.credentialId())).toList());
-        return java.util.Optional.of(options);
+        return Optional.of(options);
     }
 
     /**
@@ -317,7 +325,7 @@ public final class LocalCredentialService {
     public String verifyBoundAssertion(Caller caller, String userId, ByteArray challenge, WebAuthnAssertion w) {
         String credentialId = w.credentialId().toBase64Url();
         try {
-            StoredCredential k = store.findCredential(caller.tenantId(), credentialId)
+            StoredCredential k = store.findCredential(caller.tenant(), credentialId)
                     .orElseThrow(() -> new LocalFailure(Reason.UNKNOWN_CREDENTIAL, "no such credential is registered"));
             if (!k.userId().equals(userId)) {
                 throw new LocalFailure(Reason.WRONG_USER, "the credential belongs to a different user");
@@ -328,19 +336,20 @@ public final class LocalCredentialService {
             if (k.format() != CredentialFormat.WEBAUTHN) {
                 throw new LocalFailure(Reason.MALFORMED, "a WebAuthn credential is required");
             }
-            LocalPolicy policy = policy(caller.tenantId());
-            long counter = webauthn.verifyAssertion(challenge, rpId(caller.tenantId(), policy), origins(caller.tenantId()),
+            LocalPolicy policy = policy(caller.tenant());
+            long counter = webauthn.verifyAssertion(challenge, rpId(caller.tenant(), policy), origins(caller.tenant()),
                     k.publicKey(), k.signCount(), w.credentialId(), w.clientDataJson(), w.authenticatorData(),
                     w.signature(), w.userHandle());
-            if (!store.advanceCounter(caller.tenantId(), k.credentialId(), counter, clock.instant())) {
+            if (!store.advanceCounter(caller.tenant(), k.credentialId(), counter, clock.instant())) {
                 throw new LocalFailure(Reason.COUNTER_REGRESSION,
                         "the signature counter did not increase: the authenticator may have been cloned");
             }
-            audit.record(caller.tenantId(), caller.actor(), "local.oob-bind", userId, "success", caller.requestId(),
-                    Map.of("credentialId", credentialId));
+            audit.event(AuditAction.LOCAL_OOB_BIND).tenant(caller.tenant())
+                    .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(userId))
+                    .details(Map.of("credentialId", credentialId)).record(AuditOutcome.SUCCESS);
             return credentialId;
         } catch (LocalFailure f) {
-            auditRefusal(caller, "local.oob-bind", userId, f);
+            auditRefusal(caller, AuditAction.LOCAL_OOB_BIND, userId, f);
             throw f;
         }
     }
@@ -348,17 +357,18 @@ public final class LocalCredentialService {
     // ------------------------------------------------------------------ A.3.4 deregistration and management
 
     public List<StoredCredential> credentials(String tenantId, String userId) {
-        users.find(tenantId, userId).orElseThrow(() -> ApiException.notFound("user"));
+        users.find(tenantId, userId).orElseThrow(() -> LocalFailure.notFound("user"));
         return store.credentialsOf(tenantId, userId);
     }
 
     /** Server-side block without deletion (kept for the audit trail; authentication is refused from now on). */
     public void revoke(Caller caller, String userId, String credentialId) {
-        if (!store.revokeCredential(caller.tenantId(), userId, credentialId, clock.instant())) {
-            throw ApiException.notFound("active credential");
+        if (!store.revokeCredential(caller.tenant(), userId, credentialId, clock.instant())) {
+            throw LocalFailure.notFound("active credential");
         }
-        audit.record(caller.tenantId(), caller.actor(), "local.revoke", userId, "success", caller.requestId(),
-                Map.of("credentialId", credentialId));
+        audit.event(AuditAction.LOCAL_REVOKE).tenant(caller.tenant()).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.user(userId)).details(Map.of("credentialId", credentialId))
+                .record(AuditOutcome.SUCCESS);
     }
 
     /**
@@ -366,19 +376,23 @@ public final class LocalCredentialService {
      * in the audit log for remedial action (SR-M-12); the RP then deregisters and the agent wipes.
      */
     public void reportCompromise(Caller caller, String userId, String credentialId, String detail) {
-        StoredCredential k = store.findCredential(caller.tenantId(), credentialId)
-                .filter(c -> c.userId().equals(userId)).orElseThrow(() -> ApiException.notFound("credential"));
-        store.revokeCredential(caller.tenantId(), userId, credentialId, clock.instant());
-        audit.record(caller.tenantId(), caller.actor(), "local.compromise-report", userId, "revoked",
-                caller.requestId(), Map.of("credentialId", credentialId, "format", k.format().wire(), "detail", detail));
+        StoredCredential k = store.findCredential(caller.tenant(), credentialId)
+                .filter(c -> c.userId().equals(userId)).orElseThrow(() -> LocalFailure.notFound("credential"));
+        store.revokeCredential(caller.tenant(), userId, credentialId, clock.instant());
+        audit.event(AuditAction.LOCAL_COMPROMISE_REPORT).tenant(caller.tenant())
+                .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(userId))
+                .details(Map.of("credentialId", credentialId, "format", k.format().wire(), "detail", detail))
+                .record(AuditOutcome.REVOKED);
     }
 
     public Deregistered deregister(Caller caller, String userId, String credentialId) {
         // c. Check the request, delete the relationship and the credential from the credential manager ...
-        StoredCredential k = store.deleteCredential(caller.tenantId(), userId, credentialId)
-                .orElseThrow(() -> ApiException.notFound("credential"));
-        audit.record(caller.tenantId(), caller.actor(), "local.deregister", userId, "success", caller.requestId(),
-                Map.of("credentialId", credentialId, "format", k.format().wire()));
+        StoredCredential k = store.deleteCredential(caller.tenant(), userId, credentialId)
+                .orElseThrow(() -> LocalFailure.notFound("credential"));
+        audit.event(AuditAction.LOCAL_DEREGISTER).tenant(caller.tenant())
+                .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(userId))
+                .details(Map.of("credentialId", credentialId, "format", k.format().wire()))
+                .record(AuditOutcome.SUCCESS);
         // ... and return the deregistration result the agent needs for step e (delete keys and references).
         return new Deregistered(userId, k.credentialId(), k.format(), k.referenceId(), clock.instant());
     }
@@ -386,10 +400,11 @@ public final class LocalCredentialService {
     /** Deletes every credential of the user (B-P1 erasure and consent withdrawal). */
     public List<Deregistered> deregisterAll(Caller caller, String userId, String why) {
         Instant now = clock.instant();
-        List<Deregistered> out = store.deleteAllCredentials(caller.tenantId(), userId).stream()
+        List<Deregistered> out = store.deleteAllCredentials(caller.tenant(), userId).stream()
                 .map(k -> new Deregistered(userId, k.credentialId(), k.format(), k.referenceId(), now)).toList();
-        audit.record(caller.tenantId(), caller.actor(), "local.deregister-all", userId, "success", caller.requestId(),
-                Map.of("count", Integer.toString(out.size()), "why", why));
+        audit.event(AuditAction.LOCAL_DEREGISTER_ALL).tenant(caller.tenant())
+                .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(userId))
+                .details(Map.of("count", Integer.toString(out.size()), "why", why)).record(AuditOutcome.SUCCESS);
         return out;
     }
 
@@ -402,25 +417,27 @@ public final class LocalCredentialService {
     public void putPolicy(Caller caller, LocalPolicy policy) {
         if (policy.rpId() != null) {
             // WebAuthn only lets an origin claim its own host or a parent domain as RP id; refuse others up front.
-            boolean fits = tenant(caller.tenantId()).allowedOrigins().stream().map(o -> URI.create(o).getHost())
+            boolean fits = tenant(caller.tenant()).allowedOrigins().stream().map(o -> URI.create(o).getHost())
                     .anyMatch(h -> h != null && (h.equals(policy.rpId()) || h.endsWith("." + policy.rpId())));
             if (!fits) {
-                throw ApiException.invalid("rpId must be the host of an allowed origin or one of its parent domains");
+                throw LocalFailure.invalid("rpId must be the host of an allowed origin or one of its parent domains");
             }
         }
-        store.putPolicy(caller.tenantId(), policy, clock.instant());
-        audit.record(caller.tenantId(), caller.actor(), "local.policy", caller.tenantId(), "success", caller.requestId(),
-                Map.of("allowNoneAttestation", Boolean.toString(policy.allowNoneAttestation()),
-                        "trustedRoots", Integer.toString(policy.trustedRoots().size())));
+        store.putPolicy(caller.tenant(), policy, clock.instant());
+        audit.event(AuditAction.LOCAL_POLICY).tenant(caller.tenant()).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.tenant(caller.tenant()))
+                .details(Map.of("allowNoneAttestation", Boolean.toString(policy.allowNoneAttestation()),
+                        "trustedRoots", Integer.toString(policy.trustedRoots().size())))
+                .record(AuditOutcome.SUCCESS);
     }
 
     private void requireConsent(String tenantId, String userId) {
         boolean ok = store.consents(tenantId, userId).stream()
                 .anyMatch(k -> k.withdrawnAt() == null && k.noticeVersion().equals(PrivacyNotice.CURRENT.version()));
         if (!ok) {
-            throw new LocalFailure(Reason.CONSENT_REQUIRED, "record the user's consent to privacy notice "
+            throw LocalFailure.consentRequired("record the user's consent to privacy notice "
                     + PrivacyNotice.CURRENT.version() + " before the first biometric enrolment",
-                    Map.of("noticeVersion", PrivacyNotice.CURRENT.version()));
+                    PrivacyNotice.CURRENT.version());
         }
     }
 
@@ -440,7 +457,7 @@ public final class LocalCredentialService {
         ByteArray bytes;
         try {
             bytes = ByteArray.copyOf(json.writeValueAsBytes(document));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode the agent challenge", e);
         }
         options.put("signedChallenge", bytes.toBase64Url());
@@ -468,7 +485,7 @@ public final class LocalCredentialService {
     }
 
     private Tenant tenant(String tenantId) {
-        return tenants.find(tenantId).orElseThrow(() -> ApiException.notFound("tenant"));
+        return tenants.find(tenantId).orElseThrow(() -> LocalFailure.notFound("tenant"));
     }
 
     private String tenantName(String tenantId) {
@@ -486,7 +503,7 @@ public final class LocalCredentialService {
         }
         List<String> origins = tenant(tenantId).allowedOrigins();
         if (origins.isEmpty()) {
-            throw ApiException.invalid("the tenant has no allowed origins; an administrator must add the relying"
+            throw LocalFailure.invalid("the tenant has no allowed origins; an administrator must add the relying"
                     + " party's web origin before local credentials can be used");
         }
         return URI.create(origins.get(0)).getHost();
@@ -494,13 +511,8 @@ public final class LocalCredentialService {
 
     /** A stable, non-identifying user handle: the browser stores it, so it must not carry the user id itself. */
     private static ByteArray userHandle(String tenantId, String userId) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((tenantId + "\u0000" + userId)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return ByteArray.copyOf(java.util.Arrays.copyOf(h, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] h = Sha256.digest((tenantId + "\u0000" + userId).getBytes(StandardCharsets.UTF_8));
+        return ByteArray.copyOf(Arrays.copyOf(h, 16));
     }
 
     private static Map<String, String> details(String credentialId, CredentialFormat format, AssuranceVector v) {
@@ -518,16 +530,18 @@ public final class LocalCredentialService {
         return d;
     }
 
-    private void auditRefusal(Caller caller, String action, String userId, LocalFailure f) {
+    private void auditRefusal(Caller caller, AuditAction action, String userId, LocalFailure f) {
+        if (!f.reason().named()) {
+            return; // a plain not-found or invalid value is the caller's slip, not a refused ceremony
+        }
         Map<String, String> d = new LinkedHashMap<>();
         d.put("reason", f.reason().code());
-        Object vector = f.extensions().get("assurance");
-        if (vector instanceof AssuranceVector v) {
+        f.assurance().ifPresent(v -> {
             d.putAll(details("-", CredentialFormat.WEBAUTHN, v));
             d.remove("credentialId");
             d.remove("format");
-        }
-        audit.record(caller.tenantId(), caller.actor(), action, userId, "refused:" + f.reason().code(),
-                caller.requestId(), d);
+        });
+        audit.event(action).tenant(caller.tenant()).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.user(userId)).details(d).record(AuditOutcome.refused(f.reason().code()));
     }
 }

@@ -4,20 +4,25 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
+import org.countersign.server.auth.Caller;
 import org.countersign.server.http.Access;
 import org.countersign.server.http.ApiException;
 import org.countersign.server.http.ApiServer;
 import org.countersign.server.http.Body;
 import org.countersign.server.http.Requests;
 import org.countersign.server.http.Validate;
-import org.countersign.server.local.LocalCredentialService.Caller;
 import org.countersign.server.local.LocalFailure.Reason;
 
 /**
@@ -137,7 +142,7 @@ public final class LocalRoutes implements ApiServer.Routes {
     }
 
     private static Caller caller(Context ctx) {
-        return new Caller(Requests.tenant(ctx), Requests.actor(ctx), Requests.requestId(ctx));
+        return Requests.tenantCaller(ctx);
     }
 
     private void putPolicy(Context ctx) {
@@ -226,18 +231,20 @@ public final class LocalRoutes implements ApiServer.Routes {
         }
         Caller c = caller(ctx);
         String userId = requireUser(ctx);
-        store.grantConsent(c.tenantId(), userId, req.noticeVersion(), clock.instant());
-        audit.record(c.tenantId(), c.actor(), "local.consent.grant", userId, "success", c.requestId(),
-                Map.of("noticeVersion", req.noticeVersion()));
+        store.grantConsent(c.tenant(), userId, req.noticeVersion(), clock.instant());
+        audit.event(AuditAction.LOCAL_CONSENT_GRANT).tenant(c.tenant())
+                .by(AuditActor.principal(c.actor()), c.requestId()).about(AuditSubject.user(userId))
+                .details(Map.of("noticeVersion", req.noticeVersion())).record(AuditOutcome.SUCCESS);
         ctx.status(201).json(Map.of("userId", userId, "noticeVersion", req.noticeVersion()));
     }
 
     private void withdrawConsent(Context ctx) {
         Caller c = caller(ctx);
         String userId = requireUser(ctx);
-        int closed = store.withdrawConsent(c.tenantId(), userId, clock.instant());
-        audit.record(c.tenantId(), c.actor(), "local.consent.withdraw", userId, "success", c.requestId(),
-                Map.of("closed", Integer.toString(closed)));
+        int closed = store.withdrawConsent(c.tenant(), userId, clock.instant());
+        audit.event(AuditAction.LOCAL_CONSENT_WITHDRAW).tenant(c.tenant())
+                .by(AuditActor.principal(c.actor()), c.requestId()).about(AuditSubject.user(userId))
+                .details(Map.of("closed", Integer.toString(closed))).record(AuditOutcome.SUCCESS);
         // Withdrawal ends all biometric use: every device is deregistered (27553-1 10.2, rights of the subject).
         var gone = service.deregisterAll(c, userId, "consent withdrawn");
         ctx.json(Map.of("userId", userId, "deregistered", gone));
@@ -287,7 +294,7 @@ public final class LocalRoutes implements ApiServer.Routes {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + name);
             }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + name, e);
         }

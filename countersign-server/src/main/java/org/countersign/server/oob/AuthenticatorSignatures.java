@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.regex.Pattern;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.bytes.Sha256;
 import org.countersign.core.sig.EcP256PublicKey;
 import org.countersign.core.sig.SignatureEncoding;
 import org.countersign.core.sig.SignatureFormatException;
@@ -43,13 +44,13 @@ final class AuthenticatorSignatures {
     /** Authenticates a stream or polling call; every refusal is typed and nothing is recorded before all checks pass. */
     Authenticator verifyQuery(String method, String path, String authenticatorId, String tsText, String sigText) {
         if (authenticatorId == null || tsText == null || sigText == null) {
-            throw OobException.signatureInvalid("send authenticatorId, ts and sig as query parameters");
+            throw OobFailure.signatureInvalid("send authenticatorId, ts and sig as query parameters");
         }
         long ts;
         try {
             ts = Long.parseLong(tsText);
         } catch (NumberFormatException e) {
-            throw OobException.signatureInvalid("ts must be milliseconds since the epoch");
+            throw OobFailure.signatureInvalid("ts must be milliseconds since the epoch");
         }
         ByteArray signature = decodeSignature(sigText);
         Authenticator a = load(authenticatorId);
@@ -63,17 +64,17 @@ final class AuthenticatorSignatures {
 
     Authenticator load(String authenticatorId) {
         if (!Ids.wellFormed(authenticatorId, "auth")) {
-            throw OobException.signatureInvalid("unknown authenticator");
+            throw OobFailure.signatureInvalid("unknown authenticator");
         }
         // Unknown and malformed ids get the same answer, so ids cannot be probed.
         return authenticators.findById(authenticatorId)
-                .orElseThrow(() -> OobException.signatureInvalid("unknown authenticator"));
+                .orElseThrow(() -> OobFailure.signatureInvalid("unknown authenticator"));
     }
 
     void requireFresh(Instant signedAt, String field) {
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(SKEW)) || signedAt.isAfter(now.plus(SKEW))) {
-            throw OobException.signatureInvalid(field + " is more than " + SKEW.toSeconds() + " s away from the verifier's clock");
+            throw OobFailure.signatureInvalid(field + " is more than " + SKEW.toSeconds() + " s away from the verifier's clock");
         }
     }
 
@@ -81,16 +82,16 @@ final class AuthenticatorSignatures {
         try {
             EcP256PublicKey key = EcP256PublicKey.fromSpki(a.publicKeySpki());
             if (!key.verify(statement, signature, SignatureEncoding.P1363)) {
-                throw OobException.signatureInvalid("the signature does not verify with this authenticator's key");
+                throw OobFailure.signatureInvalid("the signature does not verify with this authenticator's key");
             }
         } catch (SignatureFormatException e) {
-            throw OobException.signatureMalformed(e.getMessage());
+            throw OobFailure.signatureMalformed(e.getMessage());
         }
     }
 
     static void requireActive(Authenticator a) {
         if (!a.active()) {
-            throw OobException.authenticatorRevoked();
+            throw OobFailure.authenticatorRevoked();
         }
     }
 
@@ -104,27 +105,27 @@ final class AuthenticatorSignatures {
         int inserted = jdbc.update("insert into oob_used_nonces (authenticator_id, signature_hash, expires_at) values (?, ?, ?)"
                 + " on conflict do nothing", ps -> {
                     ps.setString(1, a.authenticatorId());
-                    ps.setBytes(2, Hashes.sha256(statement).toByteArray());
+                    ps.setBytes(2, Sha256.of(statement).toByteArray());
                     ps.setTimestamp(3, Timestamp.from(keepUntil));
                 });
         if (inserted != 1) {
-            throw OobException.signatureInvalid("this signature was already used");
+            throw OobFailure.signatureInvalid("this signature was already used");
         }
     }
 
     /** A P1363 signature in base64url; anything else is malformed (400), not merely wrong. */
     static ByteArray decodeSignature(String text) {
         if (text == null || text.length() > 200 || !BASE64URL.matcher(text).matches()) {
-            throw OobException.signatureMalformed("signature must be base64url without padding");
+            throw OobFailure.signatureMalformed("signature must be base64url without padding");
         }
         byte[] raw;
         try {
             raw = Base64.getUrlDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw OobException.signatureMalformed("signature must be base64url without padding");
+            throw OobFailure.signatureMalformed("signature must be base64url without padding");
         }
         if (raw.length != 64) {
-            throw OobException.signatureMalformed("signature must be 64 bytes (IEEE P1363 r||s), got " + raw.length);
+            throw OobFailure.signatureMalformed("signature must be 64 bytes (IEEE P1363 r||s), got " + raw.length);
         }
         return ByteArray.copyOf(raw);
     }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.bytes.Sha256;
 import org.countersign.server.store.Jdbc;
 
 /**
@@ -175,6 +176,6 @@ final class EnrolmentCodes {
     }
 
     private static ByteArray hash(String canonicalCode) {
-        return Hashes.sha256(DOMAIN, canonicalCode);
+        return Sha256.labelled(DOMAIN, canonicalCode);
     }
 }

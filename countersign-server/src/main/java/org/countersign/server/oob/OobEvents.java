@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,7 +71,7 @@ final class OobEvents implements AutoCloseable {
     private volatile Consumer<Event> onRequest = e -> { };
     private volatile boolean running = true;
     private volatile Connection listening;
-    private final java.util.concurrent.CountDownLatch listeningOnce = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch listeningOnce = new CountDownLatch(1);
 
     OobEvents(Store store) {
         this.store = store;

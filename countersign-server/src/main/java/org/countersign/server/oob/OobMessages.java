@@ -2,14 +2,21 @@ package org.countersign.server.oob;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.oob.ApprovalStatement;
 import org.countersign.core.oob.Offset;
 import org.countersign.server.http.Validate;
+import org.countersign.server.local.LocalCredentialService;
 
-/** Request bodies of the out-of-band API (docs/oob-api.md). Each record refuses bad values when it is built. */
+/**
+ * Request and response bodies of the out-of-band API (docs/oob-api.md). Each request record refuses bad values when
+ * it is built.
+ */
 public final class OobMessages {
     private OobMessages() {}
 
@@ -104,8 +111,8 @@ public final class OobMessages {
             }
         }
 
-        org.countersign.server.local.LocalCredentialService.WebAuthnAssertion toAssertion() {
-            return new org.countersign.server.local.LocalCredentialService.WebAuthnAssertion(base64url("id", id),
+        LocalCredentialService.WebAuthnAssertion toAssertion() {
+            return new LocalCredentialService.WebAuthnAssertion(base64url("id", id),
                     base64url("clientDataJSON", clientDataJSON), base64url("authenticatorData", authenticatorData),
                     base64url("signature", signature),
                     userHandle == null || userHandle.isEmpty() ? null : base64url("userHandle", userHandle));
@@ -172,6 +179,31 @@ public final class OobMessages {
             }
         }
     }
+
+    // ---- response bodies: a null member is left out (the API mapper's NON_ABSENT), unless marked ALWAYS ----
+
+    /** {@code 201} of {@code POST /v1/oob/enrolments}: what the RP shows the user to enrol an authenticator. */
+    public record EnrolmentIssuedView(String enrolmentId, String userId, String enrolmentCode, String enrolmentUri,
+            String qrPngBase64, String expiresAt) {}
+
+    /** One authenticator of a user; {@code lastUsedAt} is {@code null} until its first use. */
+    public record AuthenticatorView(String authenticatorId, String deviceName, String createdAt,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String lastUsedAt, String status) {
+        static AuthenticatorView of(AuthenticatorRepository.Authenticator a) {
+            return new AuthenticatorView(a.authenticatorId(), a.deviceName(), a.createdAt().toString(),
+                    a.lastUsedAt().map(Object::toString).orElse(null), a.active() ? "active" : "revoked");
+        }
+    }
+
+    /** {@code GET /v1/oob/users/{userId}/authenticators}. */
+    public record AuthenticatorList(List<AuthenticatorView> authenticators) {}
+
+    /**
+     * {@code 201} of {@code POST /v1/oob/requests} (X.1280 §8.3 steps 2-4): the code and its validity window for the
+     * terminal; a queued request has a {@code queuePosition} and no code yet.
+     */
+    public record RequestCreatedView(String requestId, String status, String code, int digits, String expiresAt,
+            int validitySeconds, String mode, Map<String, Object> webauthn, Integer queuePosition, String qrPayload) {}
 
     static ByteArray base64url(String field, String text) {
         if (!text.matches("[A-Za-z0-9_-]*")) {

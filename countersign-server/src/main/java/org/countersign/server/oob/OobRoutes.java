@@ -2,13 +2,11 @@ package org.countersign.server.oob;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.countersign.server.auth.Caller;
 import org.countersign.server.http.Access;
 import org.countersign.server.http.ApiException;
 import org.countersign.server.http.ApiServer;
@@ -45,43 +43,31 @@ final class OobRoutes implements ApiServer.Routes {
     public void accept(JavalinConfig config) {
         var r = config.routes;
         // relying-party server → verifier
-        r.post("/v1/oob/enrolments", guard(this::issueEnrolment), Access.TENANT);
-        r.get("/v1/oob/users/{userId}/authenticators", guard(this::listAuthenticators), Access.TENANT);
-        r.post("/v1/oob/users/{userId}/authenticators/{authenticatorId}/rename", guard(this::rename), Access.TENANT);
-        r.delete("/v1/oob/users/{userId}/authenticators/{authenticatorId}", guard(this::revoke), Access.TENANT);
-        r.post("/v1/oob/requests", guard(this::createRequest), Access.TENANT);
-        r.get("/v1/oob/requests/{requestId}", guard(this::result), Access.TENANT);
-        r.post("/v1/oob/requests/{requestId}/terminal-assertion", guard(this::terminalAssertion), Access.TENANT);
-        r.post("/v1/oob/requests/{requestId}/cancel", guard(this::cancel), Access.TENANT);
-        r.get("/v1/oob/users/{userId}/password-login", guard(this::getPasswordLogin), Access.TENANT);
-        r.put("/v1/oob/users/{userId}/password-login", guard(this::setPasswordLogin), Access.TENANT);
-        r.post("/v1/oob/users/{userId}/release", guard(this::release), Access.TENANT);
-        r.post("/v1/oob/users/{userId}/recover", guard(this::recover), Access.TENANT);
-        r.get("/v1/oob/settings", guard(ctx -> ctx.json(service.settings(Requests.tenant(ctx)))), Access.TENANT);
-        r.put("/v1/oob/settings", guard(this::saveSettings), Access.TENANT);
+        r.post("/v1/oob/enrolments", this::issueEnrolment, Access.TENANT);
+        r.get("/v1/oob/users/{userId}/authenticators", this::listAuthenticators, Access.TENANT);
+        r.post("/v1/oob/users/{userId}/authenticators/{authenticatorId}/rename", this::rename, Access.TENANT);
+        r.delete("/v1/oob/users/{userId}/authenticators/{authenticatorId}", this::revoke, Access.TENANT);
+        r.post("/v1/oob/requests", this::createRequest, Access.TENANT);
+        r.get("/v1/oob/requests/{requestId}", this::result, Access.TENANT);
+        r.post("/v1/oob/requests/{requestId}/terminal-assertion", this::terminalAssertion, Access.TENANT);
+        r.post("/v1/oob/requests/{requestId}/cancel", this::cancel, Access.TENANT);
+        r.get("/v1/oob/users/{userId}/password-login", this::getPasswordLogin, Access.TENANT);
+        r.put("/v1/oob/users/{userId}/password-login", this::setPasswordLogin, Access.TENANT);
+        r.post("/v1/oob/users/{userId}/release", this::release, Access.TENANT);
+        r.post("/v1/oob/users/{userId}/recover", this::recover, Access.TENANT);
+        r.get("/v1/oob/settings", ctx -> ctx.json(service.settings(Requests.tenant(ctx))), Access.TENANT);
+        r.put("/v1/oob/settings", this::saveSettings, Access.TENANT);
         // authenticator → verifier
-        r.post("/v1/oob/authenticator/enrolments", guard(this::completeEnrolment), Access.PUBLIC);
-        r.get(STREAM, guard(this::stream), Access.PUBLIC);
-        r.get(PENDING, guard(this::pending), Access.PUBLIC);
-        r.post("/v1/oob/authenticator/responses", guard(this::decide), Access.PUBLIC);
+        r.post("/v1/oob/authenticator/enrolments", this::completeEnrolment, Access.PUBLIC);
+        r.get(STREAM, this::stream, Access.PUBLIC);
+        r.get(PENDING, this::pending, Access.PUBLIC);
+        r.post("/v1/oob/authenticator/responses", this::decide, Access.PUBLIC);
         // Open streams never finish by themselves; end them first so the HTTP server can stop gracefully.
         config.events.serverStopping(events::closeStreams);
     }
 
-    /** Adds {@code Retry-After} to lockout refusals before the pipeline renders the problem. */
-    private static Handler guard(Handler h) {
-        return ctx -> {
-            try {
-                h.handle(ctx);
-            } catch (OobException e) {
-                e.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", Long.toString(s)));
-                throw e;
-            }
-        };
-    }
-
-    private static OutOfBandService.Caller caller(Context ctx) {
-        return new OutOfBandService.Caller(Requests.actor(ctx), Requests.requestId(ctx), ctx.ip());
+    private static Caller caller(Context ctx) {
+        return Requests.caller(ctx);
     }
 
     private static String userId(Context ctx) {
@@ -97,14 +83,8 @@ final class OobRoutes implements ApiServer.Routes {
         OobMessages.IssueEnrolment req = body.read(ctx, OobMessages.IssueEnrolment.class);
         OutOfBandService.EnrolmentIssued issued = service.issueEnrolment(tenant, req.userId(), caller(ctx));
         String uri = baseUrl.get() + "/authenticator/?enrol=" + issued.canonicalCode() + "&tenant=" + tenant;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enrolmentId", issued.enrolmentId());
-        m.put("userId", issued.userId());
-        m.put("enrolmentCode", issued.enrolmentCode());
-        m.put("enrolmentUri", uri);
-        m.put("qrPngBase64", QrCodes.pngBase64(uri));
-        m.put("expiresAt", issued.expiresAt().toString());
-        ctx.status(201).json(m);
+        ctx.status(201).json(new OobMessages.EnrolmentIssuedView(issued.enrolmentId(), issued.userId(),
+                issued.enrolmentCode(), uri, QrCodes.pngBase64(uri), issued.expiresAt().toString()));
     }
 
     private void completeEnrolment(Context ctx) {
@@ -113,30 +93,19 @@ final class OobRoutes implements ApiServer.Routes {
     }
 
     private void listAuthenticators(Context ctx) {
-        List<Map<String, Object>> list = service.listAuthenticators(Requests.tenant(ctx), userId(ctx)).stream()
-                .map(OobRoutes::view).toList();
-        ctx.json(Map.of("authenticators", list));
+        ctx.json(new OobMessages.AuthenticatorList(service.listAuthenticators(Requests.tenant(ctx), userId(ctx))
+                .stream().map(OobMessages.AuthenticatorView::of).toList()));
     }
 
     private void rename(Context ctx) {
         OobMessages.Rename req = body.read(ctx, OobMessages.Rename.class);
-        ctx.json(view(service.rename(Requests.tenant(ctx), userId(ctx), ctx.pathParam("authenticatorId"), req.deviceName(),
+        ctx.json(OobMessages.AuthenticatorView.of(service.rename(Requests.tenant(ctx), userId(ctx), ctx.pathParam("authenticatorId"), req.deviceName(),
                 caller(ctx))));
     }
 
     private void revoke(Context ctx) {
         service.revoke(Requests.tenant(ctx), userId(ctx), ctx.pathParam("authenticatorId"), caller(ctx));
         ctx.status(204);
-    }
-
-    static Map<String, Object> view(Authenticator a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("authenticatorId", a.authenticatorId());
-        m.put("deviceName", a.deviceName());
-        m.put("createdAt", a.createdAt().toString());
-        m.put("lastUsedAt", a.lastUsedAt().map(Object::toString).orElse(null));
-        m.put("status", a.active() ? "active" : "revoked");
-        return m;
     }
 
     private void createRequest(Context ctx) {
@@ -148,20 +117,10 @@ final class OobRoutes implements ApiServer.Routes {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid(e.getMessage()); // offset fields the core refused
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("requestId", c.requestId());
-        m.put("status", c.status().wire());
-        c.code().ifPresent(code -> m.put("code", code));
-        m.put("digits", c.digits());
-        m.put("expiresAt", c.expiresAt().toString());
-        m.put("validitySeconds", c.validitySeconds());
-        m.put("mode", c.mode());
-        c.webauthn().ifPresent(w -> m.put("webauthn", w));
-        if (c.status() == RequestRepository.Status.QUEUED) {
-            m.put("queuePosition", c.queuePosition());
-        }
-        c.code().ifPresent(code -> m.put("qrPayload", "countersign-oob:" + c.requestId() + ":" + code));
-        ctx.status(201).json(m);
+        ctx.status(201).json(new OobMessages.RequestCreatedView(c.requestId(), c.status().wire(), c.code().orElse(null),
+                c.digits(), c.expiresAt().toString(), c.validitySeconds(), c.mode(), c.webauthn().orElse(null),
+                c.status() == RequestRepository.Status.QUEUED ? c.queuePosition() : null,
+                c.code().map(code -> "countersign-oob:" + c.requestId() + ":" + code).orElse(null)));
     }
 
     private void result(Context ctx) {
@@ -171,7 +130,7 @@ final class OobRoutes implements ApiServer.Routes {
             throw ApiException.notFound("request");
         }
         int wait = waitSeconds(ctx.queryParam("waitSeconds"));
-        OutOfBandService.Caller caller = caller(ctx);
+        Caller caller = caller(ctx);
         ctx.future(() -> service.awaitResult(tenant, requestId, wait, caller).thenAccept(ctx::json));
     }
 
@@ -238,8 +197,7 @@ final class OobRoutes implements ApiServer.Routes {
 
     private void decide(Context ctx) {
         OobMessages.Decide req = body.read(ctx, OobMessages.Decide.class);
-        ctx.json(Map.of("status", service.decide(req, new OutOfBandService.Caller(Requests.actor(ctx),
-                Requests.requestId(ctx), addresses.of(ctx))).wire()));
+        ctx.json(Map.of("status", service.decide(req, Requests.caller(ctx, addresses.of(ctx))).wire()));
     }
 
     /** C-F3 push: a server-sent event stream per authenticator, fed by announcements from every node. */

@@ -1,5 +1,8 @@
 package org.countersign.server.oob;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -19,9 +22,16 @@ import org.countersign.core.oob.ApprovalStatement;
 import org.countersign.core.oob.Offset;
 import org.countersign.core.oob.ServerAuthCode;
 import org.countersign.core.sig.EcP256PublicKey;
+import org.countersign.core.sig.SignatureEncoding;
 import org.countersign.core.sig.SignatureFormatException;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
-import org.countersign.server.http.ApiException;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
+import org.countersign.server.auth.Caller;
+import org.countersign.server.failure.FlowFailure;
+import org.countersign.server.local.LocalCredentialService;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
 import org.countersign.server.oob.OobEvents.Event;
 import org.countersign.server.oob.OobEvents.Kind;
@@ -50,7 +60,6 @@ public final class OutOfBandService {
     static final int MAX_PIN_FAILURES = 5;
 
     /** Who is calling, for the audit record. */
-    public record Caller(String actor, String requestId, String ip) {}
 
     private final Jdbc jdbc;
     private final AuditLog audit;
@@ -67,7 +76,7 @@ public final class OutOfBandService {
     private final AuthenticatorSignatures signatures;
     private final OobEvents events;
     private final Executor waitExecutor;
-    private final java.security.SecureRandom random;
+    private final SecureRandom random;
     private final Clock clock;
     private final RelayGuard relay;
     private final Duration requestTimeSkew;
@@ -76,7 +85,7 @@ public final class OutOfBandService {
             AuthenticatorRepository authenticators, RequestRepository requests, UserStateRepository states,
             SettingsRepository settings, EnrolmentCodes enrolmentCodes, RecoveryCodes recoveryCodes, VerificationKeys keys,
             PasswordRenewal passwords, AuthenticatorSignatures signatures, OobEvents events, Executor waitExecutor,
-            java.security.SecureRandom random, Clock clock, RelayGuard relay, Duration requestTimeSkew) {
+            SecureRandom random, Clock clock, RelayGuard relay, Duration requestTimeSkew) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.tenants = tenants;
@@ -117,8 +126,9 @@ public final class OutOfBandService {
         OobSettings s = settings.find(tenantId);
         // Step 6: one-time registration information, kept only as a hash.
         EnrolmentCodes.Issued issued = enrolmentCodes.issue(tenantId, userId, Duration.ofSeconds(s.enrolmentValiditySeconds()));
-        audit.record(tenantId, caller.actor(), "oob.enrolment.issue", userId, "success", caller.requestId(),
-                Map.of("enrolmentId", issued.enrolmentId()));
+        audit.event(AuditAction.OOB_ENROLMENT_ISSUE).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.user(userId)).details(Map.of("enrolmentId", issued.enrolmentId()))
+                .record(AuditOutcome.SUCCESS);
         // Step 7: returned to the RP with the user id; the RP id is the tenant the caller authenticated as.
         return new EnrolmentIssued(issued.enrolmentId(), userId, issued.displayCode(), issued.code(), issued.expiresAt());
     }
@@ -136,17 +146,19 @@ public final class OutOfBandService {
         List<EnrolmentCodes.Target> targets = enrolmentCodes.targets(req.enrolmentCode());
         Optional<EnrolmentCodes.Lock> lock = enrolmentCodes.lock(caller.ip(), targets);
         if (lock.isPresent()) {
-            audit.record(null, caller.actor(), "oob.enrolment.complete", "ip:" + caller.ip(), "refused:enrolment-locked",
-                    caller.requestId(), Map.of("retryAfterSeconds", Long.toString(lock.get().retryAfterSeconds()),
-                            "scope", lock.get().scope()));
-            throw OobException.enrolmentLocked(lock.get().retryAfterSeconds(), lock.get().scope());
+            audit.event(AuditAction.OOB_ENROLMENT_COMPLETE).by(AuditActor.of(caller), caller.requestId())
+                    .about(AuditSubject.address(caller.ip()))
+                    .details(Map.of("retryAfterSeconds", Long.toString(lock.get().retryAfterSeconds()),
+                            "scope", lock.get().scope()))
+                    .record(AuditOutcome.refused(OobFailure.Reason.ENROLMENT_LOCKED.code()));
+            throw OobFailure.enrolmentLocked(lock.get().retryAfterSeconds(), lock.get().scope());
         }
         // The device key must be a valid P-256 SPKI before the code is spent on it.
         EcP256PublicKey deviceKey;
         try {
             deviceKey = EcP256PublicKey.fromSpki(req.spki());
         } catch (SignatureFormatException | IllegalArgumentException e) {
-            throw OobException.signatureMalformed("publicKeySpki: " + e.getMessage());
+            throw OobFailure.signatureMalformed("publicKeySpki: " + e.getMessage());
         }
         // §9.2.3: the optional approval key, whose private half the authenticator keeps wrapped under the PIN.
         Optional<ByteArray> approvalKey;
@@ -159,7 +171,7 @@ public final class OutOfBandService {
                 }
             });
         } catch (IllegalArgumentException e) {
-            throw OobException.signatureMalformed("approvalKeySpki: " + e.getMessage());
+            throw OobFailure.signatureMalformed("approvalKeySpki: " + e.getMessage());
         }
         Instant now = clock.instant();
         // Step 11: verify the registration information (single use, not expired) and register the authenticator
@@ -172,7 +184,7 @@ public final class OutOfBandService {
             String tenantId = claimed.get().tenantId();
             String userId = claimed.get().userId();
             if (!tenantActive(tenantId)) {
-                throw OobException.tenantDisabled(); // rolls back: the code is not spent
+                throw OobFailure.tenantDisabled(); // rolls back: the code is not spent
             }
             UserState state = states.lockOrCreate(c, tenantId, userId, now);
             SecretBytes key;
@@ -195,14 +207,18 @@ public final class OutOfBandService {
         });
         if (registered.isEmpty()) {
             enrolmentCodes.recordFailure(caller.ip(), targets);
-            audit.record(null, caller.actor(), "oob.enrolment.complete", "ip:" + caller.ip(), "refused:enrolment-code-invalid",
-                    caller.requestId(), Map.of());
-            throw OobException.enrolmentCodeInvalid();
+            audit.event(AuditAction.OOB_ENROLMENT_COMPLETE).by(AuditActor.of(caller), caller.requestId())
+                    .about(AuditSubject.address(caller.ip()))
+                    .record(AuditOutcome.refused(OobFailure.Reason.ENROLMENT_CODE_INVALID.code()));
+            throw OobFailure.enrolmentCodeInvalid();
         }
         Registered r = registered.get();
         Authenticator a = r.authenticator();
-        audit.record(a.tenantId(), "authenticator:" + a.authenticatorId(), "oob.enrolment.complete", a.userId(), "success",
-                caller.requestId(), Map.of("authenticatorId", a.authenticatorId(), "ip", caller.ip()));
+        audit.event(AuditAction.OOB_ENROLMENT_COMPLETE).tenant(a.tenantId())
+                .by(AuditActor.authenticator(a.authenticatorId()), caller.requestId())
+                .about(AuditSubject.user(a.userId()))
+                .details(Map.of("authenticatorId", a.authenticatorId(), "ip", caller.ip()))
+                .record(AuditOutcome.SUCCESS);
         int digits = settings.find(a.tenantId()).codeDigits();
         // Step 12: the verification key goes to the authenticator over the TLS channel of this call.
         return new EnrolmentCompleted(a.authenticatorId(), a.tenantId(), tenantName(a.tenantId()), a.userId(),
@@ -217,19 +233,20 @@ public final class OutOfBandService {
 
     public Authenticator rename(String tenantId, String userId, String authenticatorId, String deviceName, Caller caller) {
         if (!authenticators.rename(tenantId, userId, authenticatorId, deviceName)) {
-            throw ApiException.notFound("authenticator");
+            throw OobFailure.notFound("authenticator");
         }
-        audit.record(tenantId, caller.actor(), "oob.authenticator.rename", userId, "success", caller.requestId(),
-                Map.of("authenticatorId", authenticatorId));
+        audit.event(AuditAction.OOB_AUTHENTICATOR_RENAME).tenant(tenantId)
+                .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(userId))
+                .details(Map.of("authenticatorId", authenticatorId)).record(AuditOutcome.SUCCESS);
         return authenticators.find(tenantId, userId, authenticatorId).orElseThrow();
     }
 
     /** Revokes one authenticator; its open streams close on every node. */
     public void revoke(String tenantId, String userId, String authenticatorId, Caller caller) {
         Authenticator a = authenticators.find(tenantId, userId, authenticatorId)
-                .orElseThrow(() -> ApiException.notFound("authenticator"));
+                .orElseThrow(() -> OobFailure.notFound("authenticator"));
         if (!a.active()) {
-            throw ApiException.conflict("the authenticator is already revoked");
+            throw OobFailure.conflict("the authenticator is already revoked");
         }
         jdbc.inTransaction(c -> {
             states.lock(c, tenantId, userId);
@@ -238,8 +255,9 @@ public final class OutOfBandService {
             }
             return null;
         });
-        audit.record(tenantId, caller.actor(), "oob.authenticator.revoke", userId, "success", caller.requestId(),
-                Map.of("authenticatorId", authenticatorId));
+        audit.event(AuditAction.OOB_AUTHENTICATOR_REVOKE).tenant(tenantId)
+                .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(userId))
+                .details(Map.of("authenticatorId", authenticatorId)).record(AuditOutcome.SUCCESS);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -254,7 +272,7 @@ public final class OutOfBandService {
 
     private record Created(RequestCreated created) implements Outcome {}
 
-    private record Blocked(OobException why) implements Outcome {}
+    private record Blocked(OobFailure why) implements Outcome {}
 
     public RequestCreated createRequest(String tenantId, OobMessages.CreateRequest req, Caller caller) {
         Instant now = clock.instant();
@@ -264,7 +282,7 @@ public final class OutOfBandService {
         // The request time is part of what the phone shows and the code covers; one far from our clock would make
         // an old or prepared offset look current (§8.3), so only a small skew is accepted.
         if (Duration.between(now, offset.requestTime()).abs().compareTo(requestTimeSkew) > 0) {
-            throw ApiException.invalid("requestTime must be within " + requestTimeSkew.toSeconds()
+            throw OobFailure.invalid("requestTime must be within " + requestTimeSkew.toSeconds()
                     + " s of the verifier's clock (now " + now + ")");
         }
         String userId = req.userId();
@@ -278,14 +296,14 @@ public final class OutOfBandService {
             Optional<UserState> state = states.lock(c, tenantId, userId);
             if (state.isEmpty() || state.get().verificationKeySealed().isEmpty()
                     || authenticators.countActive(c, tenantId, userId) == 0) {
-                return new Blocked(OobException.noAuthenticator());
+                return new Blocked(OobFailure.noAuthenticator());
             }
             settle(c, tenantId, userId, now, s);
             // §9.2.4 (C-S4): while a code is shown, a new request is blocked or queued, so a false request from
             // another terminal (§9.1.5) cannot appear beside the user's own.
             int ahead = requests.active(c, tenantId, userId).size();
             if (ahead > 0 && s.policy() == RequestPolicy.BLOCK) {
-                return new Blocked(OobException.requestPending());
+                return new Blocked(OobFailure.requestPending());
             }
             // §8.3 step 1: the code is OCRA over the offset hash with the user's verification key.
             SecretBytes key = keys.openKey(tenantId, userId, state.get().verificationKeySealed().get());
@@ -307,14 +325,16 @@ public final class OutOfBandService {
                     s.validitySeconds(), ahead, mode, webauthn));
         });
         if (outcome instanceof Blocked b) {
-            audit.record(tenantId, caller.actor(), "oob.request.create", userId, "refused:" + b.why().type().slug(),
-                    caller.requestId(), Map.of());
+            audit.event(AuditAction.OOB_REQUEST_CREATE).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                    .about(AuditSubject.user(userId)).record(AuditOutcome.refused(b.why()));
             throw b.why();
         }
         RequestCreated created = ((Created) outcome).created();
-        audit.record(tenantId, caller.actor(), "oob.request.create", userId, "success", caller.requestId(),
-                Map.of("oobRequestId", created.requestId(), "status", created.status().wire(),
-                        "terminalPublicIp", offset.terminalPublicIp()));
+        audit.event(AuditAction.OOB_REQUEST_CREATE).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.user(userId))
+                .details(Map.of("oobRequestId", created.requestId(), "status", created.status().wire(),
+                        "terminalPublicIp", offset.terminalPublicIp()))
+                .record(AuditOutcome.SUCCESS);
         // §8.3 steps 2–4: the RP shows the code (or its QR form) with the time left on the terminal.
         return created;
     }
@@ -380,7 +400,7 @@ public final class OutOfBandService {
     /** A disabled relying party's flows stop: its authenticators neither receive nor answer requests. */
     private void requireTenantActive(Authenticator a) {
         if (!tenantActive(a.tenantId())) {
-            throw OobException.tenantDisabled();
+            throw OobFailure.tenantDisabled();
         }
     }
 
@@ -400,15 +420,15 @@ public final class OutOfBandService {
             return; // enrolled without one (the CLI authenticator keeps its own PIN-sealed key store)
         }
         if (approvalSignature == null) {
-            throw OobException.signatureInvalid("this authenticator must also sign with its PIN-protected approval key");
+            throw OobFailure.signatureInvalid("this authenticator must also sign with its PIN-protected approval key");
         }
         ByteArray sig = AuthenticatorSignatures.decodeSignature(approvalSignature);
         boolean ok;
         try {
             ok = EcP256PublicKey.fromSpki(a.approvalKeySpki().get()).verify(statement.encode(), sig,
-                    org.countersign.core.sig.SignatureEncoding.P1363);
+                    SignatureEncoding.P1363);
         } catch (SignatureFormatException e) {
-            throw OobException.signatureMalformed(e.getMessage());
+            throw OobFailure.signatureMalformed(e.getMessage());
         }
         if (ok) {
             return;
@@ -419,11 +439,13 @@ public final class OutOfBandService {
                 OobEvents.announce(c, new Event(Kind.REVOKED, a.tenantId(), a.userId(), a.authenticatorId(), "revoked"));
                 return null;
             });
-            audit.record(a.tenantId(), "authenticator:" + a.authenticatorId(), "oob.authenticator.pin-lock", a.userId(),
-                    "success", caller.requestId(), Map.of("authenticatorId", a.authenticatorId()));
-            throw OobException.authenticatorRevoked();
+            audit.event(AuditAction.OOB_AUTHENTICATOR_PIN_LOCK).tenant(a.tenantId())
+                    .by(AuditActor.authenticator(a.authenticatorId()), caller.requestId())
+                    .about(AuditSubject.user(a.userId())).details(Map.of("authenticatorId", a.authenticatorId()))
+                    .record(AuditOutcome.SUCCESS);
+            throw OobFailure.authenticatorRevoked();
         }
-        throw OobException.pinInvalid(MAX_PIN_FAILURES - failures);
+        throw OobFailure.pinInvalid(MAX_PIN_FAILURES - failures);
     }
 
     /** The contract's request event: the canonical offset, which the authenticator decodes, shows and hashes. */
@@ -496,7 +518,7 @@ public final class OutOfBandService {
         ApprovalStatement statement = req.statement();
         ByteArray signature = AuthenticatorSignatures.decodeSignature(req.signature());
         Authenticator a = signatures.load(req.authenticatorId());
-        String actor = "authenticator:" + a.authenticatorId();
+        AuditActor actor = AuditActor.authenticator(a.authenticatorId());
         try {
             AuthenticatorSignatures.requireValid(a, statement.encode(), signature);
             AuthenticatorSignatures.requireActive(a);
@@ -504,10 +526,10 @@ public final class OutOfBandService {
             signatures.requireFresh(statement.signedAt(), "signedAt");
             requireApprovalSignature(a, statement, req.approvalSignature(), caller);
             OobRequest r = requests.find(a.tenantId(), req.requestId())
-                    .orElseThrow(() -> ApiException.notFound("request"));
+                    .orElseThrow(() -> OobFailure.notFound("request"));
             if (!r.userId().equals(a.userId())) {
                 // Another user's phone (same tenant) cannot answer this user's request.
-                throw OobException.authenticatorMismatch();
+                throw OobFailure.authenticatorMismatch();
             }
             Instant now = clock.instant();
             OobSettings s = settings.find(a.tenantId());
@@ -522,24 +544,24 @@ public final class OutOfBandService {
                 states.lock(c, a.tenantId(), a.userId());
                 // Re-read under the lock: wrong PINs sent in parallel may have locked the authenticator meanwhile.
                 if (!authenticators.findById(a.authenticatorId()).map(Authenticator::active).orElse(false)) {
-                    throw OobException.authenticatorRevoked();
+                    throw OobFailure.authenticatorRevoked();
                 }
                 OobRequest current = requests.find(c, a.tenantId(), r.requestId()).orElseThrow();
                 if (current.status() == Status.PENDING && !current.expiresAt().isAfter(now)) {
-                    throw OobException.requestExpired();
+                    throw OobFailure.requestExpired();
                 }
                 switch (current.status()) {
                     case PENDING -> { }
-                    case QUEUED -> throw OobException.notPending();
-                    case EXPIRED -> throw OobException.requestExpired();
-                    default -> throw OobException.alreadyDecided(current.status().wire());
+                    case QUEUED -> throw OobFailure.notPending();
+                    case EXPIRED -> throw OobFailure.requestExpired();
+                    default -> throw OobFailure.alreadyDecided(current.status().wire());
                 }
                 if (!current.offsetHash().constantTimeEquals(statement.offsetHash())) {
-                    throw OobException.offsetMismatch("offsetHash");
+                    throw OobFailure.offsetMismatch("offsetHash");
                 }
                 String expected = keys.openText(a.tenantId(), r.requestId(), VerificationKeys.REQUEST_CODE, current.codeSealed());
                 if (!new ServerAuthCode(expected, current.offsetHash()).matches(statement.code())) {
-                    throw OobException.offsetMismatch("code");
+                    throw OobFailure.offsetMismatch("code");
                 }
                 if (decided == Status.APPROVED) {
                     relay.requireBoundForApproval(c, a.tenantId(), r.requestId());
@@ -551,7 +573,7 @@ public final class OutOfBandService {
                         ? keys.sealText(a.tenantId(), r.requestId(), VerificationKeys.REPLACEMENT_PASSWORD, passwords.next())
                         : null;
                 if (!requests.finish(c, a.tenantId(), r.requestId(), Status.PENDING, decided, now, a.authenticatorId(), replacement)) {
-                    throw OobException.alreadyDecided("decided");
+                    throw OobFailure.alreadyDecided("decided");
                 }
                 authenticators.touch(c, a.tenantId(), a.authenticatorId(), now);
                 authenticators.resetPinFailures(c, a.authenticatorId());
@@ -560,13 +582,18 @@ public final class OutOfBandService {
                 settle(c, a.tenantId(), a.userId(), now, s);
                 return null;
             });
-            audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "success", caller.requestId(),
-                    Map.of("oobRequestId", r.requestId(), "decision", decided.wire(), "authenticatorId", a.authenticatorId(),
-                            "networkVerdict", networkCheck.map(k -> k.verdict().wire()).orElse("unknown")));
+            audit.event(AuditAction.OOB_REQUEST_DECIDE).tenant(a.tenantId())
+                    .by(actor, caller.requestId()).about(AuditSubject.user(a.userId()))
+                    .details(Map.of("oobRequestId", r.requestId(), "decision", decided.wire(),
+                            "authenticatorId", a.authenticatorId(),
+                            "networkVerdict", networkCheck.map(k -> k.verdict().wire()).orElse("unknown")))
+                    .record(AuditOutcome.SUCCESS);
             return decided;
-        } catch (ApiException e) {
-            audit.record(a.tenantId(), actor, "oob.request.decide", a.userId(), "refused:" + e.type().slug(),
-                    caller.requestId(), Map.of("oobRequestId", req.requestId(), "authenticatorId", a.authenticatorId()));
+        } catch (FlowFailure e) {
+            audit.event(AuditAction.OOB_REQUEST_DECIDE).tenant(a.tenantId())
+                    .by(actor, caller.requestId()).about(AuditSubject.user(a.userId()))
+                    .details(Map.of("oobRequestId", req.requestId(), "authenticatorId", a.authenticatorId()))
+                    .record(AuditOutcome.refused(e));
             throw e;
         }
     }
@@ -578,7 +605,7 @@ public final class OutOfBandService {
      */
     public Map<String, Object> cancel(String tenantId, String requestId, Caller caller) {
         Instant now = clock.instant();
-        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> ApiException.notFound("request"));
+        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> OobFailure.notFound("request"));
         OobSettings s = settings.find(tenantId);
         boolean changed;
         try {
@@ -590,21 +617,23 @@ public final class OutOfBandService {
                     return false;
                 }
                 if (!current.status().active()) {
-                    throw OobException.alreadyDecided(current.status().wire());
+                    throw OobFailure.alreadyDecided(current.status().wire());
                 }
                 requests.finish(c, tenantId, requestId, current.status(), Status.CANCELLED, now, null, null);
                 OobEvents.announce(c, new Event(Kind.RESOLVED, tenantId, r.userId(), requestId, Status.CANCELLED.wire()));
                 settle(c, tenantId, r.userId(), now, s); // the next queued request, if any, comes to the front
                 return true;
             });
-        } catch (ApiException e) {
-            audit.record(tenantId, caller.actor(), "oob.request.cancel", r.userId(), "refused:" + e.type().slug(),
-                    caller.requestId(), Map.of("oobRequestId", requestId));
+        } catch (FlowFailure e) {
+            audit.event(AuditAction.OOB_REQUEST_CANCEL).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                    .about(AuditSubject.user(r.userId())).details(Map.of("oobRequestId", requestId))
+                    .record(AuditOutcome.refused(e));
             throw e;
         }
         if (changed) {
-            audit.record(tenantId, caller.actor(), "oob.request.cancel", r.userId(), "success", caller.requestId(),
-                    Map.of("oobRequestId", requestId));
+            audit.event(AuditAction.OOB_REQUEST_CANCEL).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                    .about(AuditSubject.user(r.userId())).details(Map.of("oobRequestId", requestId))
+                    .record(AuditOutcome.SUCCESS);
         }
         return result(tenantId, requestId, caller);
     }
@@ -635,8 +664,9 @@ public final class OutOfBandService {
         if (r.status() == Status.APPROVED && r.replacementPasswordSealed().isPresent()) {
             requests.takeReplacementPassword(tenantId, requestId).ifPresent(sealed -> {
                 m.put("replacementPassword", keys.openText(tenantId, requestId, VerificationKeys.REPLACEMENT_PASSWORD, sealed));
-                audit.record(tenantId, caller.actor(), "oob.password.renew", r.userId(), "success", caller.requestId(),
-                        Map.of("oobRequestId", requestId));
+                audit.event(AuditAction.OOB_PASSWORD_RENEW).tenant(tenantId)
+                        .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(r.userId()))
+                        .details(Map.of("oobRequestId", requestId)).record(AuditOutcome.SUCCESS);
             });
         }
         return m;
@@ -665,13 +695,13 @@ public final class OutOfBandService {
 
     /** §9.1.1 WebAuthn-bound mode: the RP submits the assertion its page made at the terminal over the offset hash. */
     public Map<String, Object> bindTerminal(String tenantId, String requestId,
-            org.countersign.server.local.LocalCredentialService.WebAuthnAssertion assertion, Caller caller) {
+            LocalCredentialService.WebAuthnAssertion assertion, Caller caller) {
         return relay.bindTerminal(tenantId, current(tenantId, requestId), assertion, caller);
     }
 
     /** The request with lazy expiry applied (the sweep may not have run yet). */
     private OobRequest current(String tenantId, String requestId) {
-        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> ApiException.notFound("request"));
+        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> OobFailure.notFound("request"));
         if (r.status().active() && !r.expiresAt().isAfter(clock.instant())) {
             settle(tenantId, r.userId());
             r = requests.find(tenantId, requestId).orElseThrow();
@@ -720,10 +750,11 @@ public final class OutOfBandService {
             return true;
         });
         if (!ok) {
-            throw OobException.noAuthenticator();
+            throw OobFailure.noAuthenticator();
         }
-        audit.record(tenantId, caller.actor(), "oob.password-login.set", userId, "success", caller.requestId(),
-                Map.of("disabled", Boolean.toString(disabled)));
+        audit.event(AuditAction.OOB_PASSWORD_LOGIN_SET).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.user(userId)).details(Map.of("disabled", Boolean.toString(disabled)))
+                .record(AuditOutcome.SUCCESS);
         return disabled;
     }
 
@@ -737,8 +768,9 @@ public final class OutOfBandService {
     public Released release(String tenantId, String userId, Caller caller) {
         requireUser(tenantId, userId);
         int revoked = jdbc.inTransaction(c -> releaseLocked(c, tenantId, userId, clock.instant()));
-        audit.record(tenantId, caller.actor(), "oob.release", userId, "success", caller.requestId(),
-                Map.of("revokedAuthenticators", Integer.toString(revoked)));
+        audit.event(AuditAction.OOB_RELEASE).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.user(userId)).details(Map.of("revokedAuthenticators", Integer.toString(revoked)))
+                .record(AuditOutcome.SUCCESS);
         return new Released(resetToken(), revoked);
     }
 
@@ -800,18 +832,23 @@ public final class OutOfBandService {
             return new WrongCode();
         });
         if (outcome instanceof Recovered r) {
-            audit.record(tenantId, caller.actor(), "oob.recover", userId, "success", caller.requestId(),
-                    Map.of("revokedAuthenticators", Integer.toString(r.revoked())));
+            audit.event(AuditAction.OOB_RECOVER).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                    .about(AuditSubject.user(userId))
+                    .details(Map.of("revokedAuthenticators", Integer.toString(r.revoked())))
+                    .record(AuditOutcome.SUCCESS);
             return new Released(resetToken(), r.revoked());
         }
         if (outcome instanceof Locked l) {
-            audit.record(tenantId, caller.actor(), "oob.recover", userId, "refused:recovery-locked", caller.requestId(),
-                    Map.of("retryAfterSeconds", Long.toString(l.retryAfter())));
-            throw OobException.recoveryLocked(l.retryAfter());
+            audit.event(AuditAction.OOB_RECOVER).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                    .about(AuditSubject.user(userId))
+                    .details(Map.of("retryAfterSeconds", Long.toString(l.retryAfter())))
+                    .record(AuditOutcome.refused(OobFailure.Reason.RECOVERY_LOCKED.code()));
+            throw OobFailure.recoveryLocked(l.retryAfter());
         }
-        audit.record(tenantId, caller.actor(), "oob.recover", userId, "refused:recovery-code-invalid", caller.requestId(),
-                Map.of());
-        throw OobException.recoveryCodeInvalid();
+        audit.event(AuditAction.OOB_RECOVER).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.user(userId))
+                .record(AuditOutcome.refused(OobFailure.Reason.RECOVERY_CODE_INVALID.code()));
+        throw OobFailure.recoveryCodeInvalid();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -824,9 +861,13 @@ public final class OutOfBandService {
 
     public OobSettings saveSettings(String tenantId, OobSettings s, Caller caller) {
         settings.save(tenantId, s);
-        audit.record(tenantId, caller.actor(), "oob.settings.update", tenantId, "success", caller.requestId(),
-                Map.of("codeDigits", s.codeDigits().toString(), "validitySeconds", s.validitySeconds().toString(),
-                        "concurrentRequests", s.concurrentRequests(), "passwordRenewal", s.passwordRenewal().toString()));
+        audit.event(AuditAction.OOB_SETTINGS_UPDATE).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.tenant(tenantId))
+                .details(Map.of("codeDigits", s.codeDigits().toString(),
+                        "validitySeconds", s.validitySeconds().toString(),
+                        "concurrentRequests", s.concurrentRequests(),
+                        "passwordRenewal", s.passwordRenewal().toString()))
+                .record(AuditOutcome.SUCCESS);
         return s;
     }
 
@@ -834,7 +875,7 @@ public final class OutOfBandService {
 
     private void requireUser(String tenantId, String userId) {
         if (users.find(tenantId, userId).isEmpty()) {
-            throw ApiException.notFound("user");
+            throw OobFailure.notFound("user");
         }
     }
 
@@ -850,14 +891,14 @@ public final class OutOfBandService {
 
     /** JSON for stream events. */
     static final class Json {
-        private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+        private static final ObjectMapper MAPPER = new ObjectMapper();
 
         private Json() {}
 
         static String write(Object o) {
             try {
                 return MAPPER.writeValueAsString(o);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }

@@ -1,10 +1,12 @@
 package org.countersign.server.oob;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.bytes.Sha256;
 
 /**
  * C-S2, X.1280 §9.2.2: codes given once at the user's first enrolment, to release a lost authenticator without the
@@ -15,7 +17,7 @@ final class RecoveryCodes {
     static final int COUNT = 8;
     static final int LENGTH = 10;
     static final int MAX_FAILURES = 5;
-    static final java.time.Duration WINDOW = java.time.Duration.ofMinutes(15);
+    static final Duration WINDOW = Duration.ofMinutes(15);
     private static final String DOMAIN = "countersign-oob-recovery-code-v1";
 
     record Generated(List<String> display, List<ByteArray> hashes) {}
@@ -44,6 +46,6 @@ final class RecoveryCodes {
 
     private static ByteArray hash(String tenantId, String userId, String canonical) {
         // Tenant and user salt the hash, so equal codes of two users never share a stored value.
-        return Hashes.sha256(DOMAIN, tenantId, userId, canonical);
+        return Sha256.labelled(DOMAIN, tenantId, userId, canonical);
     }
 }

@@ -1,5 +1,6 @@
 package org.countersign.server.oob;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
@@ -15,8 +16,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.oob.Offset;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
-import org.countersign.server.http.ApiException;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
+import org.countersign.server.auth.Caller;
+import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.local.LocalCredentialService;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.origin.NetworkOrigins;
@@ -74,7 +80,7 @@ final class RelayGuard {
         if (requested.equals(WEBAUTHN_BOUND)) {
             return WEBAUTHN_BOUND;
         }
-        throw ApiException.invalid("mode must be 'plain' or 'webauthn-bound'");
+        throw OobFailure.invalid("mode must be 'plain' or 'webauthn-bound'");
     }
 
     /**
@@ -82,7 +88,7 @@ final class RelayGuard {
      * {@code navigator.credentials.get}: challenge = offset hash. Refused when the user has no WebAuthn credential.
      */
     Map<String, Object> boundOptions(String tenantId, String userId, ByteArray offsetHash) {
-        return local.boundAssertionOptions(tenantId, userId, offsetHash).orElseThrow(() -> ApiException.conflict(
+        return local.boundAssertionOptions(tenantId, userId, offsetHash).orElseThrow(() -> OobFailure.conflict(
                 "mode 'webauthn-bound' needs an active WebAuthn credential (passkey) of this user; register one first"
                         + " or use mode 'plain'"));
     }
@@ -122,7 +128,7 @@ final class RelayGuard {
     void requireBoundForApproval(Connection c, String tenantId, String requestId) throws SQLException {
         Optional<State> s = state(c, tenantId, requestId);
         if (s.isPresent() && s.get().mode().equals(WEBAUTHN_BOUND) && !s.get().bound()) {
-            throw OobException.terminalNotBound();
+            throw OobFailure.terminalNotBound();
         }
     }
 
@@ -171,7 +177,7 @@ final class RelayGuard {
                 try {
                     JsonNode n = JSON.readTree(json);
                     m.put("network", n);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (JsonProcessingException e) {
                     throw new IllegalStateException("stored network check is not JSON", e);
                 }
             });
@@ -183,25 +189,25 @@ final class RelayGuard {
      * as challenge, the tenant's allowed origins and the user's registered credential; binds the request once.
      */
     Map<String, Object> bindTerminal(String tenantId, OobRequest r, LocalCredentialService.WebAuthnAssertion assertion,
-            OutOfBandService.Caller caller) {
-        State s = state(tenantId, r.requestId()).orElseThrow(() -> ApiException.notFound("request"));
+            Caller caller) {
+        State s = state(tenantId, r.requestId()).orElseThrow(() -> OobFailure.notFound("request"));
         if (!s.mode().equals(WEBAUTHN_BOUND)) {
-            throw ApiException.conflict("the request was created in mode '" + s.mode() + "'; only 'webauthn-bound'"
+            throw OobFailure.conflict("the request was created in mode '" + s.mode() + "'; only 'webauthn-bound'"
                     + " requests take a terminal assertion");
         }
         if (!r.status().active()) {
-            throw OobException.alreadyDecided(r.status().wire());
+            throw OobFailure.alreadyDecided(r.status().wire());
         }
         if (s.bound()) {
-            throw ApiException.conflict("the terminal of this request is already bound");
+            throw OobFailure.conflict("the terminal of this request is already bound");
         }
         String credentialId;
         try {
-            credentialId = local.verifyBoundAssertion(new LocalCredentialService.Caller(tenantId, caller.actor(),
-                    caller.requestId()), r.userId(), r.offsetHash(), assertion);
-        } catch (ApiException e) {
-            audit.record(tenantId, caller.actor(), "oob.request.bind", r.userId(), "refused:" + e.type().slug(),
-                    caller.requestId(), Map.of("oobRequestId", r.requestId()));
+            credentialId = local.verifyBoundAssertion(caller.inTenant(tenantId), r.userId(), r.offsetHash(), assertion);
+        } catch (FlowFailure e) {
+            audit.event(AuditAction.OOB_REQUEST_BIND).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                    .about(AuditSubject.user(r.userId())).details(Map.of("oobRequestId", r.requestId()))
+                    .record(AuditOutcome.refused(e));
             throw e;
         }
         Instant now = clock.instant();
@@ -216,10 +222,12 @@ final class RelayGuard {
             }
         });
         if (!updated) {
-            throw ApiException.conflict("the terminal of this request is already bound");
+            throw OobFailure.conflict("the terminal of this request is already bound");
         }
-        audit.record(tenantId, caller.actor(), "oob.request.bind", r.userId(), "success", caller.requestId(),
-                Map.of("oobRequestId", r.requestId(), "credentialId", credentialId));
+        audit.event(AuditAction.OOB_REQUEST_BIND).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
+                .about(AuditSubject.user(r.userId()))
+                .details(Map.of("oobRequestId", r.requestId(), "credentialId", credentialId))
+                .record(AuditOutcome.SUCCESS);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("requestId", r.requestId());
         m.put("terminalBound", true);

@@ -1,5 +1,7 @@
 package org.countersign.server.oob;
 
+import java.util.Locale;
+
 /**
  * C-S4, X.1280 §9.2.4: what happens to a new request while another of the same user is still being shown. Either
  * choice stops a false request (§9.1.5) from being slipped in beside the user's own.
@@ -11,7 +13,7 @@ enum RequestPolicy {
     QUEUE;
 
     String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     static RequestPolicy ofWire(String s) {

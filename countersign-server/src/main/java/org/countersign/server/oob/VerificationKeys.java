@@ -1,5 +1,6 @@
 package org.countersign.server.oob;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.keys.AssociatedData;
@@ -40,12 +41,12 @@ final class VerificationKeys {
 
     String sealText(String tenantId, String requestId, String purpose, String text) {
         return seal(new AssociatedData(tenantId, requestId, purpose),
-                SecretBytes.copyOf(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                SecretBytes.copyOf(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     String openText(String tenantId, String requestId, String purpose, String sealed) {
         SecretBytes s = keys.open(SealedBlob.fromText(sealed), new AssociatedData(tenantId, requestId, purpose));
-        return new String(s.revealForCrypto(), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(s.revealForCrypto(), StandardCharsets.UTF_8);
     }
 
     private String seal(AssociatedData ad, SecretBytes value) {

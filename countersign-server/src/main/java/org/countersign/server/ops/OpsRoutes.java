@@ -1,14 +1,15 @@
 package org.countersign.server.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +67,8 @@ public final class OpsRoutes implements ApiServer.Routes {
                 merge((ObjectNode) doc.get("components"), fragment.path("components"), "schemas");
                 merge((ObjectNode) doc.get("components"), fragment.path("components"), "responses");
                 if (fragment.has("tags")) {
-                    ((com.fasterxml.jackson.databind.node.ArrayNode) doc.withArray("tags")).addAll(
-                            (com.fasterxml.jackson.databind.node.ArrayNode) fragment.get("tags"));
+                    ((ArrayNode) doc.withArray("tags")).addAll(
+                            (ArrayNode) fragment.get("tags"));
                 }
             }
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(doc);

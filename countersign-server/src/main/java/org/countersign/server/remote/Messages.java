@@ -109,7 +109,7 @@ public final class Messages {
     public record FrameInfo(int sequence, long capturedAtMillis, ClientMeasurement client) {}
 
     /** Step 10/11: the result, integrity-protected by the channel (A-G8). */
-    public record SealedResult(String challengeId, Operation operation, String outcome, List<String> reasons,
+    public record SealedResult(String challengeId, Operation operation, RemoteOutcome outcome, List<RemoteReason> reasons,
             Assurance assurance, String decidedAt) {}
 
     /**

@@ -8,6 +8,7 @@ import org.countersign.biometrics.api.Template;
 import org.countersign.biometrics.protect.ProtectedTemplate;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.biometrics.protect.TransformKey;
+import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.keys.AssociatedData;
 import org.countersign.core.keys.KeyService;
@@ -50,7 +51,7 @@ public final class ReferenceVault {
         SecretBytes key = keys.open(SealedBlob.decode(ref.sealedTransformKey()), keyAd(ref.tenantId(), ref.userId()));
         try {
             ProtectedTemplate reference = ProtectedTemplate.decode(
-                    org.countersign.core.bytes.ByteArray.copyOf(code.revealForCrypto()));
+                    ByteArray.copyOf(code.revealForCrypto()));
             return protector.compare(probe, reference, TransformKey.of(key));
         } finally {
             code.destroy();

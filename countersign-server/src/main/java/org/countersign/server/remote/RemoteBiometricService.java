@@ -2,19 +2,21 @@ package org.countersign.server.remote;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.api.ReasonCode;
@@ -34,13 +36,19 @@ import org.countersign.biometrics.liveness.timing.ScreenLightCheck;
 import org.countersign.biometrics.liveness.timing.ServerTimeline;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.core.bytes.ByteArray;
+import org.countersign.core.bytes.Sha256;
 import org.countersign.core.channel.ChannelException;
 import org.countersign.core.remote.RemoteMessageType;
 import org.countersign.core.remote.RemotePayload;
 import org.countersign.core.srp.SrpDigest;
 import org.countersign.core.srp.SrpGroup;
 import org.countersign.core.srp.SrpParameters;
+import org.countersign.core.srp.SrpVerifier;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.remote.Messages.Assurance;
 import org.countersign.server.remote.Messages.CaptureLimits;
 import org.countersign.server.remote.Messages.SealedCapture;
@@ -87,7 +95,7 @@ public final class RemoteBiometricService {
     private final Clock clock;
     private final LiveCaptures live = new LiveCaptures();
     /** The live checks' explanation of a capture being decided, added to its assurance (dropped when decided). */
-    private final Map<String, List<Messages.JudgeCheck>> liveExplanations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, List<Messages.JudgeCheck>> liveExplanations = new ConcurrentHashMap<>();
     private final PromptSchedule schedule;
     private final LiveSettings liveSettings;
 
@@ -140,9 +148,10 @@ public final class RemoteBiometricService {
         random.nextBytes(raw);
         String code = ByteArray.copyOf(raw).toBase64Url();
         Instant now = clock.instant();
-        store.insertEnrolment(sha256(ByteArray.ofUtf8(code)), tenant, userId, deviceType, now, now.plus(ENROLMENT_TTL));
-        audit.record(tenant, actor, "remote.enrolment.issue", userId, "success", requestId,
-                Map.of("deviceType", deviceType));
+        store.insertEnrolment(Sha256.of(ByteArray.ofUtf8(code)), tenant, userId, deviceType, now, now.plus(ENROLMENT_TTL));
+        audit.event(AuditAction.REMOTE_ENROLMENT_ISSUE).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(userId)).details(Map.of("deviceType", deviceType))
+                .record(AuditOutcome.SUCCESS);
         return new Messages.EnrolmentIssued(code, userId, deviceType, now.plus(ENROLMENT_TTL).toString());
     }
 
@@ -157,8 +166,9 @@ public final class RemoteBiometricService {
         }
         String code = newId();
         Instant now = clock.instant();
-        store.insertGrant(sha256(ByteArray.ofUtf8(code)), tenant, userId, op, now, now.plus(ENROLMENT_TTL));
-        audit.record(tenant, actor, "remote.grant.issue", userId, "success", requestId, Map.of("operation", op.name()));
+        store.insertGrant(Sha256.of(ByteArray.ofUtf8(code)), tenant, userId, op, now, now.plus(ENROLMENT_TTL));
+        audit.event(AuditAction.REMOTE_GRANT_ISSUE).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(userId)).details(Map.of("operation", op.name())).record(AuditOutcome.SUCCESS);
         return new Messages.GrantIssued(code, userId, op, now.plus(ENROLMENT_TTL).toString());
     }
 
@@ -180,8 +190,10 @@ public final class RemoteBiometricService {
         String id = newId();
         Instant expires = now.plus(OPEN_TTL);
         store.insertOpened(new RemoteStore.Opened(id, tenant, o.userId(), o.transactionValue(), write(r), expires), now);
-        audit.record(tenant, actor, "remote.authentication.open", o.userId(), "success", requestId,
-                Map.of("challengeId", id, "transactionValue", String.valueOf(o.transactionValue())));
+        audit.event(AuditAction.REMOTE_AUTHENTICATION_OPEN).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(o.userId()))
+                .details(Map.of("challengeId", id, "transactionValue", String.valueOf(o.transactionValue())))
+                .record(AuditOutcome.SUCCESS);
         return new Messages.AuthenticationOpened(id, o.userId(), o.transactionValue(), expires.toString());
     }
 
@@ -190,23 +202,24 @@ public final class RemoteBiometricService {
         Messages.ChallengeView v = challenge(tenant, challengeId);
         if (v.outcome() == null) {
             throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "no outcome yet",
-                    List.of("OUTCOME_NOT_READY"));
+                    List.of(RemoteReason.OUTCOME_NOT_READY));
         }
         if (!store.consumeOutcome(tenant, challengeId, clock.instant())) {
             throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "this outcome was consumed already",
-                    List.of("OUTCOME_ALREADY_CONSUMED"));
+                    List.of(RemoteReason.OUTCOME_ALREADY_CONSUMED));
         }
-        audit.record(tenant, actor, "remote.outcome.consume", v.userId(), "success", requestId,
-                Map.of("challengeId", challengeId, "outcome", v.outcome()));
+        audit.event(AuditAction.REMOTE_OUTCOME_CONSUME).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(v.userId()))
+                .details(Map.of("challengeId", challengeId, "outcome", v.outcome())).record(AuditOutcome.SUCCESS);
         return new Messages.ChallengeView(v.challengeId(), v.userId(), v.deviceId(), v.operation(), v.status(),
                 v.outcome(), v.reasons(), v.assurance(), v.issuedAt(), v.authorisation(), true);
     }
 
     private ByteArray validGrant(String tenant, String user, Operation op, String grant, Instant now) {
-        ByteArray h = sha256(ByteArray.ofUtf8(grant));
+        ByteArray h = Sha256.of(ByteArray.ofUtf8(grant));
         if (store.findGrant(h, tenant, user, op, now).isEmpty()) {
             throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "grant unknown, used, expired, or issued"
-                    + " for another user or operation", List.of("GRANT_INVALID"));
+                    + " for another user or operation", List.of(RemoteReason.GRANT_INVALID));
         }
         return h;
     }
@@ -215,13 +228,14 @@ public final class RemoteBiometricService {
         if (!store.hasConsent(tenant, user, RemotePrivacy.NOTICE.version())) {
             throw new RemoteException(RemoteException.Kind.CONSENT_REQUIRED, "the relying party must record the"
                     + " user's consent to privacy notice " + RemotePrivacy.NOTICE.version() + " first",
-                    List.of("CONSENT_REQUIRED"));
+                    List.of(RemoteReason.CONSENT_REQUIRED));
         }
     }
 
     public void auditLockoutsCleared(String tenant, String deviceId, int n, String actor, String requestId) {
-        audit.record(tenant, actor, "remote.srp.unlock", deviceId, "success", requestId,
-                Map.of("sourcesCleared", String.valueOf(n)));
+        audit.event(AuditAction.REMOTE_SRP_UNLOCK).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.device(deviceId)).details(Map.of("sourcesCleared", String.valueOf(n)))
+                .record(AuditOutcome.SUCCESS);
     }
 
     // ---- consent and data-subject rights (27553-1 10.2, B-P1, as in local mode) --------------------------------
@@ -232,16 +246,17 @@ public final class RemoteBiometricService {
                     + RemotePrivacy.NOTICE.version());
         }
         store.grantConsent(tenant, user, version, clock.instant());
-        audit.record(tenant, actor, "remote.consent.grant", user, "success", requestId,
-                Map.of("noticeVersion", version));
+        audit.event(AuditAction.REMOTE_CONSENT_GRANT).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(user)).details(Map.of("noticeVersion", version)).record(AuditOutcome.SUCCESS);
     }
 
     /** Withdrawal also erases the user's references and devices: without consent nothing may be kept. */
     public int withdrawConsent(String tenant, String user, String actor, String requestId) {
         store.withdrawConsent(tenant, user, RemotePrivacy.NOTICE.version(), clock.instant());
         int erased = store.eraseUser(tenant, user);
-        audit.record(tenant, actor, "remote.consent.withdraw", user, "success", requestId,
-                Map.of("rowsErased", String.valueOf(erased)));
+        audit.event(AuditAction.REMOTE_CONSENT_WITHDRAW).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(user)).details(Map.of("rowsErased", String.valueOf(erased)))
+                .record(AuditOutcome.SUCCESS);
         return erased;
     }
 
@@ -261,7 +276,8 @@ public final class RemoteBiometricService {
 
     public int erase(String tenant, String user, String actor, String requestId) {
         int n = store.eraseUser(tenant, user);
-        audit.record(tenant, actor, "remote.data.erase", user, "success", requestId, Map.of("rows", String.valueOf(n)));
+        audit.event(AuditAction.REMOTE_DATA_ERASE).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.user(user)).details(Map.of("rows", String.valueOf(n))).record(AuditOutcome.SUCCESS);
         return n;
     }
 
@@ -277,14 +293,14 @@ public final class RemoteBiometricService {
             params = new SrpParameters(SrpGroup.valueOf(r.srpGroup()), SrpDigest.valueOf(r.srpHash()));
             salt = ByteArray.fromBase64Url(r.salt());
             verifier = ByteArray.fromBase64Url(r.verifier());
-            new org.countersign.core.srp.SrpVerifier(params, r.deviceId(), salt, verifier);
+            new SrpVerifier(params, r.deviceId(), salt, verifier);
         } catch (RuntimeException e) {
             throw new RemoteException(RemoteException.Kind.INVALID, "SRP parameters: " + e.getMessage());
         }
         if (params.isTestOnly()) {
             throw new RemoteException(RemoteException.Kind.INVALID, "the SRP group must have 2048 bits or more");
         }
-        ByteArray codeHash = sha256(ByteArray.ofUtf8(r.enrolmentCode()));
+        ByteArray codeHash = Sha256.of(ByteArray.ofUtf8(r.enrolmentCode()));
         Instant now = clock.instant();
         RemoteStore.Enrolment e = store.findEnrolment(codeHash, r.tenant(), now).orElseThrow(() ->
                 new RemoteException(RemoteException.Kind.ENROLMENT_INVALID, "enrolment code unknown, used or expired"));
@@ -297,8 +313,9 @@ public final class RemoteBiometricService {
                     "device id already registered; generate a new one");
             case CREATED -> { }
         }
-        audit.record(r.tenant(), "device:" + r.deviceId(), "remote.device.register", e.userId(), "success", requestId,
-                Map.of("deviceType", e.deviceType()));
+        audit.event(AuditAction.REMOTE_DEVICE_REGISTER).tenant(r.tenant())
+                .by(AuditActor.device(r.deviceId()), requestId).about(AuditSubject.user(e.userId()))
+                .details(Map.of("deviceType", e.deviceType())).record(AuditOutcome.SUCCESS);
         return new Messages.DeviceRegistered(r.deviceId(), e.userId(), e.deviceType());
     }
 
@@ -344,13 +361,13 @@ public final class RemoteBiometricService {
                     authorisation = "match";
                 } else {
                     throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "a registration needs a grant from"
-                            + " the relying party (X.1279 §8.2.1)", List.of("GRANT_REQUIRED"));
+                            + " the relying party (X.1279 §8.2.1)", List.of(RemoteReason.GRANT_REQUIRED));
                 }
             }
             case DEREGISTER -> {
                 if (req.grant() == null) {
                     throw new RemoteException(RemoteException.Kind.GRANT_INVALID, "a deregistration needs a grant from"
-                            + " the relying party (X.1279 §8.2.3)", List.of("GRANT_REQUIRED"));
+                            + " the relying party (X.1279 §8.2.3)", List.of(RemoteReason.GRANT_REQUIRED));
                 }
                 grantHash = validGrant(tenant, device.userId(), Operation.DEREGISTER, req.grant(), now);
                 authorisation = "grant";
@@ -359,12 +376,12 @@ public final class RemoteBiometricService {
                 // §8.2.2 step 3, A-S5: the RP opens the authentication with its own risk data; the device answers it.
                 if (req.challengeId() == null) {
                     throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "an authentication must be"
-                            + " opened by the relying party: pass its challengeId", List.of("NOT_OPENED_BY_RP"));
+                            + " opened by the relying party: pass its challengeId", List.of(RemoteReason.NOT_OPENED_BY_RP));
                 }
                 RemoteStore.Opened o = store.takeOpened(tenant, req.challengeId(), device.userId(), now).orElseThrow(
                         () -> new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "no open authentication"
                                 + " with this id for this user (unknown, expired or already taken)",
-                                List.of("NOT_OPENED_BY_RP")));
+                                List.of(RemoteReason.NOT_OPENED_BY_RP)));
                 challengeId = o.challengeId();
                 Messages.RpRisk r = readRpRisk(o.rpRiskJson());
                 rp = new RiskSignals.RelyingParty(r.extraActions() == null ? 0 : r.extraActions(),
@@ -420,10 +437,12 @@ public final class RemoteBiometricService {
                 decision.secondModalityRequired(), decision.rules(), ByteArray.copyOf(nonce).toBase64Url(),
                 expires.toString(), new CaptureLimits(seq.minFrames(), MAX_FRAMES, MAX_FRAME_BYTES, MAX_SIDE,
                         seq.minFrameRate(), (int) seq.maxFrameGap().toMillis()), plan);
-        audit.record(tenant, "device:" + device.deviceId(), "remote.challenge", device.userId(), "success", requestId,
-                Map.of("operation", req.operation().name(), "actions", decision.actions().toString(),
+        audit.event(AuditAction.REMOTE_CHALLENGE).tenant(tenant).by(AuditActor.device(device.deviceId()), requestId)
+                .about(AuditSubject.user(device.userId()))
+                .details(Map.of("operation", req.operation().name(), "actions", decision.actions().toString(),
                         "rules", decision.rules().stream().map(RiskDecision.FiredRule::id).toList().toString(),
-                        "authorisation", authorisation == null ? "-" : authorisation));
+                        "authorisation", authorisation == null ? "-" : authorisation))
+                .record(AuditOutcome.SUCCESS);
         return sessions.seal(in, RemoteMessageType.CHALLENGE, ByteArray.copyOf(nonce), RemotePayload.of(write(out)));
     }
 
@@ -446,21 +465,21 @@ public final class RemoteBiometricService {
                 .orElseThrow(() -> new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "unknown challenge"));
         if (!ch.nonce().constantTimeEquals(in.message().serverNonce())) {
             throw new RemoteException(RemoteException.Kind.CHANNEL_REFUSED, "frames not bound to this challenge",
-                    List.of(ChannelException.Reason.CHANNEL_WRONG_NONCE.name()));
+                    List.of(RemoteReason.CHANNEL_WRONG_NONCE));
         }
         if (received.isAfter(ch.expiresAt())) {
             throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "challenge expired",
-                    List.of("CHALLENGE_EXPIRED"));
+                    List.of(RemoteReason.CHALLENGE_EXPIRED));
         }
         LiveCaptures.State st = live.find(ch.challengeId()).orElseThrow(() -> new RemoteException(
                 RemoteException.Kind.CHALLENGE_INVALID, "no live capture for this challenge on this node",
-                List.of("LIVE_CAPTURE_UNKNOWN")));
+                List.of(RemoteReason.LIVE_CAPTURE_UNKNOWN)));
         List<ByteArray> parts = in.payload().attachments();
         int index;
         Instant promptAt;
         synchronized (st) {
             if (batch.frames().size() != parts.size() || st.frames.size() + parts.size() > MAX_FRAMES
-                    || batch.frames().stream().anyMatch(java.util.Objects::isNull)) {
+                    || batch.frames().stream().anyMatch(Objects::isNull)) {
                 throw new RemoteException(RemoteException.Kind.INVALID, "frame descriptions and frames must match,"
                         + " at most " + MAX_FRAMES + " frames in all");
             }
@@ -468,7 +487,7 @@ public final class RemoteBiometricService {
             if (st.batches != index || index >= ch.actions().size()) {
                 // One batch per prompt: a second batch before the answer, or one after the last prompt, is refused.
                 throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "batch out of turn",
-                        List.of("LIVE_BATCH_OUT_OF_TURN"));
+                        List.of(RemoteReason.LIVE_BATCH_OUT_OF_TURN));
             }
             st.batches++;
             if (index == 0) {
@@ -519,15 +538,15 @@ public final class RemoteBiometricService {
         // A-G3: the capture is bound to this challenge's nonce in the authenticated header.
         if (!ch.nonce().constantTimeEquals(in.message().serverNonce())) {
             throw new RemoteException(RemoteException.Kind.CHANNEL_REFUSED, "capture not bound to this challenge",
-                    List.of(ChannelException.Reason.CHANNEL_WRONG_NONCE.name()));
+                    List.of(RemoteReason.CHANNEL_WRONG_NONCE));
         }
         Instant now = clock.instant();
         if (!store.claimChallenge(ch.challengeId(), now)) {
             throw new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "challenge already answered",
-                    List.of("CHALLENGE_ALREADY_ANSWERED"));
+                    List.of(RemoteReason.CHALLENGE_ALREADY_ANSWERED));
         }
         if (now.isAfter(ch.expiresAt())) {
-            return unusable(ch, device, requestId, "challenge expired", List.of("CHALLENGE_EXPIRED"));
+            throw unusable(ch, device, requestId, "challenge expired", List.of(RemoteReason.CHALLENGE_EXPIRED));
         }
         // A live capture: the batches streamed before come first, with their server arrival times.
         LiveCaptures.State st = live.take(ch.challengeId()).orElse(null);
@@ -548,12 +567,12 @@ public final class RemoteBiometricService {
         allParts.addAll(in.payload().attachments());
         cap.frames().forEach(f -> stamps.add(new ServerTimeline.Stamp(now, f == null ? 0 : f.capturedAtMillis())));
         if (!streamed && liveSettings.required()) {
-            return unusable(ch, device, requestId, "this server needs a live capture with server-timed prompts",
-                    List.of("LIVE_CAPTURE_REQUIRED"));
+            throw unusable(ch, device, requestId, "this server needs a live capture with server-timed prompts",
+                    List.of(RemoteReason.LIVE_CAPTURE_REQUIRED));
         }
         if (streamed && st.prompts.size() != ch.actions().size()) {
-            return unusable(ch, device, requestId, "capture sent before every prompt was shown",
-                    List.of("PROMPTS_INCOMPLETE"));
+            throw unusable(ch, device, requestId, "capture sent before every prompt was shown",
+                    List.of(RemoteReason.PROMPTS_INCOMPLETE));
         }
         SealedCapture all = new SealedCapture(cap.challengeId(), allInfo, cap.clientActions());
         List<CapturedFrame> frames = validateFrames(ch, device, all, allParts, requestId);
@@ -569,28 +588,28 @@ public final class RemoteBiometricService {
             judgement = eng.judge().judge(device.tenantId() + "/" + device.userId(), lc, frames, Optional.empty(),
                     judgePolicy);   // step 9: ASD on the server
         } catch (BiometricException e) {
-            return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
+            throw unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
         }
         if (judgement instanceof LivenessJudgement.Refused r) {
-            List<String> reasons = r.reasons().stream().map(Enum::name).toList();
+            List<RemoteReason> reasons = r.reasons().stream().map(RemoteReason::of).toList();
             if (r.reasons().stream().anyMatch(UNUSABLE::contains)
                     || r.reasons().equals(List.of(LivenessReason.QUALITY_TOO_LOW))) {
-                return unusable(ch, device, requestId, "capture cannot be judged: " + reasons, reasons);
+                throw unusable(ch, device, requestId, "capture cannot be judged: " + reasons, reasons);
             }
-            return finish(in, ch, device, "REFUSED", reasons, assurance(ch, decision, judgement, cap, null, null),
+            return finish(in, ch, device, RemoteOutcome.REFUSED, reasons, assurance(ch, decision, judgement, cap, null, null),
                     requestId);
         }
         LivenessJudgement.Live live = (LivenessJudgement.Live) judgement;
         List<Messages.JudgeCheck> extra = new ArrayList<>();
         if (streamed) {
-            List<String> refusals;
+            List<RemoteReason> refusals;
             try {
                 refusals = liveChecks(eng.analyzer(), st, frames, live, stamps, extra);
             } catch (BiometricException e) {
-                return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
+                throw unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
             }
             if (!refusals.isEmpty()) {
-                return finish(in, ch, device, "REFUSED", refusals,
+                return finish(in, ch, device, RemoteOutcome.REFUSED, refusals,
                         withChecks(judgeAssurance(ch, decision, live, cap, null, null), extra), requestId);
             }
         }
@@ -606,8 +625,8 @@ public final class RemoteBiometricService {
             RiskDecision decision, LivenessJudgement.Live live, SealedCapture cap, String requestId) {
         List<Probe> probes = probes(live);
         if (probes.isEmpty()) {
-            return unusable(ch, device, requestId, "no frame of sufficient quality",
-                    List.of(LivenessReason.QUALITY_TOO_LOW.name()));
+            throw unusable(ch, device, requestId, "no frame of sufficient quality",
+                    List.of(RemoteReason.QUALITY_TOO_LOW));
         }
         try {
             return switch (ch.operation()) {
@@ -615,7 +634,7 @@ public final class RemoteBiometricService {
                 case AUTHENTICATE, DEREGISTER -> verify(in, ch, device, decision, live, cap, probes, requestId);
             };
         } catch (BiometricException e) {
-            return unusable(ch, device, requestId, e.getMessage(), List.of(e.reason().name()));
+            throw unusable(ch, device, requestId, e.getMessage(), List.of(RemoteReason.of(e.reason())));
         }
     }
 
@@ -634,31 +653,31 @@ public final class RemoteBiometricService {
             old = store.references(device.tenantId(), device.userId(), device.deviceType()).stream()
                     .filter(r -> r.deviceType().equals(device.deviceType())).findFirst().orElse(null);
             if (old == null) {
-                return finish(in, ch, device, "REFUSED", List.of("GRANT_REQUIRED"),
+                return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.GRANT_REQUIRED),
                         assurance(ch, decision, live, cap, null, null), requestId);
             }
             score = bestScore(old, probes);
             if (score < judgePolicy.identity().protectedMatchThreshold()) {
-                return finish(in, ch, device, "REFUSED", List.of(LivenessReason.REFERENCE_MISMATCH.name()),
+                return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.REFERENCE_MISMATCH),
                         assurance(ch, decision, live, cap, score, old), requestId);
             }
             if (decision.secondModalityRequired()) {
                 // Without the RP's grant, nothing stands for the second factor the risk rules asked for.
-                return finish(in, ch, device, "SECOND_FACTOR_REQUIRED", List.of("SECOND_MODALITY_REQUIRED"),
+                return finish(in, ch, device, RemoteOutcome.SECOND_FACTOR_REQUIRED, List.of(RemoteReason.SECOND_MODALITY_REQUIRED),
                         assurance(ch, decision, live, cap, score, old), requestId);
             }
         } else if (authorisation.equals("grant")) {
             if (ch.grantHash().isEmpty()
                     || !store.spendGrant(ch.grantHash().get(), device.tenantId(), ch.challengeId(), clock.instant())) {
-                return finish(in, ch, device, "REFUSED", List.of("GRANT_INVALID"),
+                return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.GRANT_INVALID),
                         assurance(ch, decision, live, cap, null, null), requestId);
             }
         } else {
-            return finish(in, ch, device, "REFUSED", List.of("GRANT_REQUIRED"),
+            return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.GRANT_REQUIRED),
                     assurance(ch, decision, live, cap, null, null), requestId);
         }
         // The most frontal quality-checked frame makes the reference (pose changes scores most, MODELS.md).
-        Probe best = probes.stream().min(java.util.Comparator.comparingDouble(Probe::poseOffset)).orElseThrow();
+        Probe best = probes.stream().min(Comparator.comparingDouble(Probe::poseOffset)).orElseThrow();
         RemoteStore.Reference ref = vault.protect(device.tenantId(), device.userId(), device.deviceType(),
                 best.template(), "capture", clock.instant());
         store.upsertReference(ref);   // step 10
@@ -668,11 +687,13 @@ public final class RemoteBiometricService {
         details.put("authorisation", authorisation);
         details.put("replaced", String.valueOf(old != null || authorisation.equals("match")));
         if (score != null) {
-            details.put("matchScore", String.format(java.util.Locale.ROOT, "%.3f", score));
+            details.put("matchScore", String.format(Locale.ROOT, "%.3f", score));
         }
-        audit.record(device.tenantId(), "device:" + device.deviceId(), authorisation.equals("match")
-                ? "remote.reference.replace" : "remote.reference.write", device.userId(), "success", requestId, details);
-        return finish(in, ch, device, "ACCEPTED", List.of(), assurance(ch, decision, live, cap, score, ref), requestId);
+        audit.event(authorisation.equals("match")
+                ? AuditAction.REMOTE_REFERENCE_REPLACE : AuditAction.REMOTE_REFERENCE_WRITE)
+                .tenant(device.tenantId()).by(AuditActor.device(device.deviceId()), requestId)
+                .about(AuditSubject.user(device.userId())).details(details).record(AuditOutcome.SUCCESS);
+        return finish(in, ch, device, RemoteOutcome.ACCEPTED, List.of(), assurance(ch, decision, live, cap, score, ref), requestId);
     }
 
     private double bestScore(RemoteStore.Reference ref, List<Probe> probes) throws BiometricException {
@@ -689,96 +710,115 @@ public final class RemoteBiometricService {
             String requestId) throws BiometricException {
         List<RemoteStore.Reference> refs = store.references(device.tenantId(), device.userId(), device.deviceType());
         if (refs.isEmpty()) {
-            return unusable(ch, device, requestId, "no reference (removed meanwhile)", List.of("NOT_REGISTERED"));
+            throw unusable(ch, device, requestId, "no reference (removed meanwhile)", List.of(RemoteReason.NOT_REGISTERED));
         }
         RemoteStore.Reference ref = refs.get(0);
         double best = bestScore(ref, probes);
         boolean match = best >= judgePolicy.identity().protectedMatchThreshold();
         Assurance a = assurance(ch, decision, live, cap, best, ref);
         if (!match) {
-            return finish(in, ch, device, "REFUSED", List.of(LivenessReason.REFERENCE_MISMATCH.name()), a, requestId);
+            return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.REFERENCE_MISMATCH), a, requestId);
         }
         if (ch.operation() == Operation.DEREGISTER) {
             // §8.2.3: the RP's grant is spent only now, by compare-and-set, so it removes one reference once.
             if (ch.grantHash().isEmpty()
                     || !store.spendGrant(ch.grantHash().get(), device.tenantId(), ch.challengeId(), clock.instant())) {
-                return finish(in, ch, device, "REFUSED", List.of("GRANT_INVALID"), a, requestId);
+                return finish(in, ch, device, RemoteOutcome.REFUSED, List.of(RemoteReason.GRANT_INVALID), a, requestId);
             }
             store.deleteReference(device.tenantId(), device.userId(), ref.deviceType());   // §8.2.3 step 10
-            audit.record(device.tenantId(), "device:" + device.deviceId(), "remote.reference.remove", device.userId(),
-                    "success", requestId, Map.of("deviceType", ref.deviceType(), "challengeId", ch.challengeId(),
-                            "authorisation", "grant"));
-            return finish(in, ch, device, "ACCEPTED", List.of(), a, requestId);
+            audit.event(AuditAction.REMOTE_REFERENCE_REMOVE).tenant(device.tenantId())
+                    .by(AuditActor.device(device.deviceId()), requestId).about(AuditSubject.user(device.userId()))
+                    .details(Map.of("deviceType", ref.deviceType(), "challengeId", ch.challengeId(),
+                            "authorisation", "grant"))
+                    .record(AuditOutcome.SUCCESS);
+            return finish(in, ch, device, RemoteOutcome.ACCEPTED, List.of(), a, requestId);
         }
         // A-S5: ACCEPTED only when every factor the decision required is there; the face alone is not enough when
         // the rules asked for a second modality, and the RP must add it before it trusts the user.
         if (decision.secondModalityRequired()) {
-            return finish(in, ch, device, "SECOND_FACTOR_REQUIRED", List.of("SECOND_MODALITY_REQUIRED"), a, requestId);
+            return finish(in, ch, device, RemoteOutcome.SECOND_FACTOR_REQUIRED, List.of(RemoteReason.SECOND_MODALITY_REQUIRED), a, requestId);
         }
-        return finish(in, ch, device, "ACCEPTED", List.of(), a, requestId);
+        return finish(in, ch, device, RemoteOutcome.ACCEPTED, List.of(), a, requestId);
     }
 
     private ByteArray finish(SecureSessions.Inbound in, RemoteStore.Challenge ch, RemoteStore.Device device,
-            String outcome, List<String> reasons, Assurance assurance, String requestId) {
+            RemoteOutcome outcome, List<RemoteReason> reasons, Assurance assurance, String requestId) {
         store.recordOutcome(ch.challengeId(), outcome, reasons, write(assurance));
         Map<String, String> details = new LinkedHashMap<>();
         details.put("challengeId", ch.challengeId());
         details.put("reasons", reasons.toString());
         if (assurance.comparisonScore() != null) {
-            details.put("score", String.format(java.util.Locale.ROOT, "%.3f", assurance.comparisonScore()));
+            details.put("score", String.format(Locale.ROOT, "%.3f", assurance.comparisonScore()));
         }
-        audit.record(device.tenantId(), "device:" + device.deviceId(), "remote." + ch.operation().name().toLowerCase(
-                java.util.Locale.ROOT), device.userId(), outcome.equals("ACCEPTED") ? "success"
-                        : outcome.equals("SECOND_FACTOR_REQUIRED") ? "incomplete" : "refused", requestId, details);
+        audit.event(auditAction(ch.operation()))
+                .tenant(device.tenantId()).by(AuditActor.device(device.deviceId()), requestId)
+                .about(AuditSubject.user(device.userId())).details(details)
+                .record(outcome.auditOutcome());
         SealedResult result = new SealedResult(ch.challengeId(), ch.operation(), outcome, reasons, assurance,
                 clock.instant().toString());
         return sessions.seal(in, RemoteMessageType.RESULT, ch.nonce(), RemotePayload.of(write(result)));
     }
 
-    /** Records an unusable capture (counts as a failure for the risk history) and answers 422 with reason codes. */
-    private ByteArray unusable(RemoteStore.Challenge ch, RemoteStore.Device device, String requestId, String detail,
-            List<String> reasons) {
-        store.recordOutcome(ch.challengeId(), "UNUSABLE", reasons, null);
-        audit.record(device.tenantId(), "device:" + device.deviceId(), "remote." + ch.operation().name().toLowerCase(
-                java.util.Locale.ROOT), device.userId(), "refused", requestId,
-                Map.of("challengeId", ch.challengeId(), "reasons", reasons.toString()));
-        throw new RemoteException(RemoteException.Kind.CAPTURE_UNUSABLE, detail, reasons);
+    /**
+     * The audit action of a challenge's outcome: {@code remote.register}, {@code .authenticate}, {@code .deregister}.
+     */
+    private static AuditAction auditAction(Operation op) {
+        return switch (op) {
+            case REGISTER -> AuditAction.REMOTE_REGISTER;
+            case AUTHENTICATE -> AuditAction.REMOTE_AUTHENTICATE;
+            case DEREGISTER -> AuditAction.REMOTE_DEREGISTER;
+        };
+    }
+
+    /**
+     * Records an unusable capture (counts as a failure for the risk history) and returns the 422 refusal with its
+     * reason codes, for the caller to throw.
+     */
+    private RemoteException unusable(RemoteStore.Challenge ch, RemoteStore.Device device, String requestId, String detail,
+            List<RemoteReason> reasons) {
+        store.recordOutcome(ch.challengeId(), RemoteOutcome.UNUSABLE, reasons, null);
+        audit.event(auditAction(ch.operation()))
+                .tenant(device.tenantId()).by(AuditActor.device(device.deviceId()), requestId)
+                .about(AuditSubject.user(device.userId()))
+                .details(Map.of("challengeId", ch.challengeId(), "reasons", reasons.toString()))
+                .record(RemoteOutcome.UNUSABLE.auditOutcome());
+        return new RemoteException(RemoteException.Kind.CAPTURE_UNUSABLE, detail, reasons);
     }
 
     /** Structural checks before any image work, so bad input costs little and leaves no frame hash behind. */
     private List<CapturedFrame> validateFrames(RemoteStore.Challenge ch, RemoteStore.Device device, SealedCapture cap,
             List<ByteArray> parts, String requestId) {
         List<Messages.FrameInfo> info = cap.frames();
-        if (info.stream().anyMatch(java.util.Objects::isNull)) {
-            unusable(ch, device, requestId, "a frame description is empty", List.of("FRAME_COUNT_MISMATCH"));
+        if (info.stream().anyMatch(Objects::isNull)) {
+            throw unusable(ch, device, requestId, "a frame description is empty", List.of(RemoteReason.FRAME_COUNT_MISMATCH));
         }
         if (info.size() != parts.size()) {
-            unusable(ch, device, requestId, info.size() + " frame descriptions for " + parts.size() + " frames",
-                    List.of("FRAME_COUNT_MISMATCH"));
+            throw unusable(ch, device, requestId, info.size() + " frame descriptions for " + parts.size() + " frames",
+                    List.of(RemoteReason.FRAME_COUNT_MISMATCH));
         }
         if (info.size() < judgePolicy.sequence().minFrames()) {
-            unusable(ch, device, requestId, "at least " + judgePolicy.sequence().minFrames() + " frames needed",
-                    List.of(LivenessReason.TOO_FEW_FRAMES.name()));
+            throw unusable(ch, device, requestId, "at least " + judgePolicy.sequence().minFrames() + " frames needed",
+                    List.of(RemoteReason.TOO_FEW_FRAMES));
         }
         if (info.size() > MAX_FRAMES) {
-            unusable(ch, device, requestId, "at most " + MAX_FRAMES + " frames accepted", List.of("TOO_MANY_FRAMES"));
+            throw unusable(ch, device, requestId, "at most " + MAX_FRAMES + " frames accepted", List.of(RemoteReason.TOO_MANY_FRAMES));
         }
         List<CapturedFrame> out = new ArrayList<>();
         for (int i = 0; i < info.size(); i++) {
             Messages.FrameInfo f = info.get(i);
             ByteArray bytes = parts.get(i);
             if (bytes.length() > MAX_FRAME_BYTES) {
-                unusable(ch, device, requestId, "frame " + f.sequence() + " exceeds " + MAX_FRAME_BYTES + " bytes",
-                        List.of(ReasonCode.IMAGE_TOO_LARGE.name()));
+                throw unusable(ch, device, requestId, "frame " + f.sequence() + " exceeds " + MAX_FRAME_BYTES + " bytes",
+                        List.of(RemoteReason.IMAGE_TOO_LARGE));
             }
             if (!isJpegOrPng(bytes)) {
-                unusable(ch, device, requestId, "frame " + f.sequence() + " is not a JPEG or PNG image",
-                        List.of(ReasonCode.IMAGE_UNREADABLE.name()));
+                throw unusable(ch, device, requestId, "frame " + f.sequence() + " is not a JPEG or PNG image",
+                        List.of(RemoteReason.IMAGE_UNREADABLE));
             }
             if (i > 0 && (f.sequence() <= info.get(i - 1).sequence()
                     || f.capturedAtMillis() <= info.get(i - 1).capturedAtMillis()) || f.capturedAtMillis() < 0) {
-                unusable(ch, device, requestId, "frames out of order at " + f.sequence(),
-                        List.of(LivenessReason.FRAMES_OUT_OF_ORDER.name()));
+                throw unusable(ch, device, requestId, "frames out of order at " + f.sequence(),
+                        List.of(RemoteReason.FRAMES_OUT_OF_ORDER));
             }
             out.add(new CapturedFrame(bytes, f.capturedAtMillis(), f.sequence(), Optional.ofNullable(f.client())));
         }
@@ -829,7 +869,7 @@ public final class RemoteBiometricService {
      * Server-timed prompts (always, for a streamed capture) and the screen-light response (refusing only when the
      * settings say so) on the frames placed on the server clock. Returns the refusal reasons, adds the checks.
      */
-    private List<String> liveChecks(FaceAnalyzer analyzer, LiveCaptures.State st, List<CapturedFrame> frames,
+    private List<RemoteReason> liveChecks(FaceAnalyzer analyzer, LiveCaptures.State st, List<CapturedFrame> frames,
             LivenessJudgement.Live judged, List<ServerTimeline.Stamp> stamps, List<Messages.JudgeCheck> checks)
             throws BiometricException {
         List<Instant> at = ServerTimeline.place(stamps);
@@ -855,17 +895,17 @@ public final class RemoteBiometricService {
                 }
             }
         }
-        List<String> reasons = new ArrayList<>();
+        List<RemoteReason> reasons = new ArrayList<>();
         List<PromptTiming.Prompt> prompts;
         synchronized (st) {
             prompts = List.copyOf(st.prompts);
         }
         PromptTiming.Result timing = new PromptTiming(PromptTiming.Policy.defaults()).check(prompts, samples);
         checks.add(new Messages.JudgeCheck("promptTiming", timing.followed() ? "PASSED" : "FAILED",
-                timing.followed() ? null : "PROMPT_NOT_FOLLOWED",
+                timing.followed() ? null : RemoteReason.PROMPT_NOT_FOLLOWED.name(),
                 String.join("; ", timing.findings().stream().map(PromptTiming.Finding::detail).toList())));
         if (!timing.followed()) {
-            reasons.add("PROMPT_NOT_FOLLOWED");
+            reasons.add(RemoteReason.PROMPT_NOT_FOLLOWED);
         }
         if (st.flashStartMillis != null) {
             Instant start = Instant.ofEpochMilli(st.flashStartMillis + offset);
@@ -877,14 +917,14 @@ public final class RemoteBiometricService {
             ScreenLightCheck.Result r = new ScreenLightCheck(ScreenLightCheck.Policy.defaults()).check(flashes, light);
             boolean enforced = liveSettings.enforceScreenLight();
             checks.add(new Messages.JudgeCheck("screenLight", r.followed() ? "PASSED" : enforced ? "FAILED" : "REPORTED",
-                    r.followed() ? null : "SCREEN_LIGHT_NOT_FOLLOWED", r.detail() + (enforced ? "" : "; not enforced")));
+                    r.followed() ? null : RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED.name(), r.detail() + (enforced ? "" : "; not enforced")));
             if (!r.followed() && enforced) {
-                reasons.add("SCREEN_LIGHT_NOT_FOLLOWED");
+                reasons.add(RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED);
             }
         } else if (liveSettings.enforceScreenLight()) {
-            checks.add(new Messages.JudgeCheck("screenLight", "FAILED", "SCREEN_LIGHT_NOT_FOLLOWED",
+            checks.add(new Messages.JudgeCheck("screenLight", "FAILED", RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED.name(),
                     "the client did not flash the screen"));
-            reasons.add("SCREEN_LIGHT_NOT_FOLLOWED");
+            reasons.add(RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED);
         }
         return reasons;
     }
@@ -944,7 +984,8 @@ public final class RemoteBiometricService {
 
     public void savePolicy(String tenant, RiskPolicy policy, String actor, String requestId) {
         store.savePolicy(tenant, write(policy), clock.instant());
-        audit.record(tenant, actor, "remote.policy.update", tenant, "success", requestId, Map.of());
+        audit.event(AuditAction.REMOTE_POLICY_UPDATE).tenant(tenant).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.tenant(tenant)).record(AuditOutcome.SUCCESS);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
@@ -1000,11 +1041,4 @@ public final class RemoteBiometricService {
         }
     }
 
-    static ByteArray sha256(ByteArray data) {
-        try {
-            return ByteArray.copyOf(MessageDigest.getInstance("SHA-256").digest(data.toByteArray()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -20,7 +20,11 @@ import org.countersign.biometrics.face.FaceAnalyzer;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.keys.KeyService;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.store.Jdbc;
 import org.countersign.server.users.UserRepository;
 
@@ -101,9 +105,11 @@ public final class RemoteImport {
             out.add(r);
             progress.accept(new Progress(++done, plan.size(), r));
         }
-        audit.record(tenant, "operator", "remote.import", tenant, "success", "cli",
-                Map.of("users", Integer.toString(plan.size()),
-                        "imported", Long.toString(out.stream().filter(Entry::imported).count())));
+        audit.event(AuditAction.REMOTE_IMPORT).tenant(tenant).by(AuditActor.OPERATOR, "cli")
+                .about(AuditSubject.tenant(tenant))
+                .details(Map.of("users", Integer.toString(plan.size()),
+                        "imported", Long.toString(out.stream().filter(Entry::imported).count())))
+                .record(AuditOutcome.SUCCESS);
         return out;
     }
 

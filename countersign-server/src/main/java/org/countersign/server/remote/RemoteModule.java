@@ -2,7 +2,9 @@ package org.countersign.server.remote;
 
 import io.javalin.config.JavalinConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.function.Supplier;
 import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.face.FaceAnalyzer;
@@ -12,9 +14,10 @@ import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.core.replay.FreshnessPolicy;
 import org.countersign.server.ServerContext;
 import org.countersign.server.http.ApiServer;
+import org.slf4j.LoggerFactory;
 
 /**
- * Assembles the remote biometric module (issue 5, ITU-T X.1279 / ISO/IEC 27553-2) from the node's context. The
+ * Assembles the remote biometric module (ITU-T X.1279 / ISO/IEC 27553-2) from the node's context. The
  * face models are opened on the first capture, not at start-up, so nodes that never see a capture pay nothing.
  */
 public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
@@ -48,9 +51,9 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
      * (only src/test declares one; no setting can select it).
      */
     private static PromptSchedule schedule() {
-        return java.util.ServiceLoader.load(PromptSchedule.TestOnlyFixedSchedule.class).findFirst()
+        return ServiceLoader.load(PromptSchedule.TestOnlyFixedSchedule.class).findFirst()
                 .<PromptSchedule>map(s -> {
-                    org.slf4j.LoggerFactory.getLogger(RemoteModule.class).warn(
+                    LoggerFactory.getLogger(RemoteModule.class).warn(
                             "TEST-ONLY fixed prompt schedule {} in use: live prompts are predictable", s.getClass());
                     return s;
                 }).orElseGet(PromptSchedule::random);
@@ -83,7 +86,7 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
         private final JdbcReplaySignatureStore signatures;
         private final ServerContext ctx;
         private RemoteBiometricService.Engines engines;
-        private java.time.Instant lastPurge = java.time.Instant.MIN;
+        private Instant lastPurge = Instant.MIN;
 
         LazyEngines(JdbcFrameHashStore hashes, JdbcReplaySignatureStore signatures, ServerContext ctx) {
             this.hashes = hashes;
@@ -103,7 +106,7 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
                 }
             }
             // Hourly, on the capture path: hashes past retention no longer protect anything (no scheduler needed).
-            java.time.Instant now = ctx.clock().instant();
+            Instant now = ctx.clock().instant();
             if (lastPurge.isBefore(now.minus(Duration.ofHours(1)))) {
                 lastPurge = now;
                 hashes.purge(now);

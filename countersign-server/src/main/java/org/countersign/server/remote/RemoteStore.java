@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -268,11 +269,13 @@ public final class RemoteStore {
                 }) == 1;
     }
 
-    public void recordOutcome(String challengeId, String outcome, List<String> reasons, String assuranceJson) {
+    public void recordOutcome(String challengeId, RemoteOutcome outcome, List<RemoteReason> reasons,
+            String assuranceJson) {
         jdbc.update("update remote_challenges set outcome = ?, reasons = ?, assurance = ?::jsonb where challenge_id = ?",
                 ps -> {
-                    ps.setString(1, outcome);
-                    ps.setArray(2, ps.getConnection().createArrayOf("text", reasons.toArray()));
+                    ps.setString(1, outcome.name());
+                    ps.setArray(2, ps.getConnection().createArrayOf("text",
+                            reasons.stream().map(RemoteReason::name).toArray()));
                     ps.setString(3, assuranceJson);
                     ps.setString(4, challengeId);
                 });
@@ -409,7 +412,7 @@ public final class RemoteStore {
                     ps.setString(2, o.tenantId());
                     ps.setString(3, o.userId());
                     if (o.transactionValue() == null) {
-                        ps.setNull(4, java.sql.Types.BIGINT);
+                        ps.setNull(4, Types.BIGINT);
                     } else {
                         ps.setLong(4, o.transactionValue());
                     }

@@ -4,7 +4,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.channel.ChannelException;
@@ -75,11 +77,7 @@ public final class SecureSessions {
         // for everyone (the 256-bit secret cannot be guessed online; this bounds the work and the noise).
         store.srpLock(tenant, deviceId, network).flatMap(RemoteStore.SrpLock::lockedUntil)
                 .filter(until -> until.isAfter(started)).ifPresent(until -> {
-                    throw new org.countersign.server.http.ApiException(
-                            org.countersign.server.http.ProblemType.RATE_LIMITED,
-                            "too many failed SRP proofs for this device from your network; retry later",
-                            java.util.Map.of("reasonCodes", java.util.List.of("DEVICE_LOCKED"),
-                                    "retryAfterSeconds", Math.max(1, Duration.between(started, until).toSeconds())));
+                    throw RemoteException.deviceLocked(Math.max(1, Duration.between(started, until).toSeconds()));
                 });
         SrpVerifier verifier = verifierOf(device);
         SrpServerSession srp = SrpServerSession.begin(verifier, random);
@@ -122,7 +120,7 @@ public final class SecureSessions {
                 store.lockSrp(s.tenantId(), s.deviceId(), s.clientNetwork(), now.plus(lockFor(failures)));
             }
             throw new RemoteException(RemoteException.Kind.SRP_FAILED, "SRP proof refused",
-                    java.util.List.of(e.reason().name()));
+                    List.of(RemoteReason.of(e.reason())));
         } catch (IllegalArgumentException e) {
             store.settleSession(sessionId, false, null, clock.instant().plus(FAILURE_MEMORY));
             throw new RemoteException(RemoteException.Kind.INVALID, "SRP values: " + e.getMessage());
@@ -147,11 +145,11 @@ public final class SecureSessions {
     }
 
     /** The SRP failure counters of one device, for its relying party. */
-    public java.util.List<RemoteStore.SrpLock> locks(String tenant, String deviceId) {
+    public List<RemoteStore.SrpLock> locks(String tenant, String deviceId) {
         return store.srpLocks(tenant, deviceId);
     }
 
-    public java.util.Optional<RemoteStore.Device> device(String tenant, String deviceId) {
+    public Optional<RemoteStore.Device> device(String tenant, String deviceId) {
         return store.findDevice(tenant, deviceId);
     }
 
@@ -196,11 +194,11 @@ public final class SecureSessions {
             plain = channel.open(m, type.wire(), null);
         } catch (ChannelException e) {
             throw new RemoteException(RemoteException.Kind.CHANNEL_REFUSED, e.getMessage(),
-                    java.util.List.of(e.reason().name()));
+                    List.of(RemoteReason.of(e.reason())));
         }
         if (!store.advanceReceived(sessionId, s.lastReceived(), m.sequence())) {
             throw new RemoteException(RemoteException.Kind.CHANNEL_REFUSED, "message already accepted",
-                    java.util.List.of(ChannelException.Reason.CHANNEL_REPLAY.name()));
+                    List.of(RemoteReason.CHANNEL_REPLAY));
         }
         RemotePayload payload;
         try {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -93,7 +94,7 @@ public final class GuardedDataSource implements DataSource {
                 return;
             }
             // A direct connection with a short timeout: the pool would wait its full connection timeout.
-            var props = new java.util.Properties();
+            var props = new Properties();
             props.setProperty("user", user);
             props.setProperty("password", password);
             props.setProperty("connectTimeout", "2");

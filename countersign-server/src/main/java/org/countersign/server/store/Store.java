@@ -8,13 +8,15 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -156,7 +158,7 @@ public final class Store implements AutoCloseable {
             return;
         }
         LOG.warn("embedded PostgreSQL trusted local connections; switching it to password-only logins");
-        try (Connection c = java.sql.DriverManager.getConnection(adminUrl, SUPERUSER, password);
+        try (Connection c = DriverManager.getConnection(adminUrl, SUPERUSER, password);
                 Statement s = c.createStatement()) {
             // The password is base64url text (no quotes), so it is safe inside the literal.
             s.execute("alter role " + SUPERUSER + " password '" + password + "'");
@@ -188,7 +190,7 @@ public final class Store implements AutoCloseable {
         try {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         } finally {
-            java.util.Arrays.fill(raw, (byte) 0);
+            Arrays.fill(raw, (byte) 0);
             sealed.destroy();
         }
     }
@@ -223,7 +225,7 @@ public final class Store implements AutoCloseable {
 
     /** A dedicated connection outside the pool (for LISTEN, which needs one connection for its lifetime). */
     public Connection openDedicatedConnection() throws SQLException {
-        return java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+        return DriverManager.getConnection(jdbcUrl, user, password);
     }
 
     /** Readiness: can the store answer a trivial query now. */
@@ -259,7 +261,7 @@ public final class Store implements AutoCloseable {
         if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("unsafe database name " + database);
         }
-        try (Connection c = java.sql.DriverManager.getConnection(adminUrl, user, password);
+        try (Connection c = DriverManager.getConnection(adminUrl, user, password);
                 PreparedStatement q = c.prepareStatement("select 1 from pg_database where datname = ?")) {
             q.setString(1, database);
             try (ResultSet rs = q.executeQuery()) {
@@ -277,7 +279,7 @@ public final class Store implements AutoCloseable {
         if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("unsafe database name " + database);
         }
-        try (Connection c = java.sql.DriverManager.getConnection(adminUrl, user, password);
+        try (Connection c = DriverManager.getConnection(adminUrl, user, password);
                 Statement s = c.createStatement()) {
             s.execute("drop database if exists " + database + " with (force)");
         }

@@ -6,10 +6,13 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.auth.ApiKeyHashes;
 import org.countersign.server.auth.ApiKeyToken;
-import org.countersign.server.http.ApiException;
 
 /** Relying-party administration (A-G1): create, list, disable tenants; issue and revoke their credentials. */
 public final class TenantService {
@@ -36,10 +39,11 @@ public final class TenantService {
         }
         Tenant t = new Tenant(id, displayName, allowedOrigins, Tenant.Status.ACTIVE, clock.instant());
         if (!repo.insert(t)) {
-            throw ApiException.conflict("relying party '" + id + "' already exists");
+            throw AdminFailure.conflict("relying party '" + id + "' already exists");
         }
         IssuedKey key = issueKey(Optional.of(id), ApiKeyRecord.Role.TENANT, "initial");
-        audit.record(id, actor, "tenant.create", id, "success", requestId, Map.of("keyId", key.keyId()));
+        audit.event(AuditAction.TENANT_CREATE).tenant(id).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.tenant(id)).details(Map.of("keyId", key.keyId())).record(AuditOutcome.SUCCESS);
         return new Created(t, key);
     }
 
@@ -48,22 +52,24 @@ public final class TenantService {
     }
 
     public Tenant get(String id) {
-        return repo.find(id).orElseThrow(() -> ApiException.notFound("relying party"));
+        return repo.find(id).orElseThrow(() -> AdminFailure.notFound("relying party"));
     }
 
     public Tenant setStatus(String id, Tenant.Status status, String actor, String requestId) {
         if (!repo.setStatus(id, status)) {
-            throw ApiException.notFound("relying party");
+            throw AdminFailure.notFound("relying party");
         }
-        audit.record(id, actor, status == Tenant.Status.DISABLED ? "tenant.disable" : "tenant.enable", id, "success",
-                requestId, Map.of());
+        audit.event(status == Tenant.Status.DISABLED ? AuditAction.TENANT_DISABLE : AuditAction.TENANT_ENABLE)
+                .tenant(id)
+                .by(AuditActor.principal(actor), requestId).about(AuditSubject.tenant(id)).record(AuditOutcome.SUCCESS);
         return get(id);
     }
 
     public IssuedKey addKey(String tenantId, String label, String actor, String requestId) {
         get(tenantId);
         IssuedKey key = issueKey(Optional.of(tenantId), ApiKeyRecord.Role.TENANT, label);
-        audit.record(tenantId, actor, "apikey.create", key.keyId(), "success", requestId, Map.of());
+        audit.event(AuditAction.APIKEY_CREATE).tenant(tenantId).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.apiKey(key.keyId())).record(AuditOutcome.SUCCESS);
         return key;
     }
 
@@ -74,9 +80,10 @@ public final class TenantService {
 
     public void revokeKey(String tenantId, String keyId, String actor, String requestId) {
         if (!repo.revokeKey(keyId, Optional.of(tenantId), clock.instant())) {
-            throw ApiException.notFound("active API key");
+            throw AdminFailure.notFound("active API key");
         }
-        audit.record(tenantId, actor, "apikey.revoke", keyId, "success", requestId, Map.of());
+        audit.event(AuditAction.APIKEY_REVOKE).tenant(tenantId).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.apiKey(keyId)).record(AuditOutcome.SUCCESS);
     }
 
     /** Creates the first admin key when none exists; empty when one already does. */
@@ -85,14 +92,16 @@ public final class TenantService {
             return Optional.empty();
         }
         IssuedKey key = issueKey(Optional.empty(), ApiKeyRecord.Role.ADMIN, "bootstrap");
-        audit.record(null, "system", "adminkey.bootstrap", key.keyId(), "success", "startup", Map.of());
+        audit.event(AuditAction.ADMINKEY_BOOTSTRAP).by(AuditActor.SYSTEM, "startup")
+                .about(AuditSubject.apiKey(key.keyId())).record(AuditOutcome.SUCCESS);
         return Optional.of(key);
     }
 
     /** A fresh admin key (CLI: {@code countersign admin-key}); the old ones stay valid until revoked. */
     public IssuedKey newAdminKey(String actor) {
         IssuedKey key = issueKey(Optional.empty(), ApiKeyRecord.Role.ADMIN, "cli");
-        audit.record(null, actor, "adminkey.create", key.keyId(), "success", "cli", Map.of());
+        audit.event(AuditAction.ADMINKEY_CREATE).by(AuditActor.principal(actor), "cli")
+                .about(AuditSubject.apiKey(key.keyId())).record(AuditOutcome.SUCCESS);
         return key;
     }
 
@@ -116,6 +125,6 @@ public final class TenantService {
         } catch (Exception ignored) {
             // reported below
         }
-        throw ApiException.invalid("allowedOrigins: '" + origin + "' is not an origin like https://bank.example:443");
+        throw AdminFailure.invalid("allowedOrigins: '" + origin + "' is not an origin like https://bank.example:443");
     }
 }

@@ -1,12 +1,17 @@
 package org.countersign.server.tls;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.countersign.core.pki.IssuedCertificate;
 import org.countersign.core.pki.LocalCertificateAuthority;
 import org.countersign.core.pki.Pem;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.tenant.TenantRepository;
 
 /** Issues client certificates for relying parties that authenticate with mutual TLS instead of an API key. */
@@ -29,9 +34,10 @@ public final class ClientCertificates {
         IssuedCertificate c = ca.issueClientCertificate("countersign-rp-" + tenantId, Duration.ofDays(397));
         String fp = Pem.sha256Fingerprint(c.certificate()).replace(":", "").toLowerCase();
         tenants.insertClientCertificate(fp, tenantId, c.certificate().getSubjectX500Principal().getName(), clock.instant());
-        audit.record(tenantId, actor, "clientcert.issue", fp, "success", requestId, Map.of());
+        audit.event(AuditAction.CLIENTCERT_ISSUE).tenant(tenantId).by(AuditActor.principal(actor), requestId)
+                .about(AuditSubject.certificate(fp)).record(AuditOutcome.SUCCESS);
         byte[] keyPem = Pem.writePrivateKey(c.privateKey()).revealForCrypto(); // handed to the RP once, never stored
-        return new Issued(fp, Pem.writeCertificate(c.certificate()), new String(keyPem, java.nio.charset.StandardCharsets.UTF_8),
+        return new Issued(fp, Pem.writeCertificate(c.certificate()), new String(keyPem, StandardCharsets.UTF_8),
                 Pem.writeCertificate(ca.certificate()));
     }
 }

@@ -4,10 +4,14 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Map;
+import org.countersign.server.audit.AuditAction;
+import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
+import org.countersign.server.audit.AuditOutcome;
+import org.countersign.server.audit.AuditSubject;
+import org.countersign.server.http.Access;
 import org.countersign.server.http.ApiException;
 import org.countersign.server.http.ApiServer;
-import org.countersign.server.http.Access;
 import org.countersign.server.http.Body;
 import org.countersign.server.http.Requests;
 import org.countersign.server.http.Validate;
@@ -57,7 +61,9 @@ public final class UserRoutes implements ApiServer.Routes {
         if (!users.insert(user)) {
             throw ApiException.conflict("user '" + req.userId() + "' already exists");
         }
-        audit.record(tenant, Requests.actor(ctx), "user.create", req.userId(), "success", Requests.requestId(ctx), Map.of());
+        audit.event(AuditAction.USER_CREATE).tenant(tenant)
+                .by(AuditActor.principal(Requests.actor(ctx)), Requests.requestId(ctx))
+                .about(AuditSubject.user(req.userId())).record(AuditOutcome.SUCCESS);
         ctx.status(201).json(UserView.of(user));
     }
 
@@ -80,7 +86,9 @@ public final class UserRoutes implements ApiServer.Routes {
         if (!users.delete(tenant, userId)) {
             throw ApiException.notFound("user");
         }
-        audit.record(tenant, Requests.actor(ctx), "user.delete", userId, "success", Requests.requestId(ctx), Map.of());
+        audit.event(AuditAction.USER_DELETE).tenant(tenant)
+                .by(AuditActor.principal(Requests.actor(ctx)), Requests.requestId(ctx))
+                .about(AuditSubject.user(userId)).record(AuditOutcome.SUCCESS);
         ctx.status(204);
     }
 

@@ -337,8 +337,8 @@ class RemoteChannelTest {
         }
         // The attacker's source is locked ...
         assertThatThrownBy(() -> nodeSessions.begin("chan", d.deviceId(), attacker))
-                .isInstanceOfSatisfying(org.countersign.server.http.ApiException.class,
-                        e -> assertThat(e.type().status()).isEqualTo(429));
+                .isInstanceOfSatisfying(org.countersign.server.remote.RemoteException.class,
+                        e -> assertThat(e.kind()).isEqualTo(org.countersign.server.remote.RemoteException.Kind.DEVICE_LOCKED));
         // ... the owner's is not: the genuine device opens its channel from its own network.
         SecureSessions.Offer o = nodeSessions.begin("chan", d.deviceId(), owner);
         SrpClientSession srp = SrpClientSession.start(SrpParameters.DEFAULT, d.deviceId(), d.secret(), o.salt(), rnd);

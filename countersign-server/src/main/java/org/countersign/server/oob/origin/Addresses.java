@@ -2,6 +2,7 @@ package org.countersign.server.oob.origin;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** IP literals only: a host name never reaches {@link InetAddress#getByName}, so no lookup leaves this machine. */
@@ -34,7 +35,7 @@ final class Addresses {
             // ::ffff:a.b.c.d is an IPv4 client on a dual-stack socket: place it as IPv4.
             byte[] b = a.getAddress();
             if (b.length == 16 && isMapped(b)) {
-                return Optional.of(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+                return Optional.of(InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16)));
             }
             return Optional.of(a);
         } catch (UnknownHostException e) {
