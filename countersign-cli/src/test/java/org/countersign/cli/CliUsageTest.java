@@ -21,7 +21,8 @@ class CliUsageTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines().get(0)).startsWith("Usage: countersign");
         assertThat(r.err()).contains("serve").contains("authenticator").contains("admin");
-        assertThat(r.errLines().size()).as("short, not the full help").isLessThan(30);
+        // One line per command plus a few: the full help of every option would run to hundreds of lines.
+        assertThat(r.errLines().size()).as("short, not the full help").isLessThan(40);
     }
 
     @Test
