@@ -2,7 +2,7 @@
 # Countersign out-of-band logins beside Keycloak password grants on the same machine (issue 14), in interleaved
 # pairs so that both see the same background load: per pair, the load average after each run and the ratio.
 # Usage: countersign-bench/scripts/keycloak-side-by-side.sh [pairs] [seconds-per-run] [users] [threads]
-# Needs PostgreSQL at 127.0.0.1:5432 (database cs_kc_side, recreated; OobLoad makes and drops its own), wrk
+# Needs PostgreSQL at 127.0.0.1:5432 (database cs_kc_side, made for the run and dropped after; OobLoad makes and drops its own), wrk
 # (apt-get install wrk) and a Java 21+ JDK for Keycloak (KC_JAVA_HOME, else the newest one under /usr/lib/jvm).
 # The Keycloak distribution is the version countersign-keycloak pins, fetched through Maven (cached in ~/.m2).
 set -euo pipefail
@@ -22,7 +22,10 @@ fi
 [ -n "$kcjava" ] || { echo "no Java 21+ JDK for Keycloak: set KC_JAVA_HOME"; exit 1; }
 
 work="$(mktemp -d)"; kc=""; port=18880; mgmt=18881
-cleanup() { [ -z "$kc" ] || kill "$kc" 2> /dev/null || true; wait 2> /dev/null || true; rm -rf "$work"; }
+cleanup() {
+  [ -z "$kc" ] || kill "$kc" 2> /dev/null || true; wait 2> /dev/null || true; rm -rf "$work"
+  psql -h 127.0.0.1 -U postgres -qc "drop database if exists cs_kc_side with (force)" postgres 2> /dev/null || true
+}
 trap cleanup EXIT
 mvn -q -B dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$version:zip" -DoutputDirectory="$work"
 unzip -q "$work/keycloak-quarkus-dist-$version.zip" -d "$work"

@@ -101,6 +101,10 @@ public final class StatusResourceFactory implements RealmResourceProviderFactory
         @Path("oob/cancel")
         @Produces(MediaType.APPLICATION_JSON)
         public Response oobCancel(@QueryParam("client_id") String clientId, @QueryParam("tab_id") String tabId) {
+            if (!sameOrigin()) {
+                // A page of another site cannot withdraw the user's sign-in with the user's cookie.
+                return json(403, JSON.createObjectNode().put("status", "forbidden"));
+            }
             AuthenticationSessionModel auth = authSession(clientId, tabId);
             String requestId = auth == null ? null : auth.getAuthNote(OobAuthenticator.NOTE_REQUEST);
             if (requestId == null) {
@@ -131,6 +135,17 @@ public final class StatusResourceFactory implements RealmResourceProviderFactory
             } catch (Verifier.Failure | CountersignSettings.Misconfigured e) {
                 return json(200, JSON.createObjectNode().put("enrolled", false));
             }
+        }
+
+        /** No Origin header (older browsers, direct calls) or Keycloak's own origin as the browser addressed it. */
+        private boolean sameOrigin() {
+            String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
+            if (origin == null) {
+                return true;
+            }
+            java.net.URI base = session.getContext().getUri().getBaseUri();
+            String own = base.getScheme() + "://" + base.getHost() + (base.getPort() == -1 ? "" : ":" + base.getPort());
+            return own.equalsIgnoreCase(origin);
         }
 
         private AuthenticationSessionModel authSession(String clientId, String tabId) {

@@ -326,6 +326,22 @@ class KeycloakOobIT {
     }
 
     @Test
+    @Order(4)
+    void leavingThePageWithdrawsTheRequestAtTheVerifier() throws Exception {
+        Page page = signInWithPassword("alice", "alice-password-1");
+        codeOnPage(page);
+        PendingRequest r = nextRequest(alicePhone);
+        // pagehide sends a beacon to countersign/oob/cancel, which cancels at the verifier.
+        page.navigate("about:blank");
+        String status = "pending";
+        for (int i = 0; i < 12 && "pending".equals(status); i++) {
+            status = rp.request(r.requestId(), 5).path("status").asText();
+        }
+        assertThat(status).isEqualTo("cancelled");
+        page.context().close();
+    }
+
+    @Test
     @Order(5)
     void X1280_8_5_approveSignsInAndTheIdTokenSaysHow_thenThePasswordIsRenewed() throws Exception {
         Page page = signInWithPassword("alice", "alice-password-1");
