@@ -119,14 +119,17 @@ class WebAuthenticatorPinBrowserTest {
         a.locator("#cancel button").click();
         assertThat(card.locator(".outcome")).containsText("Cancelled");
         assertCodeGone(card, first);
-        // block policy: the user may start again at once
-        String second = startLogin(a);
+        // block policy: the user may start again at once. A page of its own: the cancelled one is still following
+        // the bank's redirect, and a navigation of the same page now would race it.
+        Page b = terminal.newPage();
+        String second = startLogin(b);
         assertThat(second).matches("\\d{6,10}");
         Locator again = unlock(PIN);
         assertThat(again.locator(".code-digits")).hasText(second);
         again.locator("[data-decision=reject]").click();
         assertThat(again.locator(".outcome")).containsText("Rejected");
         assertCodeGone(again, second);
+        b.close();
         a.close();
     }
 
