@@ -12,7 +12,7 @@ import org.keycloak.vault.VaultStringSecret;
  * How one realm reaches its verifier, read from an authenticator configuration of the admin console.
  *
  * <p>The API key is accepted only as a Keycloak vault reference ({@code ${vault.name}}): the realm then stores and
- * exports the reference, never the key (issue 13: no secrets in realm exports). A literal key is refused as a
+ * exports the reference, never the key (no secret in a realm export in clear). A literal key is refused as a
  * configuration error rather than silently stored in clear.
  *
  * @param verifierUrl the verifier's base URL, e.g. {@code https://verifier.example:8443}

@@ -133,7 +133,7 @@ class CapturePageBrowserTest {
         FixedPromptScheduleForTests.firstWaitMillis = 500;
         String result = runPage(y4mBlinkThenOpen("live", ""), "sam", fx.enrolmentCode("sam", "browser"));
         // Liveness, prompt timing and the match all pass. The browser is a new device for sam: its risk rule adds
-        // an action this one-action tenant cannot ask, so the RP must add a second factor (issue 11: no rule is
+        // an action this one-action tenant cannot ask, so the RP must add a second factor (X.1279 App. III: no rule is
         // cancelled by a cap), and the page says so instead of "accepted".
         assertThat(result).startsWith("SECOND_FACTOR_REQUIRED").contains("Reasons: SECOND_MODALITY_REQUIRED")
                 .doesNotContain("failed");
