@@ -42,7 +42,7 @@ class AuditConcurrencyTest {
                 AuditLog log = t % 2 == 0 ? nodeA : nodeB;
                 int thread = t;
                 work.add(pool.submit(() -> {
-                    for (int i = 0; i < 100; i++) {
+                    for (int i = 0; i < 300; i++) {
                         log.event(AuditAction.USER_CREATE).tenant("bank")
                                 .by(AuditActor.principal("thread-" + thread), "req")
                                 .about(AuditSubject.user("event-" + i)).record(AuditOutcome.SUCCESS);
@@ -55,7 +55,7 @@ class AuditConcurrencyTest {
             pool.shutdown();
             VerificationResult r = nodeA.verify();
             assertThat(r).isInstanceOf(VerificationResult.Intact.class);
-            assertThat(((VerificationResult.Intact) r).rows()).isEqualTo(800);
+            assertThat(((VerificationResult.Intact) r).rows()).isEqualTo(2400);
         }
     }
 }

@@ -311,32 +311,36 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Appends one batch in one transaction. The head is advanced first with a compare-and-set on its sequence
-     * number, which also takes the row lock that serialises writers across nodes; when another node moved the head
-     * meanwhile, nothing is written and the batch is retried from the fresh head.
+     * number, which also takes the row lock that serialises writers across nodes. When another node moved the head
+     * meanwhile, the batch is retried once with the head read under that row lock ({@code for update}) in the
+     * writing transaction itself, so the second attempt cannot lose again: a node that keeps its head cached
+     * would otherwise win every race against one that has to read it first, and starve it.
      */
     private void appendBatch(List<Pending> batch) throws SQLException {
         for (int attempt = 0; ; attempt++) {
-            if (headSeq < 0) {
-                readHead();
-            }
-            long[] seqs = new long[batch.size()];
-            ByteArray[] prevs = new ByteArray[batch.size()];
-            ByteArray[] hashes = new ByteArray[batch.size()];
-            List<Checkpoint> checkpoints = new ArrayList<>();
-            long seq = headSeq;
-            ByteArray hash = headHash;
-            for (int i = 0; i < batch.size(); i++) {
-                prevs[i] = hash;
-                hash = AuditChain.link(hash, batch.get(i).event());
-                seqs[i] = ++seq;
-                hashes[i] = hash;
-                if (seq % checkpointEvery == 0) {
-                    checkpoints.add(signer.sign(seq, hash, clock.instant().truncatedTo(ChronoUnit.MICROS)));
-                }
-            }
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
+                    if (attempt > 0) {
+                        readHead(c, true);
+                    } else if (headSeq < 0) {
+                        readHead(c, false);
+                    }
+                    long[] seqs = new long[batch.size()];
+                    ByteArray[] prevs = new ByteArray[batch.size()];
+                    ByteArray[] hashes = new ByteArray[batch.size()];
+                    List<Checkpoint> checkpoints = new ArrayList<>();
+                    long seq = headSeq;
+                    ByteArray hash = headHash;
+                    for (int i = 0; i < batch.size(); i++) {
+                        prevs[i] = hash;
+                        hash = AuditChain.link(hash, batch.get(i).event());
+                        seqs[i] = ++seq;
+                        hashes[i] = hash;
+                        if (seq % checkpointEvery == 0) {
+                            checkpoints.add(signer.sign(seq, hash, clock.instant().truncatedTo(ChronoUnit.MICROS)));
+                        }
+                    }
                     int moved;
                     try (PreparedStatement ps = c.prepareStatement(
                             "update audit_head set seq = ?, hash = ? where id = 1 and seq = ?")) {
@@ -347,11 +351,11 @@ public final class AuditLog implements AutoCloseable {
                     }
                     if (moved == 0) {
                         c.rollback();
-                        headSeq = -1; // another node appended: start again from its head
-                        if (attempt < 50) {
+                        headSeq = -1; // another node appended: once more, from its head read under the lock
+                        if (attempt == 0) {
                             continue;
                         }
-                        throw new SQLException("audit head kept moving; gave up after " + attempt + " attempts");
+                        throw new SQLException("audit head moved while its row was locked");
                     }
                     if (!checkpoints.isEmpty()) {
                         // Never sign over rows that no longer verify since the last trusted checkpoint.
@@ -364,27 +368,27 @@ public final class AuditLog implements AutoCloseable {
                     insertRows(c, batch, seqs, prevs, hashes);
                     insertCheckpoints(c, checkpoints);
                     c.commit();
+                    headSeq = seq;
+                    headHash = hash;
+                    ownHash = hash;
+                    ownSeq = seq;
+                    sealed(checkpoints);
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).done().complete(seqs[i]);
+                    }
+                    return;
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
                     headSeq = -1;
                     throw e;
                 }
             }
-            headSeq = seq;
-            headHash = hash;
-            ownHash = hash;
-            ownSeq = seq;
-            sealed(checkpoints);
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().complete(seqs[i]);
-            }
-            return;
         }
     }
 
-    private void readHead() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select seq, hash from audit_head where id = 1")) {
+    private void readHead(Connection c, boolean lock) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select seq, hash from audit_head where id = 1" + (lock ? " for update" : ""))) {
             rs.next();
             headSeq = rs.getLong(1);
             headHash = ByteArray.copyOf(rs.getBytes(2));
