@@ -1,6 +1,7 @@
 package org.countersign.biometrics.face;
 
 import java.util.List;
+import org.countersign.biometrics.api.OperatingPoint;
 
 /**
  * Cosine-score thresholds per target false-match rate for the bundled pack, read off measured impostor score
@@ -15,7 +16,7 @@ import java.util.List;
  */
 record FaceCalibration(String source, List<Point> points) {
     /** One operating point: at {@code threshold} the measured FMR was at most {@code fmr}. */
-    record Point(double fmr, double threshold) {}
+    record Point(double fmr, double threshold) implements OperatingPoint {}
 
     static final FaceCalibration BUNDLED = new FaceCalibration(
             "faceapi 8x5 + ORL 38x10, 71,000 impostor pairs (FaceCalibrationTest)",
@@ -35,17 +36,6 @@ record FaceCalibration(String source, List<Point> points) {
      * target is not actually assured.
      */
     double thresholdFor(double targetFmr) {
-        if (!(targetFmr > 0) || targetFmr > 1) {
-            throw new IllegalArgumentException("target FMR must lie in (0, 1]: " + targetFmr);
-        }
-        double strictest = Double.NEGATIVE_INFINITY;
-        double best = Double.POSITIVE_INFINITY;
-        for (Point p : points) {
-            strictest = Math.max(strictest, p.threshold());
-            if (p.fmr() <= targetFmr) {
-                best = Math.min(best, p.threshold());
-            }
-        }
-        return Double.isInfinite(best) ? strictest : best;
+        return OperatingPoint.thresholdFor(points, targetFmr);
     }
 }

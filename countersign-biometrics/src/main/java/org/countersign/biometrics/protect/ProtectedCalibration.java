@@ -1,6 +1,7 @@
 package org.countersign.biometrics.protect;
 
 import java.util.List;
+import org.countersign.biometrics.api.OperatingPoint;
 
 /**
  * Score thresholds per target false-match rate for comparisons with a protected face reference as the remote flow
@@ -15,7 +16,7 @@ import java.util.List;
  */
 public record ProtectedCalibration(String source, int bestOf, List<Point> points) {
     /** One operating point. */
-    public record Point(double fmr, double threshold) {}
+    public record Point(double fmr, double threshold) implements OperatingPoint {}
 
     /**
      * Measured with {@code ProtectedMatchCalibrationTest} ({@code eval.ProtectedMatchEvaluation}): the face-api.js
@@ -41,17 +42,6 @@ public record ProtectedCalibration(String source, int bestOf, List<Point> points
      * calibrated FMR gets the strictest threshold, which the data cannot show to reach it.
      */
     public double thresholdFor(double targetFmr) {
-        if (!(targetFmr > 0) || targetFmr > 1) {
-            throw new IllegalArgumentException("target FMR must lie in (0, 1]: " + targetFmr);
-        }
-        double strictest = Double.NEGATIVE_INFINITY;
-        double best = Double.POSITIVE_INFINITY;
-        for (Point p : points) {
-            strictest = Math.max(strictest, p.threshold());
-            if (p.fmr() <= targetFmr) {
-                best = Math.min(best, p.threshold());
-            }
-        }
-        return Double.isInfinite(best) ? strictest : best;
+        return OperatingPoint.thresholdFor(points, targetFmr);
     }
 }
