@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.store.Jdbc;
@@ -207,11 +208,84 @@ public final class RemoteStore {
 
     // ---- challenges ------------------------------------------------------------------------------------------------
 
+    /**
+     * One row of {@code remote_challenges}. Nineteen components are too many to pass by position (issue 12): build
+     * one with {@link #builder()}, which names each value and defaults what a new challenge does not have yet
+     * (status open, no outcome, no reasons, no assurance).
+     */
     public record Challenge(String challengeId, String tenantId, String userId, String deviceId, String sessionId,
             Operation operation, List<String> actions, int timeLimitMillis, ByteArray nonce, String decisionJson,
-            String clientNetwork, Instant issuedAt, Instant expiresAt, String status, Optional<String> outcome,
-            List<String> reasons, Optional<String> assuranceJson, Optional<String> authorisation,
-            Optional<ByteArray> grantHash) {}
+            String clientNetwork, Instant issuedAt, Instant expiresAt, ChallengeStatus status,
+            Optional<RemoteOutcome> outcome, List<RemoteReason> reasons, Optional<String> assuranceJson,
+            Optional<String> authorisation, Optional<ByteArray> grantHash) {
+        public Challenge {
+            Objects.requireNonNull(challengeId, "challengeId");
+            Objects.requireNonNull(tenantId, "tenantId");
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(outcome, "outcome");
+            actions = List.copyOf(actions);
+            reasons = List.copyOf(reasons);
+            Objects.requireNonNull(assuranceJson, "assuranceJson");
+            Objects.requireNonNull(authorisation, "authorisation");
+            Objects.requireNonNull(grantHash, "grantHash");
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Names every value of a challenge; the unset ones keep the defaults of a challenge just issued. */
+        public static final class Builder {
+            private String challengeId;
+            private String tenantId;
+            private String userId;
+            private String deviceId;
+            private String sessionId;
+            private Operation operation;
+            private List<String> actions = List.of();
+            private int timeLimitMillis;
+            private ByteArray nonce;
+            private String decisionJson;
+            private String clientNetwork;
+            private Instant issuedAt;
+            private Instant expiresAt;
+            private ChallengeStatus status = ChallengeStatus.OPEN;
+            private Optional<RemoteOutcome> outcome = Optional.empty();
+            private List<RemoteReason> reasons = List.of();
+            private Optional<String> assuranceJson = Optional.empty();
+            private Optional<String> authorisation = Optional.empty();
+            private Optional<ByteArray> grantHash = Optional.empty();
+
+            private Builder() {}
+
+            public Builder challengeId(String v) { challengeId = v; return this; }
+            public Builder tenantId(String v) { tenantId = v; return this; }
+            public Builder userId(String v) { userId = v; return this; }
+            public Builder deviceId(String v) { deviceId = v; return this; }
+            public Builder sessionId(String v) { sessionId = v; return this; }
+            public Builder operation(Operation v) { operation = v; return this; }
+            public Builder actions(List<String> v) { actions = v; return this; }
+            public Builder timeLimitMillis(int v) { timeLimitMillis = v; return this; }
+            public Builder nonce(ByteArray v) { nonce = v; return this; }
+            public Builder decisionJson(String v) { decisionJson = v; return this; }
+            public Builder clientNetwork(String v) { clientNetwork = v; return this; }
+            public Builder issuedAt(Instant v) { issuedAt = v; return this; }
+            public Builder expiresAt(Instant v) { expiresAt = v; return this; }
+            public Builder status(ChallengeStatus v) { status = v; return this; }
+            public Builder outcome(Optional<RemoteOutcome> v) { outcome = v; return this; }
+            public Builder reasons(List<RemoteReason> v) { reasons = v; return this; }
+            public Builder assuranceJson(Optional<String> v) { assuranceJson = v; return this; }
+            public Builder authorisation(Optional<String> v) { authorisation = v; return this; }
+            public Builder grantHash(Optional<ByteArray> v) { grantHash = v; return this; }
+
+            public Challenge build() {
+                return new Challenge(challengeId, tenantId, userId, deviceId, sessionId, operation, actions,
+                        timeLimitMillis, nonce, decisionJson, clientNetwork, issuedAt, expiresAt, status, outcome,
+                        reasons, assuranceJson, authorisation, grantHash);
+            }
+        }
+    }
 
     public void insertChallenge(Challenge c) {
         jdbc.update("insert into remote_challenges (challenge_id, tenant_id, user_id, device_id, session_id, operation,"
@@ -247,13 +321,21 @@ public final class RemoteStore {
                 }, RemoteStore::challenge);
     }
 
+    /** The one place a {@code remote_challenges} row ({@link #CHALLENGE_COLUMNS}) becomes a {@link Challenge}. */
     private static Challenge challenge(ResultSet rs) throws SQLException {
-        return new Challenge(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                Operation.valueOf(rs.getString(6)), strings(rs.getArray(7)), rs.getInt(8),
-                ByteArray.copyOf(rs.getBytes(9)), rs.getString(10), rs.getString(11), rs.getTimestamp(12).toInstant(),
-                rs.getTimestamp(13).toInstant(), rs.getString(14), Optional.ofNullable(rs.getString(15)),
-                strings(rs.getArray(16)), Optional.ofNullable(rs.getString(17)), Optional.ofNullable(rs.getString(18)),
-                Optional.ofNullable(rs.getBytes(19)).map(ByteArray::copyOf));
+        return Challenge.builder()
+                .challengeId(rs.getString(1)).tenantId(rs.getString(2)).userId(rs.getString(3))
+                .deviceId(rs.getString(4)).sessionId(rs.getString(5))
+                .operation(Operation.valueOf(rs.getString(6))).actions(strings(rs.getArray(7)))
+                .timeLimitMillis(rs.getInt(8)).nonce(ByteArray.copyOf(rs.getBytes(9)))
+                .decisionJson(rs.getString(10)).clientNetwork(rs.getString(11))
+                .issuedAt(rs.getTimestamp(12).toInstant()).expiresAt(rs.getTimestamp(13).toInstant())
+                .status(ChallengeStatus.stored(rs.getString(14)))
+                .outcome(Optional.ofNullable(rs.getString(15)).map(RemoteOutcome::valueOf))
+                .reasons(strings(rs.getArray(16)).stream().map(RemoteReason::valueOf).toList())
+                .assuranceJson(Optional.ofNullable(rs.getString(17))).authorisation(Optional.ofNullable(rs.getString(18)))
+                .grantHash(Optional.ofNullable(rs.getBytes(19)).map(ByteArray::copyOf))
+                .build();
     }
 
     private static List<String> strings(Array a) throws SQLException {
