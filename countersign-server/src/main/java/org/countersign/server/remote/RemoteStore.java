@@ -56,13 +56,12 @@ public final class RemoteStore {
         return jdbc.inTransaction(c -> {
             List<Enrolment> e = Jdbc.query(c, "update remote_enrolments set used_at = ? where code_hash = ?"
                     + " and tenant_id = ? and used_at is null and expires_at > ?"
-                    + " returning tenant_id, user_id, device_type, expires_at", ps -> {
+                    + " returning " + ENROLMENT_COLUMNS, ps -> {
                         ps.setTimestamp(1, Timestamp.from(now));
                         ps.setBytes(2, codeHash.toByteArray());
                         ps.setString(3, d.tenantId());
                         ps.setTimestamp(4, Timestamp.from(now));
-                    }, rs -> new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getTimestamp(4).toInstant()));
+                    }, RemoteStore::enrolment);
             if (e.isEmpty() || !e.get(0).userId().equals(d.userId()) || !e.get(0).deviceType().equals(d.deviceType())) {
                 c.rollback();
                 return DeviceInsert.ENROLMENT_INVALID;
@@ -90,23 +89,37 @@ public final class RemoteStore {
 
     /** Looks up the enrolment a code would spend, without spending it. */
     public Optional<Enrolment> findEnrolment(ByteArray codeHash, String tenant, Instant now) {
-        return jdbc.queryOne("select tenant_id, user_id, device_type, expires_at from remote_enrolments"
+        return jdbc.queryOne("select " + ENROLMENT_COLUMNS + " from remote_enrolments"
                 + " where code_hash = ? and tenant_id = ? and used_at is null and expires_at > ?", ps -> {
                     ps.setBytes(1, codeHash.toByteArray());
                     ps.setString(2, tenant);
                     ps.setTimestamp(3, Timestamp.from(now));
-                }, rs -> new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant()));
+                }, RemoteStore::enrolment);
+    }
+
+    private static final String ENROLMENT_COLUMNS = "tenant_id, user_id, device_type, expires_at";
+
+    /** The one place an {@link #ENROLMENT_COLUMNS} row becomes an {@link Enrolment}. */
+    private static Enrolment enrolment(ResultSet rs) throws SQLException {
+        return new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant());
     }
 
     public Optional<Device> findDevice(String tenant, String deviceId) {
-        return jdbc.queryOne("select tenant_id, device_id, user_id, device_type, srp_group, srp_digest, srp_salt,"
-                + " srp_verifier, created_at from remote_devices where tenant_id = ? and device_id = ?", ps -> {
+        return jdbc.queryOne("select " + DEVICE_COLUMNS + " from remote_devices where tenant_id = ? and device_id = ?",
+                ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, deviceId);
-                }, rs -> new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), ByteArray.copyOf(rs.getBytes(7)),
-                        ByteArray.copyOf(rs.getBytes(8)), rs.getTimestamp(9).toInstant()));
+                }, RemoteStore::device);
+    }
+
+    private static final String DEVICE_COLUMNS = "tenant_id, device_id, user_id, device_type, srp_group, srp_digest,"
+            + " srp_salt, srp_verifier, created_at";
+
+    /** The one place a {@link #DEVICE_COLUMNS} row becomes a {@link Device}. */
+    private static Device device(ResultSet rs) throws SQLException {
+        return new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), ByteArray.copyOf(rs.getBytes(7)), ByteArray.copyOf(rs.getBytes(8)),
+                rs.getTimestamp(9).toInstant());
     }
 
     // ---- sessions ------------------------------------------------------------------------------------------------
@@ -129,11 +142,14 @@ public final class RemoteStore {
     }
 
     public Optional<Session> findSession(String sessionId) {
-        return jdbc.queryOne("select session_id, tenant_id, device_id, state, srp_private, session_key, last_received,"
-                + " last_sent, client_network, expires_at from remote_sessions where session_id = ?",
+        return jdbc.queryOne("select " + SESSION_COLUMNS + " from remote_sessions where session_id = ?",
                 ps -> ps.setString(1, sessionId), RemoteStore::session);
     }
 
+    private static final String SESSION_COLUMNS = "session_id, tenant_id, device_id, state, srp_private, session_key,"
+            + " last_received, last_sent, client_network, expires_at";
+
+    /** The one place a {@link #SESSION_COLUMNS} row becomes a {@link Session}. */
     private static Session session(ResultSet rs) throws SQLException {
         byte[] b = rs.getBytes(5);
         byte[] k = rs.getBytes(6);
@@ -148,8 +164,7 @@ public final class RemoteStore {
      */
     public Optional<Session> claimOffer(String sessionId, Instant now) {
         return jdbc.inTransaction(c -> {
-            List<Session> rows = Jdbc.query(c, "select session_id, tenant_id, device_id, state, srp_private,"
-                    + " session_key, last_received, last_sent, client_network, expires_at from remote_sessions"
+            List<Session> rows = Jdbc.query(c, "select " + SESSION_COLUMNS + " from remote_sessions"
                     + " where session_id = ? and state = 'offered' and srp_private is not null and expires_at > ?"
                     + " for update", ps -> {
                         ps.setString(1, sessionId);
@@ -426,9 +441,14 @@ public final class RemoteStore {
                     ps.setString(1, tenant);
                     ps.setString(2, user);
                     ps.setString(3, preferredType);
-                }, rs -> new Reference(rs.getString(1), rs.getString(2), rs.getString(3),
-                        ByteArray.copyOf(rs.getBytes(4)), ByteArray.copyOf(rs.getBytes(5)), rs.getString(6),
-                        rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant()));
+                }, RemoteStore::reference);
+    }
+
+    /** The one place a {@code remote_references} row becomes a {@link Reference}. */
+    private static Reference reference(ResultSet rs) throws SQLException {
+        return new Reference(rs.getString(1), rs.getString(2), rs.getString(3), ByteArray.copyOf(rs.getBytes(4)),
+                ByteArray.copyOf(rs.getBytes(5)), rs.getString(6), rs.getString(7), rs.getString(8),
+                rs.getTimestamp(9).toInstant());
     }
 
     public int deleteReference(String tenant, String user, String deviceType) {
@@ -466,8 +486,13 @@ public final class RemoteStore {
                     ps.setString(3, user);
                     ps.setString(4, op.name());
                     ps.setTimestamp(5, Timestamp.from(now));
-                }, rs -> new Grant(rs.getString(1), rs.getString(2), Operation.valueOf(rs.getString(3)),
-                        rs.getTimestamp(4).toInstant()));
+                }, RemoteStore::grant);
+    }
+
+    /** The one place a {@code remote_grants} row becomes a {@link Grant}. */
+    private static Grant grant(ResultSet rs) throws SQLException {
+        return new Grant(rs.getString(1), rs.getString(2), Operation.valueOf(rs.getString(3)),
+                rs.getTimestamp(4).toInstant());
     }
 
     /** Spends a grant by compare-and-set: exactly one caller, on any node, gets true. */
@@ -508,31 +533,32 @@ public final class RemoteStore {
     public Optional<Opened> takeOpened(String tenant, String challengeId, String user, Instant now) {
         return jdbc.queryOne("update remote_authentications set taken_at = ? where tenant_id = ? and challenge_id = ?"
                 + " and user_id = ? and taken_at is null and expires_at > ?"
-                + " returning challenge_id, tenant_id, user_id, transaction_value, rp_risk::text, expires_at", ps -> {
+                + " returning " + OPENED_COLUMNS, ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setString(2, tenant);
                     ps.setString(3, challengeId);
                     ps.setString(4, user);
                     ps.setTimestamp(5, Timestamp.from(now));
-                }, rs -> {
-                    long v = rs.getLong(4);
-                    Long value = rs.wasNull() ? null : v;
-                    return new Opened(rs.getString(1), rs.getString(2), rs.getString(3), value, rs.getString(5),
-                            rs.getTimestamp(6).toInstant());
-                });
+                }, RemoteStore::opened);
     }
 
     public Optional<Opened> findOpened(String tenant, String challengeId) {
-        return jdbc.queryOne("select challenge_id, tenant_id, user_id, transaction_value, rp_risk::text, expires_at"
-                + " from remote_authentications where tenant_id = ? and challenge_id = ?", ps -> {
+        return jdbc.queryOne("select " + OPENED_COLUMNS + " from remote_authentications where tenant_id = ?"
+                + " and challenge_id = ?", ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, challengeId);
-                }, rs -> {
-                    long v = rs.getLong(4);
-                    Long value = rs.wasNull() ? null : v;
-                    return new Opened(rs.getString(1), rs.getString(2), rs.getString(3), value, rs.getString(5),
-                            rs.getTimestamp(6).toInstant());
-                });
+                }, RemoteStore::opened);
+    }
+
+    private static final String OPENED_COLUMNS = "challenge_id, tenant_id, user_id, transaction_value, rp_risk::text,"
+            + " expires_at";
+
+    /** The one place an {@link #OPENED_COLUMNS} row becomes an {@link Opened}; a missing value stays null. */
+    private static Opened opened(ResultSet rs) throws SQLException {
+        long v = rs.getLong(4);
+        Long value = rs.wasNull() ? null : v;
+        return new Opened(rs.getString(1), rs.getString(2), rs.getString(3), value, rs.getString(5),
+                rs.getTimestamp(6).toInstant());
     }
 
     /** Marks an answered challenge's outcome consumed by the RP; false if consumed already or not answered. */
@@ -559,7 +585,7 @@ public final class RemoteStore {
             Optional<Instant> lockedUntil) {}
 
     public Optional<SrpLock> srpLock(String tenant, String deviceId, String source) {
-        return jdbc.queryOne("select device_id, source, failures, last_failure, locked_until from remote_srp_failures"
+        return jdbc.queryOne("select " + SRP_LOCK_COLUMNS + " from remote_srp_failures"
                 + " where tenant_id = ? and device_id = ? and source = ?", ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, deviceId);
@@ -568,13 +594,16 @@ public final class RemoteStore {
     }
 
     public List<SrpLock> srpLocks(String tenant, String deviceId) {
-        return jdbc.query("select device_id, source, failures, last_failure, locked_until from remote_srp_failures"
+        return jdbc.query("select " + SRP_LOCK_COLUMNS + " from remote_srp_failures"
                 + " where tenant_id = ? and device_id = ? order by last_failure desc", ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, deviceId);
                 }, RemoteStore::srpLock);
     }
 
+    private static final String SRP_LOCK_COLUMNS = "device_id, source, failures, last_failure, locked_until";
+
+    /** The one place a {@link #SRP_LOCK_COLUMNS} row becomes an {@link SrpLock}. */
     private static SrpLock srpLock(ResultSet rs) throws SQLException {
         return new SrpLock(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getTimestamp(4).toInstant(),
                 Optional.ofNullable(rs.getTimestamp(5)).map(Timestamp::toInstant));
@@ -667,14 +696,11 @@ public final class RemoteStore {
     }
 
     public List<Device> devices(String tenant, String user) {
-        return jdbc.query("select tenant_id, device_id, user_id, device_type, srp_group, srp_digest, srp_salt,"
-                + " srp_verifier, created_at from remote_devices where tenant_id = ? and user_id = ?"
+        return jdbc.query("select " + DEVICE_COLUMNS + " from remote_devices where tenant_id = ? and user_id = ?"
                 + " order by created_at", ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, user);
-                }, rs -> new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), ByteArray.copyOf(rs.getBytes(7)),
-                        ByteArray.copyOf(rs.getBytes(8)), rs.getTimestamp(9).toInstant()));
+                }, RemoteStore::device);
     }
 
     // ---- policies --------------------------------------------------------------------------------------------------
