@@ -153,5 +153,25 @@ public final class Messages {
             List<JudgeCheck> explanation) {}
 
     /** One check of the server's liveness judge, as the RP and the client read it (X.1279 App. III). */
-    public record JudgeCheck(String check, String outcome, String reason, String detail) {}
+    public record JudgeCheck(String check, CheckOutcome outcome, RemoteReason reason, String detail) {}
+
+    /**
+     * How one check of the judge ended: the liveness judge's own outcomes, and {@code REPORTED} for a check the
+     * server measured and reports without refusing on it (screen light while it is not enforced).
+     */
+    public enum CheckOutcome {
+        PASSED,
+        FAILED,
+        NOT_APPLICABLE,
+        SKIPPED,
+        REPORTED;
+
+        static CheckOutcome of(Enum<?> judged) {
+            return valueOf(judged.name());
+        }
+
+        static CheckOutcome passedIf(boolean passed) {
+            return passed ? PASSED : FAILED;
+        }
+    }
 }

@@ -902,8 +902,8 @@ public final class RemoteBiometricService {
             prompts = List.copyOf(st.prompts);
         }
         PromptTiming.Result timing = new PromptTiming(PromptTiming.Policy.defaults()).check(prompts, samples);
-        checks.add(new Messages.JudgeCheck("promptTiming", timing.followed() ? "PASSED" : "FAILED",
-                timing.followed() ? null : RemoteReason.PROMPT_NOT_FOLLOWED.name(),
+        checks.add(new Messages.JudgeCheck("promptTiming", Messages.CheckOutcome.passedIf(timing.followed()),
+                timing.followed() ? null : RemoteReason.PROMPT_NOT_FOLLOWED,
                 String.join("; ", timing.findings().stream().map(PromptTiming.Finding::detail).toList())));
         if (!timing.followed()) {
             reasons.add(RemoteReason.PROMPT_NOT_FOLLOWED);
@@ -917,13 +917,14 @@ public final class RemoteBiometricService {
             }
             ScreenLightCheck.Result r = new ScreenLightCheck(ScreenLightCheck.Policy.defaults()).check(flashes, light);
             boolean enforced = liveSettings.enforceScreenLight();
-            checks.add(new Messages.JudgeCheck("screenLight", r.followed() ? "PASSED" : enforced ? "FAILED" : "REPORTED",
-                    r.followed() ? null : RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED.name(), r.detail() + (enforced ? "" : "; not enforced")));
+            checks.add(new Messages.JudgeCheck("screenLight", r.followed() ? Messages.CheckOutcome.PASSED
+                    : enforced ? Messages.CheckOutcome.FAILED : Messages.CheckOutcome.REPORTED,
+                    r.followed() ? null : RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED, r.detail() + (enforced ? "" : "; not enforced")));
             if (!r.followed() && enforced) {
                 reasons.add(RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED);
             }
         } else if (liveSettings.enforceScreenLight()) {
-            checks.add(new Messages.JudgeCheck("screenLight", "FAILED", RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED.name(),
+            checks.add(new Messages.JudgeCheck("screenLight", Messages.CheckOutcome.FAILED, RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED,
                     "the client did not flash the screen"));
             reasons.add(RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED);
         }
@@ -943,8 +944,8 @@ public final class RemoteBiometricService {
 
     /** The judge's checks in plain terms, for the RP (GET /v1/remote/challenges/{id}) and the client. */
     static List<Messages.JudgeCheck> explain(Explanation e) {
-        return e.checks().stream().map(c -> new Messages.JudgeCheck(c.name(), c.outcome().name(),
-                c.reason().map(Enum::name).orElse(null), c.detail())).toList();
+        return e.checks().stream().map(c -> new Messages.JudgeCheck(c.name(), Messages.CheckOutcome.of(c.outcome()),
+                c.reason().map(RemoteReason::of).orElse(null), c.detail())).toList();
     }
 
     // ---- relying-party side ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.countersign.biometrics.liveness.Explanation;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.http.Json;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,20 @@ class RemoteMessagesShapeTest {
         assertThat(c.actions()).containsExactly("BLINK");
         assertThatThrownBy(() -> RemoteStore.Challenge.builder().tenantId("t1").operation(Operation.AUTHENTICATE)
                 .build()).isInstanceOf(NullPointerException.class).hasMessageContaining("challengeId");
+    }
+
+    @Test
+    void judgeChecksWriteTheirOutcomeAndReasonByName() throws Exception {
+        var check = new Messages.JudgeCheck("screenLight", Messages.CheckOutcome.REPORTED,
+                RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED, "d");
+        assertThat(json.writeValueAsString(check)).isEqualTo("{\"check\":\"screenLight\",\"outcome\":\"REPORTED\","
+                + "\"reason\":\"SCREEN_LIGHT_NOT_FOLLOWED\",\"detail\":\"d\"}");
+        assertThat(json.writeValueAsString(new Messages.JudgeCheck("face", Messages.CheckOutcome.PASSED, null, "")))
+                .isEqualTo("{\"check\":\"face\",\"outcome\":\"PASSED\",\"detail\":\"\"}");
+        // Every outcome of the liveness judge has its wire twin here, so explaining a judgement cannot fail.
+        for (Explanation.Outcome o : Explanation.Outcome.values()) {
+            assertThat(Messages.CheckOutcome.of(o).name()).isEqualTo(o.name());
+        }
     }
 
     @Test
