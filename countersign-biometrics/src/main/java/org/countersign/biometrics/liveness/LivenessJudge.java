@@ -706,6 +706,17 @@ public final class LivenessJudge {
             spread.add(faceIdx.get((int) Math.round(k * (m - 1) / (double) (rules.fullFrames() - 1))));
         }
         chosen.addAll(spread);
+        // The continuity reference: the middle frame of the baseline stretch (the user at rest). One frame, not the
+        // best of the stretch: a stretch may straddle a cut between two people whose poses happen to agree.
+        int resting = faceIdx.get(0);
+        int middleSeq = baseline.frames().get(baseline.frames().size() / 2);
+        for (int i : faceIdx) {
+            if (frames.get(i).sequence() == middleSeq) {
+                resting = i;
+                break;
+            }
+        }
+        chosen.add(resting);
         for (ActionDetector.Event e : matched) {
             // Short events (a blink, an open mouth) rest on every frame; a head action on its first and last frame,
             // its frames between being covered by the stride below.
@@ -773,22 +784,34 @@ public final class LivenessJudge {
         List<Integer> attackSeqs = spread.stream().map(i -> frames.get(i).sequence()).toList();
         double[] attack = attackList.stream().mapToDouble(Double::doubleValue).toArray();
 
-        // Continuity: every sampled frame against the first (the resting pose at the start). Pairs of action
-        // frames (eyes shut, head turned) score lower against each other than against the resting pose.
+        // Continuity (App. III item 3): every sampled frame against the resting frame, the middle of the baseline
+        // stretch. Pairs of action frames (eyes shut, head turned, a laugh) score lower against each other than
+        // against the face at rest. The first frame is not necessarily at rest: the nod clip from frame 41 starts
+        // mid-smile with the eyes narrowed, and its closed-mouth frames scored 0.38 against it. A splice of two
+        // people still shows: whichever of them supplies the resting frame, the other's frames are compared with
+        // it (one frame, so the reference cannot itself mix the two).
+        int ref = idx.indexOf(resting);
         double minScore = 1;
-        int worst = 0;
-        for (int k = 1; k < templates.size(); k++) {
-            double s = analyzer.compare(templates.get(0), templates.get(k));
+        int worst = ref;
+        for (int k = 0; k < templates.size(); k++) {
+            if (k == ref) {
+                continue;
+            }
+            double s = analyzer.compare(templates.get(ref), templates.get(k));
             if (s < minScore) {
                 minScore = s;
                 worst = k;
             }
         }
-        Map<String, Double> cm = Map.of("minScoreAgainstFirst", minScore, "threshold", rules.continuityThreshold(),
-                "boxJumps", (double) jumps.size(), "checkedFrames", (double) templates.size(),
-                "faceFrames", (double) m);
+        Map<String, Double> cm = new LinkedHashMap<>();
+        cm.put("minScoreAgainstResting", minScore);
+        cm.put("threshold", rules.continuityThreshold());
+        cm.put("restingFrame", (double) seqs.get(ref));
+        cm.put("boxJumps", (double) jumps.size());
+        cm.put("checkedFrames", (double) templates.size());
+        cm.put("faceFrames", (double) m);
         if (minScore < rules.continuityThreshold()) {
-            run.fail(Kind.CONTINUITY, LivenessReason.IDENTITY_CHANGED, List.of(seqs.get(0), seqs.get(worst)), cm,
+            run.fail(Kind.CONTINUITY, LivenessReason.IDENTITY_CHANGED, List.of(seqs.get(ref), seqs.get(worst)), cm,
                     "sampled frames show different people");
         } else {
             run.pass(Kind.CONTINUITY, seqs, cm, "the same person in every sampled frame");
