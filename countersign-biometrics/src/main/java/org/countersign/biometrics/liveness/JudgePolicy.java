@@ -171,8 +171,8 @@ public record JudgePolicy(
      * @param fullFrames          frames analysed with the costly path (embedding and attack score), spread over the
      *                            capture; frames around face-box jumps are added, up to {@code maxFullFrames}
      * @param maxFullFrames       cap on costly analyses per capture (cost control)
-     * @param continuityThreshold cosine score every sampled frame must reach against the resting frame (the middle
-     *                            frame of the baseline stretch: the session's resting pose)
+     * @param continuityThreshold cosine score the first face frame and the resting frame (of the baseline stretch)
+     *                            must reach against each other, and every sampled frame against at least one of them
      * @param matchThreshold      cosine score the best quality sample must reach against a raw reference given to
      *                            the judge (0.40 ≈ FMR 1e-3 on the bundled pack's raw-score calibration)
      * @param attackThreshold     median presentation-attack score at or above which the capture is refused

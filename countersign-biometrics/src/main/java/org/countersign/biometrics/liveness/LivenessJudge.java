@@ -706,9 +706,9 @@ public final class LivenessJudge {
             spread.add(faceIdx.get((int) Math.round(k * (m - 1) / (double) (rules.fullFrames() - 1))));
         }
         chosen.addAll(spread);
-        // The continuity reference: the frame of the baseline stretch closest to a frontal pose with closed lips
-        // (the stretch's own criterion, frame by frame: the user at rest). One frame, not the best of the stretch:
-        // a stretch may straddle a cut between two people whose poses happen to agree.
+        // The second continuity anchor (the first is the first face frame): the frame of the baseline stretch closest
+        // to a frontal pose with closed lips (the stretch's own criterion, frame by frame: the user at rest). One
+        // frame, not the best of the stretch: a stretch may straddle a cut between two people whose poses agree.
         int resting = faceIdx.get(0);
         double restScore = Double.POSITIVE_INFINITY;
         for (int i : faceIdx) {
@@ -791,13 +791,14 @@ public final class LivenessJudge {
         // Continuity (App. III item 3), anchored on two frames chosen without looking at identity: the first face
         // frame (where the capture starts) and the resting frame (where the user is at rest). The two must score
         // the threshold against each other, and every sampled frame against at least one of them. One anchor alone
-        // fails real expression changes: the nod clip from frame 41 starts mid-smile with narrowed eyes and its
-        // closed-mouth frame scored 0.38 against that first frame; the stock-emotions-b stills' eyes-closed photo
-        // scored 0.31 against their resting frame. With two anchors a frame may move away from one while staying
-        // near the other. A splice of another person whose frames are far from both anchors still shows. What this
-        // does not add: when both anchors score the threshold against a frame of the other person, a splice of the
-        // two passes, as it passes a single anchor then (docs/liveness.md, "Continuity": on watermarked stock
-        // previews the model scores two different men up to 0.72).
+        // rejects bona fide presentations (ISO/IEC 30107-3: counted in BPCER) with real expression changes: the nod
+        // clip from frame 41 starts mid-smile with narrowed eyes and its closed-mouth frame scored 0.38 against
+        // that first frame; the stock-emotions-b stills' eyes-closed photo scored 0.31 against their resting frame.
+        // With two anchors a frame may move away from one while staying near the other. A splice of another person
+        // whose frames are far from both anchors still shows. What this does not add: when both anchors score the
+        // threshold against a frame of the other person, a splice of the two passes, as it passes a single anchor
+        // then (docs/liveness.md, "Continuity": on watermarked stock previews the model scores two different men up
+        // to 0.72).
         int first = idx.indexOf(faceIdx.get(0));
         int ref = idx.indexOf(resting);
         double anchors = first == ref ? 1 : analyzer.compare(templates.get(first), templates.get(ref));
