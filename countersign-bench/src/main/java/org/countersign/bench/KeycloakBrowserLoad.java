@@ -250,6 +250,9 @@ public final class KeycloakBrowserLoad {
                     .put("lastName", "User " + i);
             u.putArray("credentials").addObject().put("type", "password").put("value", password(i)).put("temporary", false);
         }
+        // A realm left by an earlier run against the same Keycloak is replaced, so its users and settings are ours.
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(keycloak + "/admin/realms/" + realm.path("realm").asText()))
+                .header("Authorization", "Bearer " + admin).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(keycloak + "/admin/realms"))
                 .timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + admin)
                 .header("Content-Type", "application/json")
@@ -401,7 +404,7 @@ public final class KeycloakBrowserLoad {
     final class Browser {
         private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER).cookieHandler(new LoopbackCookies(cookies))
                 .connectTimeout(Duration.ofSeconds(10)).build();
 
         /** A complete sign-in of user {@code i} to {@code realm}'s client; the step timings in ns. */
@@ -543,6 +546,43 @@ public final class KeycloakBrowserLoad {
                 r = get(r.uri().resolve(to).toString());
             }
             throw new Failed("redirect loop", r.uri().toString());
+        }
+    }
+
+    /**
+     * Keycloak marks its cookies {@code Secure} (with {@code SameSite=None}) even over plain HTTP. Browsers treat
+     * loopback addresses as secure origins and send such cookies to {@code http://127.0.0.1}; Java's
+     * {@link CookieManager} sends them only over https. This handler asks the jar as if loopback were https, as the
+     * browser does, and leaves every other address alone.
+     */
+    static final class LoopbackCookies extends java.net.CookieHandler {
+        private final CookieManager jar;
+
+        LoopbackCookies(CookieManager jar) {
+            this.jar = jar;
+        }
+
+        @Override
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
+            return jar.get(asSecureWhenLoopback(uri), headers);
+        }
+
+        @Override
+        public void put(URI uri, Map<String, List<String>> headers) throws IOException {
+            jar.put(asSecureWhenLoopback(uri), headers);
+        }
+
+        static URI asSecureWhenLoopback(URI uri) {
+            String host = uri.getHost();
+            boolean loopback = host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+            if (!"http".equalsIgnoreCase(uri.getScheme()) || !loopback) {
+                return uri;
+            }
+            try {
+                return new URI("https", uri.getRawAuthority(), uri.getRawPath(), null, null);
+            } catch (java.net.URISyntaxException e) {
+                return uri;
+            }
         }
     }
 

@@ -81,4 +81,13 @@ class LoginPageTest {
     void numericAndNamedReferencesAreDecoded() {
         assertThat(LoginPage.unescape("a&amp;b&lt;&gt;&#233;&#x41;&unknown;")).isEqualTo("a&b<>éA&unknown;");
     }
+
+    @Test
+    void loopbackIsTreatedAsASecureOriginForCookiesAsBrowsersDo() {
+        assertThat(KeycloakBrowserLoad.LoopbackCookies.asSecureWhenLoopback(
+                java.net.URI.create("http://127.0.0.1:18890/realms/b/login-actions/authenticate?x=1")))
+                .hasToString("https://127.0.0.1:18890/realms/b/login-actions/authenticate");
+        assertThat(KeycloakBrowserLoad.LoopbackCookies.asSecureWhenLoopback(java.net.URI.create("http://example.org/a")))
+                .hasToString("http://example.org/a");
+    }
 }
