@@ -57,8 +57,18 @@ until curl -fs "http://127.0.0.1:$port/realms/master" > /dev/null 2>&1; do
   kill -0 "$kc" 2> /dev/null || { tail -40 "$work/kc.log"; exit 1; }; sleep 1; done
 echo "Keycloak $version up at http://127.0.0.1:$port ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
 
-status=0
+# The in-process verifier logs JSON lines to stdout: kept apart in a file, summarised at the end.
+set +e
 java -cp "$bench" org.countersign.bench.KeycloakBrowserLoad --keycloak "http://127.0.0.1:$port" \
-  --vault-dir "$work/vault" --pairs "$pairs" --seconds "$secs" --users "$users" --threads "$threads" || status=$?
-grep -E "ERROR|WARN.*ountersign" "$work/kc.log" | tail -5 || true
-exit $status
+  --vault-dir "$work/vault" --pairs "$pairs" --seconds "$secs" --users "$users" --threads "$threads" 2>&1 |
+  while IFS= read -r line; do
+    case "$line" in '{"@timestamp'*) printf '%s\n' "$line" >> "$work/verifier.log" ;; *) printf '%s\n' "$line" ;; esac
+  done
+status=${PIPESTATUS[0]}
+set -e
+touch "$work/verifier.log"
+echo "verifier log: $(wc -l < "$work/verifier.log") lines, $(grep -c '"level":"ERROR"' "$work/verifier.log" || true) errors"
+grep -m1 '"level":"ERROR"' "$work/verifier.log" | cut -c1-400 || true
+echo "Keycloak log: $(grep -c ' ERROR ' "$work/kc.log" || true) errors"
+grep -m3 ' ERROR ' "$work/kc.log" | cut -c1-300 || true
+exit "$status"
