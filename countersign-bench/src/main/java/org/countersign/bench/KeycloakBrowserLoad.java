@@ -76,6 +76,8 @@ public final class KeycloakBrowserLoad {
     static final String PASSWORD_REALM = "benchpwd";
     static final String COUNTERSIGN_REALM = "benchcs";
     static final String CLIENT = "bench";
+    /** Not a timing: the number of HTTP requests one sign-in sent to Keycloak. */
+    static final String REQUESTS = "requests to Keycloak";
     /** Never contacted: Keycloak redirects there with the code, the driver reads the Location header instead. */
     static final String CALLBACK = "http://127.0.0.1:9/callback";
     /** A browser's User-Agent: the step reports browser name and version in the offset (X.1280 §8.3). */
@@ -315,7 +317,9 @@ public final class KeycloakBrowserLoad {
             for (Result r : pair) {
                 System.out.printf("steps of %-9s", r.flow());
                 r.steps().forEach((k, v) -> {
-                    if (v.length > 0) {
+                    if (k.equals(REQUESTS) && v.length > 0) {
+                        System.out.printf("  %s %d-%d", k, v[0], v[v.length - 1]);
+                    } else if (v.length > 0) {
                         System.out.printf("  %s p50 %.1f ms", k, pct(v, 0.50));
                     }
                 });
@@ -386,7 +390,7 @@ public final class KeycloakBrowserLoad {
         Map<String, Long> f = new TreeMap<>();
         failures.forEach((k, v) -> f.put(k, v.get()));
         Map<String, long[]> st = new LinkedHashMap<>();
-        for (String k : List.of("authorize", "password", "wait for phone", "step form", "token")) {
+        for (String k : List.of("authorize", "password", "wait for phone", "step form", "token", REQUESTS)) {
             if (steps.containsKey(k)) {
                 st.put(k, steps.get(k).stream().mapToLong(Long::longValue).sorted().toArray());
             }
@@ -419,6 +423,8 @@ public final class KeycloakBrowserLoad {
     /** One virtual browser: an HTTP/1.1 client (as browsers speak plain HTTP) with its own cookie jar. */
     final class Browser {
         private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+        /** Requests this browser sent to Keycloak in the current sign-in (redirects followed included). */
+        private long requests;
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).cookieHandler(new LoopbackCookies(cookies))
                 .connectTimeout(Duration.ofSeconds(10)).build();
@@ -426,6 +432,7 @@ public final class KeycloakBrowserLoad {
         /** A complete sign-in of user {@code i} to {@code realm}'s client; the step timings in ns. */
         Map<String, Long> signIn(String realm, int i) throws Failed, IOException, InterruptedException {
             cookies.getCookieStore().removeAll(); // a fresh browser: no SSO cookie, no earlier authentication session
+            requests = 0;
             Map<String, Long> t = new LinkedHashMap<>();
             String user = user(i);
             String state = random(12);
@@ -467,6 +474,7 @@ public final class KeycloakBrowserLoad {
                 // As the page's script: long-poll until the request is no longer pending or queued, then submit.
                 String status;
                 while (true) {
+                    requests++;
                     HttpResponse<String> s = http.send(HttpRequest.newBuilder(URI.create(statusUrl))
                             .timeout(Duration.ofSeconds(60)).header("User-Agent", USER_AGENT)
                             .header("Cache-Control", "no-store").GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -509,6 +517,7 @@ public final class KeycloakBrowserLoad {
             expect(tokens, 200, "token");
             t.put("token", System.nanoTime() - c);
             checkIdToken(JSON.readTree(tokens.body()).path("id_token").asText(), realm, user, nonce);
+            t.put(REQUESTS, requests);
             return t;
         }
 
@@ -537,12 +546,14 @@ public final class KeycloakBrowserLoad {
         }
 
         private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+            requests++;
             return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                     .header("User-Agent", USER_AGENT).header("Accept", "text/html").GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         }
 
         private HttpResponse<String> post(String url, String form) throws IOException, InterruptedException {
+            requests++;
             return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                     .header("User-Agent", USER_AGENT).header("Origin", keycloak)
                     .header("Content-Type", "application/x-www-form-urlencoded")
