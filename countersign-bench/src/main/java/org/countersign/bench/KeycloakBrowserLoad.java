@@ -208,9 +208,11 @@ public final class KeycloakBrowserLoad {
                     if (!seenRequests.add(r.requestId())) {
                         return;
                     }
+                    // Recorded before answering: once the verifier has the approval, the driver may read this
+                    // before approve() has even returned.
+                    approvedCode.put(r.userId(), r.code().value());
                     try {
                         phone.approve(r);
-                        approvedCode.put(r.userId(), r.code().value());
                     } catch (OobException ex) {
                         phoneFailures.incrementAndGet();
                     }
