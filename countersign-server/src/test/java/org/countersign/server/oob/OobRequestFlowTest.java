@@ -37,6 +37,7 @@ import org.countersign.server.oob.OobRequestFlow.WrongCode;
 import org.countersign.server.oob.OutOfBandService.RequestCreated;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.RequestRepository.Status;
+import org.countersign.server.oob.UserStateRepository.UserState;
 import org.countersign.server.oob.memory.MemoryOobStore;
 import org.countersign.testkit.TestClock;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,26 @@ class OobRequestFlowTest {
         return store.inTransaction(tx -> flow.cancel(tx, TENANT, userId, requestId, now, s));
     }
 
+    private List<OobRequest> active(String userId) {
+        return store.read(tx -> tx.activeRequests(TENANT, userId));
+    }
+
+    private int activeAuthenticators(String userId) {
+        return store.read(tx -> tx.countActiveAuthenticators(TENANT, userId));
+    }
+
+    private Optional<UserState> userState(String userId) {
+        return store.read(tx -> tx.findUser(TENANT, userId));
+    }
+
+    private Optional<String> takePassword(String requestId) {
+        return store.read(tx -> tx.takeReplacementPassword(TENANT, requestId));
+    }
+
+    private boolean disablePasswordLogin(String userId) {
+        return store.inTransaction(tx -> flow.setPasswordLoginDisabled(tx, TENANT, userId, true, clock.instant()));
+    }
+
     private static Reason reason(Throwable t) {
         assertThat(t).isInstanceOf(OobFailure.class);
         return ((OobFailure) t).reason();
@@ -202,7 +223,7 @@ class OobRequestFlowTest {
         store.read(tx -> tx.revokeAuthenticator(TENANT, "alice", alice.phone().authenticatorId(), T0));
         assertThat(tryCreate("alice", BLOCK, RelayGuard.PLAIN)).isInstanceOfSatisfying(Blocked.class,
                 b -> assertThat(b.why().reason()).isEqualTo(Reason.NO_AUTHENTICATOR));
-        assertThat(store.read(tx -> tx.activeRequests(TENANT, "alice"))).isEmpty();
+        assertThat(active("alice")).isEmpty();
     }
 
     // --- §8.4 / §8.5 decisions ----------------------------------------------------------------------------------------
@@ -344,10 +365,10 @@ class OobRequestFlowTest {
         Enrolled alice = enrol("alice");
         RequestCreated c = create(alice, RENEW);
         decide(alice, alice.phone(), c.requestId(), Decision.APPROVE, RENEW);
-        String sealed = store.read(tx -> tx.takeReplacementPassword(TENANT, c.requestId())).orElseThrow();
+        String sealed = takePassword(c.requestId()).orElseThrow();
         String password = keys.openText(TENANT, c.requestId(), VerificationKeys.REPLACEMENT_PASSWORD, sealed);
         assertThat(password).hasSize(PasswordRenewal.LENGTH);
-        assertThat(store.read(tx -> tx.takeReplacementPassword(TENANT, c.requestId()))).isEmpty();
+        assertThat(takePassword(c.requestId())).isEmpty();
     }
 
     @Test
@@ -374,7 +395,7 @@ class OobRequestFlowTest {
         clock.advance(Duration.ofSeconds(30));
         assertThat(tryCreate("alice", BLOCK, RelayGuard.PLAIN)).isInstanceOfSatisfying(Blocked.class,
                 b -> assertThat(b.why().reason()).isEqualTo(Reason.REQUEST_PENDING));
-        assertThat(store.read(tx -> tx.activeRequests(TENANT, "alice"))).extracting(OobRequest::requestId)
+        assertThat(active("alice")).extracting(OobRequest::requestId)
                 .containsExactly(first.requestId());
         // Once the shown one has expired, the next request is accepted (it is settled first, under the same lock).
         clock.advance(Duration.ofSeconds(30));
@@ -527,11 +548,11 @@ class OobRequestFlowTest {
 
     @Test
     void X1280_9_2_1_passwordLoginCannotBeTurnedOffWithoutAnActiveAuthenticator() {
-        assertThat(store.inTransaction(tx -> flow.setPasswordLoginDisabled(tx, TENANT, "nobody", true, T0))).isFalse();
-        assertThat(store.read(tx -> tx.findUser(TENANT, "nobody"))).isEmpty();
+        assertThat(disablePasswordLogin("nobody")).isFalse();
+        assertThat(userState("nobody")).isEmpty();
         enrol("alice");
-        assertThat(store.inTransaction(tx -> flow.setPasswordLoginDisabled(tx, TENANT, "alice", true, T0))).isTrue();
-        assertThat(store.read(tx -> tx.findUser(TENANT, "alice")).orElseThrow().passwordLoginDisabled()).isTrue();
+        assertThat(disablePasswordLogin("alice")).isTrue();
+        assertThat(userState("alice").orElseThrow().passwordLoginDisabled()).isTrue();
     }
 
     @Test
@@ -539,15 +560,15 @@ class OobRequestFlowTest {
         Enrolled alice = enrol("alice");
         RequestCreated shown = create(alice, QUEUE);
         RequestCreated queued = create(alice, QUEUE);
-        store.inTransaction(tx -> flow.setPasswordLoginDisabled(tx, TENANT, "alice", true, T0));
+        disablePasswordLogin("alice");
         int revoked = store.inTransaction(tx -> flow.release(tx, TENANT, "alice", T0));
         assertThat(revoked).isEqualTo(1);
         assertThat(stored(shown.requestId()).status()).isEqualTo(Status.CANCELLED);
         assertThat(stored(queued.requestId()).status()).isEqualTo(Status.CANCELLED);
-        var state = store.read(tx -> tx.findUser(TENANT, "alice")).orElseThrow();
+        UserState state = userState("alice").orElseThrow();
         assertThat(state.verificationKeySealed()).isEmpty();
         assertThat(state.passwordLoginDisabled()).isFalse();
-        assertThat(store.read(tx -> tx.countActiveAuthenticators(TENANT, "alice"))).isZero();
+        assertThat(activeAuthenticators("alice")).isZero();
         assertThat(store.announced()).contains(
                 new Event(Kind.REVOKED, TENANT, "alice", alice.phone().authenticatorId(), "revoked"));
         // Without a key and an authenticator no new request can be made until the user enrols again.
@@ -573,7 +594,7 @@ class OobRequestFlowTest {
         enrol("alice");
         List<String> codes = giveRecoveryCodes("alice");
         assertThat(recover("alice", codes.get(3))).isEqualTo(new Recovered(1));
-        assertThat(store.read(tx -> tx.countActiveAuthenticators(TENANT, "alice"))).isZero();
+        assertThat(activeAuthenticators("alice")).isZero();
         // Release deletes the remaining codes too; the used one never works again.
         assertThat(recover("alice", codes.get(3))).isInstanceOf(WrongCode.class);
         assertThat(recover("alice", codes.get(4))).isInstanceOf(WrongCode.class);
@@ -589,7 +610,7 @@ class OobRequestFlowTest {
         }
         // Locked from the first failure's time for the window: 15 min after T0, and 50 s have passed.
         assertThat(recover("alice", codes.get(0))).isEqualTo(new Locked(RecoveryCodes.WINDOW.toSeconds() - 50 + 1));
-        assertThat(store.read(tx -> tx.countActiveAuthenticators(TENANT, "alice"))).isEqualTo(1);
+        assertThat(activeAuthenticators("alice")).isEqualTo(1);
         clock.set(T0.plus(RecoveryCodes.WINDOW));
         assertThat(recover("alice", codes.get(0))).isEqualTo(new Recovered(1));
     }
