@@ -193,7 +193,11 @@ final class OobRequestFlow {
         if (!current.status().active()) {
             throw OobFailure.alreadyDecided(current.status().wire());
         }
-        tx.finishRequest(tenantId, requestId, current.status(), Status.CANCELLED, now, Optional.empty(), Optional.empty());
+        if (!tx.finishRequest(tenantId, requestId, current.status(), Status.CANCELLED, now, Optional.empty(),
+                Optional.empty())) {
+            // Cannot happen under the user's lock; if it ever did, the other change won and this one must not claim it.
+            throw OobFailure.alreadyDecided("decided");
+        }
         tx.announce(new Event(Kind.RESOLVED, tenantId, userId, requestId, Status.CANCELLED.wire()));
         settle(tx, tenantId, userId, now, s);
         return true;

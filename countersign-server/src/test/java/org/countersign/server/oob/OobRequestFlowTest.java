@@ -3,16 +3,16 @@ package org.countersign.server.oob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
@@ -500,48 +500,110 @@ class OobRequestFlowTest {
         assertThat(stored(c.requestId()).status()).isEqualTo(Status.APPROVED);
     }
 
-    @Test
-    void X1280_8_4_concurrentApproveAndCancelExactlyOneWins() throws Exception {
+    /**
+     * Approve and cancel of one request on two threads. To make the dangerous interleaving happen every time rather
+     * than by chance, the step named {@code first} stops right after it has read the request (inside its unit of
+     * work) until the other step has either finished or is waiting for the user's lock. With the lock, the other
+     * waits and then finds the request decided; without it, both would act on a pending request, and only the
+     * compare-and-set on the status could still stop the second.
+     */
+    private void approveAndCancelRace(boolean approveFirst) throws Exception {
         Enrolled alice = enrol("alice");
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            for (int round = 0; round < 25; round++) {
-                RequestCreated c = create(alice, BLOCK);
-                ApprovalStatement st = statement(c.requestId(), phoneCode(alice, c.requestId()), Decision.APPROVE);
-                Instant now = clock.instant();
-                CyclicBarrier start = new CyclicBarrier(2);
-                Future<Boolean> approved = pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
-                    try {
-                        store.inTransaction(tx -> {
-                            flow.decide(tx, alice.phone(), c.requestId(), st, Status.APPROVED, BLOCK, now, null,
-                                    Optional.empty());
-                            return null;
-                        });
-                        return true;
-                    } catch (OobFailure e) {
-                        assertThat(e.reason()).isEqualTo(Reason.ALREADY_DECIDED);
-                        return false;
-                    }
-                });
-                Future<Boolean> cancelled = pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
-                    try {
-                        return cancel("alice", c.requestId(), BLOCK);
-                    } catch (OobFailure e) {
-                        assertThat(e.reason()).isEqualTo(Reason.ALREADY_DECIDED);
-                        return false;
-                    }
-                });
-                boolean approveWon = approved.get(10, TimeUnit.SECONDS);
-                boolean cancelWon = cancelled.get(10, TimeUnit.SECONDS);
-                assertThat(approveWon).as("round %d: exactly one wins", round).isNotEqualTo(cancelWon);
-                assertThat(stored(c.requestId()).status()).isEqualTo(approveWon ? Status.APPROVED : Status.CANCELLED);
-                assertThat(eventsAbout(c.requestId()).stream().filter(e -> e.kind() == Kind.RESOLVED)).hasSize(1);
+        RequestCreated c = create(alice, BLOCK);
+        ApprovalStatement st = statement(c.requestId(), phoneCode(alice, c.requestId()), Decision.APPROVE);
+        Instant now = clock.instant();
+        CompletableFuture<Boolean> approved = new CompletableFuture<>();
+        CompletableFuture<Boolean> cancelled = new CompletableFuture<>();
+        CompletableFuture<Boolean> other = approveFirst ? cancelled : approved;
+        CountDownLatch firstHasRead = new CountDownLatch(1);
+        OobStore pausing = new OobStore() {
+            @Override
+            public <T> T inTransaction(OobWork<T> work) {
+                return store.inTransaction(tx -> work.run(pauseAfterRead(tx)));
             }
-        } finally {
-            pool.shutdownNow();
-        }
+
+            @Override
+            public <T> T read(OobWork<T> work) {
+                return store.read(work);
+            }
+
+            private OobTransaction pauseAfterRead(OobTransaction tx) {
+                boolean pauses = Thread.currentThread().getName().equals("first");
+                return (OobTransaction) Proxy.newProxyInstance(OobTransaction.class.getClassLoader(),
+                        new Class<?>[] {OobTransaction.class}, (proxy, method, args) -> {
+                            Object result;
+                            try {
+                                result = method.invoke(tx, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                            if (pauses && method.getName().equals("findRequest") && firstHasRead.getCount() > 0) {
+                                firstHasRead.countDown();
+                                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                                while (!other.isDone() && !store.someoneWaitsForUser(TENANT, "alice")) {
+                                    assertThat(System.nanoTime()).as("the other step neither ran nor waited")
+                                            .isLessThan(deadline);
+                                    Thread.onSpinWait();
+                                }
+                            }
+                            return result;
+                        });
+            }
+        };
+        Runnable approve = () -> {
+            try {
+                pausing.inTransaction(tx -> {
+                    flow.decide(tx, alice.phone(), c.requestId(), st, Status.APPROVED, BLOCK, now, null, Optional.empty());
+                    return null;
+                });
+                approved.complete(true);
+            } catch (OobFailure e) {
+                if (e.reason() == Reason.ALREADY_DECIDED) {
+                    approved.complete(false);
+                } else {
+                    approved.completeExceptionally(e);
+                }
+            } catch (RuntimeException | Error e) {
+                approved.completeExceptionally(e);
+            }
+        };
+        Runnable cancel = () -> {
+            try {
+                cancelled.complete(pausing.inTransaction(tx -> flow.cancel(tx, TENANT, "alice", c.requestId(), now, BLOCK)));
+            } catch (OobFailure e) {
+                if (e.reason() == Reason.ALREADY_DECIDED) {
+                    cancelled.complete(false);
+                } else {
+                    cancelled.completeExceptionally(e);
+                }
+            } catch (RuntimeException | Error e) {
+                cancelled.completeExceptionally(e);
+            }
+        };
+        Thread first = new Thread(approveFirst ? approve : cancel, "first");
+        Thread second = new Thread(approveFirst ? cancel : approve, "second");
+        first.start();
+        assertThat(firstHasRead.await(10, TimeUnit.SECONDS)).isTrue();
+        second.start();
+        first.join();
+        second.join();
+        boolean approveWon = approved.get();
+        boolean cancelWon = cancelled.get();
+        assertThat(approveWon).as("exactly one of approve and cancel wins").isNotEqualTo(cancelWon);
+        // The one that read the request first holds the user's lock, so it is the one that wins.
+        assertThat(approveWon).isEqualTo(approveFirst);
+        assertThat(stored(c.requestId()).status()).isEqualTo(approveWon ? Status.APPROVED : Status.CANCELLED);
+        assertThat(eventsAbout(c.requestId()).stream().filter(e -> e.kind() == Kind.RESOLVED)).hasSize(1);
+    }
+
+    @Test
+    void X1280_8_4_concurrentApproveAndCancelExactlyOneWins_approveReadsFirst() throws Exception {
+        approveAndCancelRace(true);
+    }
+
+    @Test
+    void X1280_8_4_concurrentApproveAndCancelExactlyOneWins_cancelReadsFirst() throws Exception {
+        approveAndCancelRace(false);
     }
 
     // --- §9.2.1 / §9.2.2 password restriction, release and recovery (C-S1, C-S2) -----------------------------------

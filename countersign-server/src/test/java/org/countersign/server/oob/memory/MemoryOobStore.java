@@ -128,6 +128,12 @@ public final class MemoryOobStore implements OobStore {
         return l != null && l.isLocked();
     }
 
+    /** Whether some thread waits for the user's lock now (tests that force an interleaving). */
+    public boolean someoneWaitsForUser(String tenantId, String userId) {
+        ReentrantLock l = userLocks.get(new UserKey(tenantId, userId));
+        return l != null && l.hasQueuedThreads();
+    }
+
     private void update(Runnable r) {
         data.lock();
         try {
