@@ -73,16 +73,16 @@ abstract class OobStoreContract {
     @Test
     void userStateIsCreatedOnceWithDefaultsAndMissingUsersAreNotLocked() {
         String u = newUser();
-        var v1 = store().inTransaction(tx -> tx.lockUser(T1, u));
-        assertThat(v1).isEmpty();
+        var locked = store().inTransaction(tx -> tx.lockUser(T1, u));
+        assertThat(locked).isEmpty();
         UserState created = store().inTransaction(tx -> tx.lockOrCreateUser(T1, u, T0));
         assertThat(created).isEqualTo(new UserState(T1, u, Optional.empty(), false, 0, Optional.empty()));
         inTx(tx -> tx.setVerificationKey(T1, u, Optional.of("sealed-key"), T0));
         // A second create keeps the row as it is.
-        var v2 = store().inTransaction(tx -> tx.lockOrCreateUser(T1, u, T0)).verificationKeySealed();
-        assertThat(v2).contains("sealed-key");
-        var v3 = store().read(tx -> tx.findUser(T2, u));
-        assertThat(v3).isEmpty();
+        var state = store().inTransaction(tx -> tx.lockOrCreateUser(T1, u, T0)).verificationKeySealed();
+        assertThat(state).contains("sealed-key");
+        var user = store().read(tx -> tx.findUser(T2, u));
+        assertThat(user).isEmpty();
     }
 
     @Test
@@ -94,14 +94,14 @@ abstract class OobStoreContract {
             tx.setPasswordLoginDisabled(T1, u, true, T0);
             tx.setRecoveryFailures(T1, u, 3, Optional.of(T0), T0);
         });
-        var v4 = store().read(tx -> tx.findUser(T1, u));
-        assertThat(v4).contains(new UserState(T1, u, Optional.of("k"), true, 3, Optional.of(T0)));
+        var user = store().read(tx -> tx.findUser(T1, u));
+        assertThat(user).contains(new UserState(T1, u, Optional.of("k"), true, 3, Optional.of(T0)));
         inTx(tx -> {
             tx.setVerificationKey(T1, u, Optional.empty(), T0);
             tx.setRecoveryFailures(T1, u, 0, Optional.empty(), T0);
         });
-        var v5 = store().read(tx -> tx.findUser(T1, u));
-        assertThat(v5).contains(new UserState(T1, u, Optional.empty(), true, 0, Optional.empty()));
+        var user2 = store().read(tx -> tx.findUser(T1, u));
+        assertThat(user2).contains(new UserState(T1, u, Optional.empty(), true, 0, Optional.empty()));
     }
 
     @Test
@@ -114,15 +114,15 @@ abstract class OobStoreContract {
             tx.insertAuthenticator(authenticator(id("auth"), T1, u, T0));
             throw OobFailure.requestPending();
         })).isInstanceOf(OobFailure.class);
-        var v6 = store().read(tx -> tx.findUser(T1, u));
-        assertThat(v6).isEmpty();
-        var v7 = store().read(tx -> tx.findRequest(T1, r));
-        assertThat(v7).isEmpty();
-        var v8 = store().read(tx -> tx.listAuthenticators(T1, u));
-        assertThat(v8).isEmpty();
+        var user = store().read(tx -> tx.findUser(T1, u));
+        assertThat(user).isEmpty();
+        var request = store().read(tx -> tx.findRequest(T1, r));
+        assertThat(request).isEmpty();
+        var listed = store().read(tx -> tx.listAuthenticators(T1, u));
+        assertThat(listed).isEmpty();
         // and the lock is free again: another unit of work takes it at once
-        var v9 = store().inTransaction(tx -> tx.lockOrCreateUser(T1, u, T0));
-        assertThat(v9).isNotNull();
+        var state = store().inTransaction(tx -> tx.lockOrCreateUser(T1, u, T0));
+        assertThat(state).isNotNull();
     }
 
     @Test
@@ -151,8 +151,8 @@ abstract class OobStoreContract {
             pool.shutdownNow();
         }
         // Without the lock, two units of work would read the same count and one increment would be lost.
-        var v10 = store().read(tx -> tx.findUser(T1, u)).orElseThrow().recoveryFailures();
-        assertThat(v10).isEqualTo(threads * rounds);
+        var user = store().read(tx -> tx.findUser(T1, u)).orElseThrow().recoveryFailures();
+        assertThat(user).isEqualTo(threads * rounds);
     }
 
     @Test
@@ -164,18 +164,18 @@ abstract class OobStoreContract {
             tx.lockOrCreateUser(T1, u, T0);
             tx.replaceRecoveryCodes(T1, u, List.of(a, b));
         });
-        var v11 = store().inTransaction(tx -> tx.useRecoveryCode(T1, u, a, T0));
-        assertThat(v11).isTrue();
-        var v12 = store().inTransaction(tx -> tx.useRecoveryCode(T1, u, a, T0));
-        assertThat(v12).isFalse();
-        var v13 = store().inTransaction(tx -> tx.useRecoveryCode(T2, u, b, T0));
-        assertThat(v13).isFalse();
+        var used = store().inTransaction(tx -> tx.useRecoveryCode(T1, u, a, T0));
+        assertThat(used).isTrue();
+        var used2 = store().inTransaction(tx -> tx.useRecoveryCode(T1, u, a, T0));
+        assertThat(used2).isFalse();
+        var used3 = store().inTransaction(tx -> tx.useRecoveryCode(T2, u, b, T0));
+        assertThat(used3).isFalse();
         inTx(tx -> tx.replaceRecoveryCodes(T1, u, List.of()));
-        var v14 = store().inTransaction(tx -> tx.useRecoveryCode(T1, u, b, T0));
-        assertThat(v14).isFalse();
+        var used4 = store().inTransaction(tx -> tx.useRecoveryCode(T1, u, b, T0));
+        assertThat(used4).isFalse();
         inTx(tx -> tx.replaceRecoveryCodes(T1, u, List.of(a)));
-        var v15 = store().inTransaction(tx -> tx.useRecoveryCode(T1, u, a, T0));
-        assertThat(v15).isTrue();
+        var used5 = store().inTransaction(tx -> tx.useRecoveryCode(T1, u, a, T0));
+        assertThat(used5).isTrue();
     }
 
     // --- requests ----------------------------------------------------------------------------------------------------
@@ -196,9 +196,9 @@ abstract class OobStoreContract {
             tx.insertRequest(request(id("req"), T1, other, Status.PENDING, T0, T0.plusSeconds(60)));
             tx.insertRequest(request(id("req"), T2, u, Status.PENDING, T0, T0.plusSeconds(60)));
         });
-        var v16 = store().inTransaction(tx -> tx.finishRequest(T1, ended, Status.PENDING, Status.REJECTED, T0,
+        var finished = store().inTransaction(tx -> tx.finishRequest(T1, ended, Status.PENDING, Status.REJECTED, T0,
                 Optional.empty(), Optional.empty()));
-        assertThat(v16).isTrue();
+        assertThat(finished).isTrue();
         List<String> order = store().read(tx -> tx.activeRequests(T1, u)).stream().map(OobRequest::requestId).toList();
         assertThat(order).containsExactly(early, sameTimeA, sameTimeB);
     }
@@ -209,10 +209,10 @@ abstract class OobStoreContract {
         String r = id("req");
         OobRequest written = request(r, T1, u, Status.PENDING, T0, T0.plusSeconds(60));
         inTx(tx -> tx.insertRequest(written));
-        var v17 = store().read(tx -> tx.findRequest(T1, r));
-        assertThat(v17).contains(written);
-        var v18 = store().read(tx -> tx.findRequest(T2, r));
-        assertThat(v18).isEmpty();
+        var request = store().read(tx -> tx.findRequest(T1, r));
+        assertThat(request).contains(written);
+        var request2 = store().read(tx -> tx.findRequest(T2, r));
+        assertThat(request2).isEmpty();
     }
 
     @Test
@@ -220,18 +220,18 @@ abstract class OobStoreContract {
         String u = newUser();
         String r = id("req");
         inTx(tx -> tx.insertRequest(request(r, T1, u, Status.PENDING, T0, T0.plusSeconds(60))));
-        var v19 = store().inTransaction(tx -> tx.finishRequest(T1, r, Status.QUEUED, Status.CANCELLED, T0,
+        var finished = store().inTransaction(tx -> tx.finishRequest(T1, r, Status.QUEUED, Status.CANCELLED, T0,
                 Optional.empty(), Optional.empty()));
-        assertThat(v19).isFalse();
-        var v20 = store().inTransaction(tx -> tx.finishRequest(T2, r, Status.PENDING, Status.CANCELLED, T0,
+        assertThat(finished).isFalse();
+        var finished2 = store().inTransaction(tx -> tx.finishRequest(T2, r, Status.PENDING, Status.CANCELLED, T0,
                 Optional.empty(), Optional.empty()));
-        assertThat(v20).isFalse();
-        var v21 = store().inTransaction(tx -> tx.finishRequest(T1, r, Status.PENDING, Status.APPROVED,
+        assertThat(finished2).isFalse();
+        var finished3 = store().inTransaction(tx -> tx.finishRequest(T1, r, Status.PENDING, Status.APPROVED,
                 T0.plusSeconds(5), Optional.of("auth_x"), Optional.of("sealed-password")));
-        assertThat(v21).isTrue();
-        var v22 = store().inTransaction(tx -> tx.finishRequest(T1, r, Status.PENDING, Status.REJECTED, T0,
+        assertThat(finished3).isTrue();
+        var finished4 = store().inTransaction(tx -> tx.finishRequest(T1, r, Status.PENDING, Status.REJECTED, T0,
                 Optional.empty(), Optional.empty()));
-        assertThat(v22).isFalse();
+        assertThat(finished4).isFalse();
         OobRequest after = store().read(tx -> tx.findRequest(T1, r)).orElseThrow();
         assertThat(after.status()).isEqualTo(Status.APPROVED);
         assertThat(after.decidedAt()).contains(T0.plusSeconds(5));
@@ -248,16 +248,16 @@ abstract class OobStoreContract {
             tx.insertRequest(request(pending, T1, u, Status.PENDING, T0, T0.plusSeconds(60)));
             tx.insertRequest(request(queued, T1, u, Status.QUEUED, T0.plusSeconds(1), T0.plusSeconds(300)));
         });
-        var v23 = store().inTransaction(tx -> tx.promoteRequest(T1, pending, T0.plusSeconds(9), T0.plusSeconds(99)));
-        assertThat(v23).isFalse();
-        var v24 = store().inTransaction(tx -> tx.promoteRequest(T1, queued, T0.plusSeconds(10), T0.plusSeconds(70)));
-        assertThat(v24).isTrue();
+        var promoted = store().inTransaction(tx -> tx.promoteRequest(T1, pending, T0.plusSeconds(9), T0.plusSeconds(99)));
+        assertThat(promoted).isFalse();
+        var promoted2 = store().inTransaction(tx -> tx.promoteRequest(T1, queued, T0.plusSeconds(10), T0.plusSeconds(70)));
+        assertThat(promoted2).isTrue();
         OobRequest p = store().read(tx -> tx.findRequest(T1, queued)).orElseThrow();
         assertThat(p.status()).isEqualTo(Status.PENDING);
         assertThat(p.windowStart()).contains(T0.plusSeconds(10));
         assertThat(p.expiresAt()).isEqualTo(T0.plusSeconds(70));
-        var v25 = store().read(tx -> tx.findRequest(T1, pending)).orElseThrow().expiresAt();
-        assertThat(v25).isEqualTo(T0.plusSeconds(60));
+        var request = store().read(tx -> tx.findRequest(T1, pending)).orElseThrow().expiresAt();
+        assertThat(request).isEqualTo(T0.plusSeconds(60));
     }
 
     @Test
@@ -268,14 +268,14 @@ abstract class OobStoreContract {
             tx.insertRequest(request(r, T1, u, Status.PENDING, T0, T0.plusSeconds(60)));
             tx.finishRequest(T1, r, Status.PENDING, Status.APPROVED, T0, Optional.of("auth_x"), Optional.of("sealed-pw"));
         });
-        var v26 = store().read(tx -> tx.takeReplacementPassword(T2, r));
-        assertThat(v26).isEmpty();
-        var v27 = store().read(tx -> tx.takeReplacementPassword(T1, r));
-        assertThat(v27).contains("sealed-pw");
-        var v28 = store().read(tx -> tx.takeReplacementPassword(T1, r));
-        assertThat(v28).isEmpty();
-        var v29 = store().read(tx -> tx.findRequest(T1, r)).orElseThrow().replacementPasswordSealed();
-        assertThat(v29).isEmpty();
+        var password = store().read(tx -> tx.takeReplacementPassword(T2, r));
+        assertThat(password).isEmpty();
+        var password2 = store().read(tx -> tx.takeReplacementPassword(T1, r));
+        assertThat(password2).contains("sealed-pw");
+        var password3 = store().read(tx -> tx.takeReplacementPassword(T1, r));
+        assertThat(password3).isEmpty();
+        var request = store().read(tx -> tx.findRequest(T1, r)).orElseThrow().replacementPasswordSealed();
+        assertThat(request).isEmpty();
     }
 
     @Test
@@ -308,26 +308,26 @@ abstract class OobStoreContract {
             tx.insertAuthenticator(authenticator(second, T1, u, T0.plusSeconds(5)));
             tx.insertAuthenticator(authenticator(first, T1, u, T0));
         });
-        var v30 = store().read(tx -> tx.listAuthenticators(T1, u));
-        assertThat(v30).extracting(Authenticator::authenticatorId)
+        var listed = store().read(tx -> tx.listAuthenticators(T1, u));
+        assertThat(listed).extracting(Authenticator::authenticatorId)
                 .containsExactly(first, second);
-        var v31 = store().read(tx -> tx.listAuthenticators(T2, u));
-        assertThat(v31).isEmpty();
-        var v32 = store().read(tx -> tx.findAuthenticator(T2, u, first));
-        assertThat(v32).isEmpty();
-        var v33 = store().read(tx -> tx.findAuthenticatorById(first));
-        assertThat(v33).contains(authenticator(first, T1, u, T0));
-        var v34 = store().read(tx -> tx.countActiveAuthenticators(T1, u));
-        assertThat(v34).isEqualTo(2);
-        var v35 = store().read(tx -> tx.renameAuthenticator(T1, u, first, "new name"));
-        assertThat(v35).isTrue();
-        var v36 = store().read(tx -> tx.renameAuthenticator(T2, u, first, "other tenant"));
-        assertThat(v36).isFalse();
-        var v37 = store().read(tx -> tx.findAuthenticator(T1, u, first)).orElseThrow().deviceName();
-        assertThat(v37).isEqualTo("new name");
+        var listed2 = store().read(tx -> tx.listAuthenticators(T2, u));
+        assertThat(listed2).isEmpty();
+        var authenticator = store().read(tx -> tx.findAuthenticator(T2, u, first));
+        assertThat(authenticator).isEmpty();
+        var authenticator2 = store().read(tx -> tx.findAuthenticatorById(first));
+        assertThat(authenticator2).contains(authenticator(first, T1, u, T0));
+        var activeCount = store().read(tx -> tx.countActiveAuthenticators(T1, u));
+        assertThat(activeCount).isEqualTo(2);
+        var renamed = store().read(tx -> tx.renameAuthenticator(T1, u, first, "new name"));
+        assertThat(renamed).isTrue();
+        var renamed2 = store().read(tx -> tx.renameAuthenticator(T2, u, first, "other tenant"));
+        assertThat(renamed2).isFalse();
+        var authenticator3 = store().read(tx -> tx.findAuthenticator(T1, u, first)).orElseThrow().deviceName();
+        assertThat(authenticator3).isEqualTo("new name");
         inTx(tx -> tx.touchAuthenticator(T1, first, T0.plusSeconds(30)));
-        var v38 = store().read(tx -> tx.findAuthenticator(T1, u, first)).orElseThrow().lastUsedAt();
-        assertThat(v38).contains(T0.plusSeconds(30));
+        var authenticator4 = store().read(tx -> tx.findAuthenticator(T1, u, first)).orElseThrow().lastUsedAt();
+        assertThat(authenticator4).contains(T0.plusSeconds(30));
     }
 
     @Test
@@ -341,20 +341,19 @@ abstract class OobStoreContract {
             tx.insertAuthenticator(authenticator(b, T1, u, T0.plusSeconds(1)));
             tx.insertAuthenticator(authenticator(c, T1, u, T0.plusSeconds(2)));
         });
-        var v39 = store().read(tx -> tx.revokeAuthenticator(T2, u, a, T0));
-        assertThat(v39).isFalse();
-        var v40 = store().read(tx -> tx.revokeAuthenticator(T1, u, a, T0.plusSeconds(3)));
-        assertThat(v40).isTrue();
-        var v41 = store().read(tx -> tx.revokeAuthenticator(T1, u, a, T0.plusSeconds(4)));
-        assertThat(v41).isFalse();
-        Authenticator revoked = store().read(tx -> tx.findAuthenticatorById(a)).orElseThrow();
-        assertThat(revoked.active()).isFalse();
-        assertThat(revoked.revokedAt()).contains(T0.plusSeconds(3));
-        var v42 = store().inTransaction(tx -> tx.revokeAllAuthenticators(T1, u, T0.plusSeconds(5)));
-        assertThat(v42)
-                .containsExactlyInAnyOrder(b, c);
-        var v43 = store().read(tx -> tx.countActiveAuthenticators(T1, u));
-        assertThat(v43).isZero();
+        var revoked = store().read(tx -> tx.revokeAuthenticator(T2, u, a, T0));
+        assertThat(revoked).isFalse();
+        var revoked2 = store().read(tx -> tx.revokeAuthenticator(T1, u, a, T0.plusSeconds(3)));
+        assertThat(revoked2).isTrue();
+        var revoked3 = store().read(tx -> tx.revokeAuthenticator(T1, u, a, T0.plusSeconds(4)));
+        assertThat(revoked3).isFalse();
+        Authenticator afterRevoke = store().read(tx -> tx.findAuthenticatorById(a)).orElseThrow();
+        assertThat(afterRevoke.active()).isFalse();
+        assertThat(afterRevoke.revokedAt()).contains(T0.plusSeconds(3));
+        var revokedIds = store().inTransaction(tx -> tx.revokeAllAuthenticators(T1, u, T0.plusSeconds(5)));
+        assertThat(revokedIds).containsExactlyInAnyOrder(b, c);
+        var activeCount = store().read(tx -> tx.countActiveAuthenticators(T1, u));
+        assertThat(activeCount).isZero();
     }
 
     @Test
@@ -362,25 +361,25 @@ abstract class OobStoreContract {
         String u = newUser();
         String a = id("auth");
         inTx(tx -> tx.insertAuthenticator(authenticator(a, T1, u, T0)));
-        var v44 = store().read(tx -> tx.recordPinFailure(a, 3, T0));
-        assertThat(v44).isEqualTo(1);
-        var v45 = store().read(tx -> tx.recordPinFailure(a, 3, T0));
-        assertThat(v45).isEqualTo(2);
+        var failures = store().read(tx -> tx.recordPinFailure(a, 3, T0));
+        assertThat(failures).isEqualTo(1);
+        var failures2 = store().read(tx -> tx.recordPinFailure(a, 3, T0));
+        assertThat(failures2).isEqualTo(2);
         inTx(tx -> tx.resetPinFailures(a));
-        var v46 = store().read(tx -> tx.recordPinFailure(a, 3, T0));
-        assertThat(v46).isEqualTo(1);
-        var v47 = store().read(tx -> tx.recordPinFailure(a, 3, T0));
-        assertThat(v47).isEqualTo(2);
-        var v48 = store().read(tx -> tx.recordPinFailure(a, 3, T0.plusSeconds(7)));
-        assertThat(v48).isEqualTo(3);
+        var failures3 = store().read(tx -> tx.recordPinFailure(a, 3, T0));
+        assertThat(failures3).isEqualTo(1);
+        var failures4 = store().read(tx -> tx.recordPinFailure(a, 3, T0));
+        assertThat(failures4).isEqualTo(2);
+        var failures5 = store().read(tx -> tx.recordPinFailure(a, 3, T0.plusSeconds(7)));
+        assertThat(failures5).isEqualTo(3);
         Authenticator locked = store().read(tx -> tx.findAuthenticatorById(a)).orElseThrow();
         assertThat(locked.active()).isFalse();
         assertThat(locked.revokedAt()).contains(T0.plusSeconds(7));
         // A revoked or unknown authenticator answers the limit, so the caller reports it locked.
-        var v49 = store().read(tx -> tx.recordPinFailure(a, 3, T0));
-        assertThat(v49).isEqualTo(3);
-        var v50 = store().read(tx -> tx.recordPinFailure(id("auth"), 3, T0));
-        assertThat(v50).isEqualTo(3);
+        var failures6 = store().read(tx -> tx.recordPinFailure(a, 3, T0));
+        assertThat(failures6).isEqualTo(3);
+        var failures7 = store().read(tx -> tx.recordPinFailure(id("auth"), 3, T0));
+        assertThat(failures7).isEqualTo(3);
     }
 
     // --- settings, enrolment codes, relay ----------------------------------------------------------------------------
@@ -391,13 +390,13 @@ abstract class OobStoreContract {
         OobSettings queue = new OobSettings(8, 90, "queue", true, 900);
         OobSettings block = new OobSettings(6, 30, "block", false, 600);
         inTx(tx -> tx.saveSettings(tenant, queue));
-        var v51 = store().read(tx -> tx.settings(tenant));
-        assertThat(v51).isEqualTo(queue);
+        var settings = store().read(tx -> tx.settings(tenant));
+        assertThat(settings).isEqualTo(queue);
         inTx(tx -> tx.saveSettings(tenant, block));
-        var v52 = store().read(tx -> tx.settings(tenant));
-        assertThat(v52).isEqualTo(block);
-        var v53 = store().read(tx -> tx.settings(T2));
-        assertThat(v53).isEqualTo(OobSettings.DEFAULTS);
+        var settings2 = store().read(tx -> tx.settings(tenant));
+        assertThat(settings2).isEqualTo(block);
+        var settings3 = store().read(tx -> tx.settings(T2));
+        assertThat(settings3).isEqualTo(OobSettings.DEFAULTS);
     }
 
     @Test
@@ -408,13 +407,12 @@ abstract class OobStoreContract {
         String enrolment = id("enr");
         addEnrolmentCode(enrolment, T1, u, live, T0.plusSeconds(600));
         addEnrolmentCode(id("enr"), T1, u, old, T0.plusSeconds(10));
-        var v54 = store().inTransaction(tx -> tx.claimEnrolmentCode(old, T0.plusSeconds(10)));
-        assertThat(v54).isEmpty();
-        var v55 = store().inTransaction(tx -> tx.claimEnrolmentCode(live, T0));
-        assertThat(v55)
-                .contains(new ClaimedEnrolment(enrolment, T1, u));
-        var v56 = store().inTransaction(tx -> tx.claimEnrolmentCode(live, T0));
-        assertThat(v56).isEmpty();
+        var claimed = store().inTransaction(tx -> tx.claimEnrolmentCode(old, T0.plusSeconds(10)));
+        assertThat(claimed).isEmpty();
+        var claimed2 = store().inTransaction(tx -> tx.claimEnrolmentCode(live, T0));
+        assertThat(claimed2).contains(new ClaimedEnrolment(enrolment, T1, u));
+        var claimed3 = store().inTransaction(tx -> tx.claimEnrolmentCode(live, T0));
+        assertThat(claimed3).isEmpty();
     }
 
     @Test
@@ -425,11 +423,10 @@ abstract class OobStoreContract {
             tx.insertRequest(request(r, T1, u, Status.PENDING, T0, T0.plusSeconds(60)));
             tx.insertRelay(T1, r, RelayGuard.WEBAUTHN_BOUND);
         });
-        var v57 = store().read(tx -> tx.relayState(T1, r));
-        assertThat(v57)
-                .contains(new RelayState(RelayGuard.WEBAUTHN_BOUND, Optional.empty(), Optional.empty(), Optional.empty()));
-        var v58 = store().read(tx -> tx.relayState(T2, r));
-        assertThat(v58).isEmpty();
+        var relay = store().read(tx -> tx.relayState(T1, r));
+        assertThat(relay).contains(new RelayState(RelayGuard.WEBAUTHN_BOUND, Optional.empty(), Optional.empty(), Optional.empty()));
+        var relay2 = store().read(tx -> tx.relayState(T2, r));
+        assertThat(relay2).isEmpty();
         inTx(tx -> tx.recordRelayDecision(T1, r, "198.51.100.7", Optional.of("{\"verdict\":\"same\"}")));
         RelayState s = store().read(tx -> tx.relayState(T1, r)).orElseThrow();
         assertThat(s.authenticatorAddress()).contains("198.51.100.7");
