@@ -17,13 +17,15 @@ import picocli.CommandLine.Command;
 /** {@code countersign audit verify}: walks the hash chain and the signed checkpoints (A-G4). */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Audit log tools.",
         subcommands = AuditCommand.Verify.class)
-final class AuditCommand implements Runnable {
+final class AuditCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand there is nothing to do: the usage on stderr and the usage exit code. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return HelpLayout.EXIT_USAGE;
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,

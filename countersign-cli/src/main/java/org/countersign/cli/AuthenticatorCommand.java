@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
                 + "comparing the code on the sign-in screen with the one shown here.",
         subcommands = {AuthenticatorCommand.Enrol.class, AuthenticatorCommand.Run.class,
                 AuthenticatorCommand.Status.class, AuthenticatorCommand.Forget.class})
-final class AuthenticatorCommand implements Runnable {
+final class AuthenticatorCommand implements Callable<Integer> {
     static final int EXIT_PIN = 3;
     static final int EXIT_UNREACHABLE = 4;
     static final int EXIT_TLS = 5;
@@ -57,9 +57,11 @@ final class AuthenticatorCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand there is nothing to do: the usage on stderr and the usage exit code. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return HelpLayout.EXIT_USAGE;
     }
 
     /** Options every subcommand shares. */

@@ -19,13 +19,15 @@ import picocli.CommandLine.Command;
 /** {@code countersign keys rotate}: a new master key, and every data key re-wrapped under it (A-G5). */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Key management.",
         subcommands = KeysCommand.Rotate.class)
-final class KeysCommand implements Runnable {
+final class KeysCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand there is nothing to do: the usage on stderr and the usage exit code. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return HelpLayout.EXIT_USAGE;
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,

@@ -26,6 +26,16 @@ class CliUsageTest {
     }
 
     @Test
+    void aCommandGroupWithoutItsSubcommandIsAMistakeToo() {
+        for (String group : List.of("keys", "audit", "authenticator", "admin")) {
+            CliRun r = CliRun.of(group);
+            assertThat(r.exit()).as(group + ": " + r).isEqualTo(2);
+            assertThat(r.out()).as(group).isEmpty();
+            assertThat(r.err()).as(group).contains("Usage:").contains("countersign " + group);
+        }
+    }
+
+    @Test
     void aMistypedOptionIsNamedLastWithTheClosestOne() {
         CliRun r = CliRun.of("serve", "--prot", "9000");
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);

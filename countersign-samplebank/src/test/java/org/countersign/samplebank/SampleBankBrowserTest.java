@@ -165,6 +165,7 @@ class SampleBankBrowserTest {
         screenshot(a, "bank-signed-in");
         screenshot(phonePage, "authenticator-approved");
         a.getByText("Sign out").click();
+        assertThat(a.locator("header")).not().containsText("Signed in as");
         a.close();
     }
 

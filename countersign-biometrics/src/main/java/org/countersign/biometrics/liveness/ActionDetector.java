@@ -64,12 +64,18 @@ final class ActionDetector {
      * An open mouth is a deliberate open-and-hold: a run of frames whose inner-lip aspect ratio rose by the
      * policy's margin and stayed there for at least the hold time. Speech opens the mouth for a syllable at a time
      * (100–200 ms), so talking alone never satisfies it; a user who talks and then opens and holds still passes.
+     *
+     * <p>The rise is measured from the mouth's closed state in this capture ({@link #closedMouth}), not from the
+     * baseline stretch: that stretch is chosen for a still, frontal head with open eyes, and a user who smiles
+     * with parted lips through it (the nod clip from frame 41: calmest stretch at frames 56–58, lips parted at
+     * 0.15) would have to open twice as far as one who started with closed lips.
      */
     static List<Event> mouthOpenings(Series s, Explanation.Baseline b, JudgePolicy.ActionRules rules) {
         List<Event> out = new ArrayList<>();
+        double closed = closedMouth(s, b);
         boolean[] open = new boolean[s.length()];
         for (int i = 0; i < open.length; i++) {
-            open[i] = s.mouthAspect()[i] - b.mouthAspect() >= rules.mouthRise();
+            open[i] = s.mouthAspect()[i] - closed >= rules.mouthRise();
         }
         for (int[] run : runs(open)) {
             if (run[0] == 0 || s.millis()[run[1]] - s.millis()[run[0]] < rules.mouthHoldMillis()) {
@@ -77,11 +83,26 @@ final class ActionDetector {
             }
             double peak = 0;
             for (int i = run[0]; i <= run[1]; i++) {
-                peak = Math.max(peak, s.mouthAspect()[i] - b.mouthAspect());
+                peak = Math.max(peak, s.mouthAspect()[i] - closed);
             }
             out.add(new Event(Action.OPEN_MOUTH, run[0], run[1], peak));
         }
         return out;
+    }
+
+    /**
+     * The mouth's closed state in this capture: the smallest inner-lip aspect ratio of any face frame (never
+     * above the baseline's). OPEN_MOUTH asks for a change from closed to open (X.1279 App. III item 1: an action
+     * is a change the user makes on request), so the reference is where the lips were closest, wherever in the
+     * capture that was. A frame whose landmarks put the lips too close only lowers the reference by that frame's
+     * jitter; the rise and the hold time still have to come from real frames.
+     */
+    static double closedMouth(Series s, Explanation.Baseline b) {
+        double closed = b.mouthAspect();
+        for (double v : s.mouthAspect()) {
+            closed = Math.min(closed, v);
+        }
+        return closed;
     }
 
     /**

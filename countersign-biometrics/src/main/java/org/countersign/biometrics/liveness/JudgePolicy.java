@@ -105,12 +105,13 @@ public record JudgePolicy(
     }
 
     /**
-     * Action thresholds, all relative to the session's own baseline (MODELS: absolute eye and pitch values do not
-     * transfer across people; changes within one person do).
+     * Action thresholds, all relative to the session's own values (the baseline; for the mouth, its closed state in
+     * the capture). MODELS: absolute eye and pitch values do not transfer across people; changes within one do.
      *
      * @param eyeClosedProbability eye-state probability above which both eyes count as closed
      * @param eyeAspectDrop        an eye aspect ratio at or below this fraction of the baseline also counts as closed
-     * @param mouthRise            rise of the inner-lip aspect ratio over the baseline that counts as an open mouth
+     * @param mouthRise            rise of the inner-lip aspect ratio over the mouth's closed state in the capture (its
+     *                             smallest value, never above the baseline's) that counts as an open mouth
      * @param nodPitch             pitch-proxy excursion from the baseline that counts as a nod
      * @param shakeYaw             yaw-proxy excursion from the baseline, needed on each side, for a head shake
      * @param returnFraction       a nod ends when the excursion falls back below this fraction of {@code nodPitch}
@@ -170,8 +171,8 @@ public record JudgePolicy(
      * @param fullFrames          frames analysed with the costly path (embedding and attack score), spread over the
      *                            capture; frames around face-box jumps are added, up to {@code maxFullFrames}
      * @param maxFullFrames       cap on costly analyses per capture (cost control)
-     * @param continuityThreshold cosine score every sampled frame must reach against the first sampled frame (the
-     *                            session's resting pose)
+     * @param continuityThreshold cosine score the first face frame and the resting frame (of the baseline stretch)
+     *                            must reach against each other, and every sampled frame against at least one of them
      * @param matchThreshold      cosine score the best quality sample must reach against a raw reference given to
      *                            the judge (0.40 ≈ FMR 1e-3 on the bundled pack's raw-score calibration)
      * @param attackThreshold     median presentation-attack score at or above which the capture is refused

@@ -1,5 +1,7 @@
 package org.countersign.biometrics.liveness;
 
+import org.countersign.biometrics.geometry.SimilarityFit;
+
 /**
  * Least-squares fits of point correspondences between two frames, used to tell a flat picture from a head
  * (X.1279 App. III item 2: the face angle must change as a real 3-D head's does).
@@ -39,39 +41,7 @@ final class PlanarFit {
      * translation) mapping {@code from} to {@code to}: how much the face changed beyond moving in the image plane.
      */
     static double similarityResidual(double[] from, double[] to) {
-        int n = from.length / 2;
-        double fx = 0, fy = 0, tx = 0, ty = 0;
-        for (int i = 0; i < n; i++) {
-            fx += from[2 * i];
-            fy += from[2 * i + 1];
-            tx += to[2 * i];
-            ty += to[2 * i + 1];
-        }
-        fx /= n;
-        fy /= n;
-        tx /= n;
-        ty /= n;
-        double sxx = 0, a = 0, b = 0;
-        for (int i = 0; i < n; i++) {
-            double x = from[2 * i] - fx, y = from[2 * i + 1] - fy;
-            double u = to[2 * i] - tx, v = to[2 * i + 1] - ty;
-            sxx += x * x + y * y;
-            a += x * u + y * v;
-            b += x * v - y * u;
-        }
-        if (sxx < 1e-12) {
-            return 0;
-        }
-        a /= sxx;
-        b /= sxx;
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double x = from[2 * i] - fx, y = from[2 * i + 1] - fy;
-            double du = a * x - b * y - (to[2 * i] - tx);
-            double dv = b * x + a * y - (to[2 * i + 1] - ty);
-            sum += du * du + dv * dv;
-        }
-        return Math.sqrt(sum / n);
+        return SimilarityFit.of(from, to).residual(from, to);
     }
 
     /** The 3×3 homography (row-major, 9 values) mapping {@code from} to {@code to} by normalised DLT. */

@@ -2,19 +2,24 @@ package org.countersign.biometrics.liveness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.countersign.core.bytes.ByteArray;
 import org.junit.jupiter.api.Test;
 
-/** The pieces of the liveness judgement that need no face model: challenges, replay store, plane fitting. */
+/**
+ * The pieces of the liveness judgement that need no face model: challenges, replay store, plane fitting, the
+ * open-mouth rule on measured values.
+ */
 class LivenessPartsTest {
     private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
 
@@ -110,5 +115,43 @@ class LivenessPartsTest {
             out[2 * i + 1] = 500 * pts[i][1] / depth;
         }
         return out;
+    }
+
+    /**
+     * App. III item 1, OPEN_MOUTH: the opening is a change from the capture's closed lips, not from the baseline
+     * stretch. Mouth aspects of the nod clip's frames 41–64 as the face model measured them (docs/liveness.md):
+     * the calmest stretch (56–58) has the lips parted at 0.15, the closed lips come only at frame 64 (0.04).
+     */
+    @Test
+    void X1279_App3_1_openMouth_measuredFromTheClosedLips_smileWithPartedLipsAtRestStillCounts() {
+        double[] mouth = {0.127, 0.094, 0.160, 0.262, 0.067, 0.077, 0.090, 0.124, 0.093, 0.127, 0.211, 0.296, 0.356,
+            0.205, 0.094, 0.151, 0.135, 0.166, 0.130, 0.197, 0.199, 0.221, 0.085, 0.040};
+        JudgePolicy.ActionRules rules = JudgePolicy.ActionRules.defaults();
+        Explanation.Baseline calmest = new Explanation.Baseline(0, 0.7, 0, 0.18, 0.151, List.of(15, 16, 17));
+        List<ActionDetector.Event> seen = ActionDetector.mouthOpenings(series(mouth), calmest, rules);
+        assertThat(ActionDetector.closedMouth(series(mouth), calmest)).isEqualTo(0.040);
+        // Frames 51–54 (positions 10–13) rise by 0.15 or more over 0.04: held 300 ms, the rule's minimum.
+        assertThat(seen).singleElement().satisfies(e -> {
+            assertThat(e.start()).isEqualTo(10);
+            assertThat(e.end()).isEqualTo(13);
+            assertThat(e.peak()).isCloseTo(0.316, offset(1e-9));
+        });
+        // The same opening one frame shorter (200 ms) is speech-like and does not count.
+        double[] shorter = mouth.clone();
+        shorter[13] = 0.150;
+        assertThat(ActionDetector.mouthOpenings(series(shorter), calmest, rules)).isEmpty();
+        // Cut before the closed lips at the end, the lowest frame is 0.067 (frame 45) and the laugh rises by 0.15
+        // for 2 frames only: the rule passes the smile because the capture shows the lips closed.
+        double[] neverClosed = Arrays.copyOf(mouth, 22);
+        assertThat(ActionDetector.mouthOpenings(series(neverClosed), calmest, rules)).isEmpty();
+    }
+
+    private static ActionDetector.Series series(double[] mouth) {
+        int n = mouth.length;
+        long[] ms = new long[n];
+        for (int i = 0; i < n; i++) {
+            ms[i] = i * 100L;
+        }
+        return new ActionDetector.Series(ms, new double[n], new double[n], new double[n], new double[n], mouth);
     }
 }

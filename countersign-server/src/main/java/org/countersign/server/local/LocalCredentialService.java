@@ -1,6 +1,7 @@
 package org.countersign.server.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,19 @@ import org.countersign.server.audit.AuditOutcome;
 import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.auth.Caller;
 import org.countersign.server.local.LocalFailure.Reason;
+import org.countersign.server.local.LocalMessages.AgentAuthenticationOptions;
+import org.countersign.server.local.LocalMessages.AgentRegistrationOptions;
+import org.countersign.server.local.LocalMessages.AgentServerKey;
+import org.countersign.server.local.LocalMessages.AuthenticatorSelection;
+import org.countersign.server.local.LocalMessages.ChallengeOptions;
+import org.countersign.server.local.LocalMessages.CredentialDescriptor;
+import org.countersign.server.local.LocalMessages.CredentialParameters;
+import org.countersign.server.local.LocalMessages.RelyingParty;
+import org.countersign.server.local.LocalMessages.SignedAuthenticationChallenge;
+import org.countersign.server.local.LocalMessages.SignedRegistrationChallenge;
+import org.countersign.server.local.LocalMessages.UserEntity;
+import org.countersign.server.local.LocalMessages.WebAuthnCreationOptions;
+import org.countersign.server.local.LocalMessages.WebAuthnRequestOptions;
 import org.countersign.server.local.LocalStore.Ceremony;
 import org.countersign.server.local.LocalStore.PendingCeremony;
 import org.countersign.server.local.LocalStore.StoredCredential;
@@ -42,7 +56,7 @@ public final class LocalCredentialService {
     /** Who asked, for the audit log. */
 
     /** A challenge message (A.3.2 c / A.3.3 c) in the shape the chosen device format expects. */
-    public record Started(String ceremonyId, CredentialFormat format, Instant expiresAt, Map<String, Object> options) {}
+    public record Started(String ceremonyId, CredentialFormat format, Instant expiresAt, ChallengeOptions options) {}
 
     /** A registration result message (A.3.2 i). */
     public record RegistrationResult(String userId, String credentialId, CredentialFormat format, String referenceId,
@@ -109,32 +123,27 @@ public final class LocalCredentialService {
         // c. It returns a fresh, single-use challenge with an expiry (SR-C-4, SR-M-16: SecureRandom).
         PendingCeremony c = newCeremony(caller.tenant(), userId, Ceremony.REGISTRATION, format, rpId, "", policy);
         store.insertCeremony(c);
-        Map<String, Object> options = new LinkedHashMap<>();
+        ChallengeOptions options;
         if (format == CredentialFormat.WEBAUTHN) {
             // d-f happen in the browser: the platform authenticator verifies the user (UV required) and makes a key.
-            options.put("rp", Map.of("id", rpId, "name", tenantName(caller.tenant())));
-            options.put("user", Map.of("id", userHandle(caller.tenant(), userId).toBase64Url(), "name", userId,
-                    "displayName", user.displayName().isEmpty() ? userId : user.displayName()));
-            options.put("challenge", c.challenge().toBase64Url());
-            options.put("pubKeyCredParams", WebAuthnVerifier.ALGORITHMS.stream()
-                    .map(a -> Map.of("type", "public-key", "alg", a)).toList());
-            options.put("timeout", policy.challengeSeconds() * 1000);
-            options.put("authenticatorSelection", Map.of("userVerification", "required", "residentKey", "preferred"));
-            options.put("attestation", policy.allowNoneAttestation() ? "none" : "direct");
-            options.put("excludeCredentials", store.credentialsOf(caller.tenant(), userId).stream()
-                    .filter(k -> k.format() == CredentialFormat.WEBAUTHN)
-                    .map(k -> Map.of("type", "public-key", "id", k.credentialId())).toList());
+            options = new WebAuthnCreationOptions(new RelyingParty(rpId, tenantName(caller.tenant())),
+                    new UserEntity(userHandle(caller.tenant(), userId).toBase64Url(), userId,
+                            user.displayName().isEmpty() ? userId : user.displayName()),
+                    c.challenge().toBase64Url(),
+                    WebAuthnVerifier.ALGORITHMS.stream().map(a -> new CredentialParameters("public-key", a)).toList(),
+                    policy.challengeSeconds() * 1000, new AuthenticatorSelection("required", "preferred"),
+                    policy.allowNoneAttestation() ? "none" : "direct",
+                    store.credentialsOf(caller.tenant(), userId).stream()
+                            .filter(k -> k.format() == CredentialFormat.WEBAUTHN)
+                            .map(k -> CredentialDescriptor.publicKey(k.credentialId())).toList());
         } else {
             // d-e: the agent checks the server's signature (SR-C-5), then challenge, rpId and expiry, before it
             // runs local enrolment.
-            options.put("challenge", c.challenge().toBase64Url());
-            options.put("rpId", rpId);
-            options.put("userId", userId);
-            options.put("expiresAt", c.expiresAt().toString());
-            Map<String, Object> signed = new LinkedHashMap<>();
-            signed.put("type", "countersign.server.registration-challenge");
-            signed.putAll(options);
-            signChallenge(caller.tenant(), signed, options);
+            var signed = new SignedRegistrationChallenge(SignedRegistrationChallenge.TYPE, c.challenge().toBase64Url(),
+                    rpId, userId, c.expiresAt().toString());
+            Signature s = signChallenge(caller.tenant(), signed);
+            options = new AgentRegistrationOptions(signed.challenge(), signed.rpId(), signed.userId(),
+                    signed.expiresAt(), s.signedChallenge(), s.serverSignature());
         }
         return new Started(c.id(), format, c.expiresAt(), options);
     }
@@ -198,31 +207,21 @@ public final class LocalCredentialService {
         PendingCeremony c = newCeremony(caller.tenant(), userId, Ceremony.AUTHENTICATION, format, rpId,
                 transactionText, policy);
         store.insertCeremony(c);
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("challenge", c.challenge().toBase64Url());
-        options.put("rpId", rpId);
-        options.put("timeout", policy.challengeSeconds() * 1000);
+        String challenge = c.challenge().toBase64Url();
+        int timeout = policy.challengeSeconds() * 1000;
+        String shownText = transactionText.isEmpty() ? null : transactionText; // absent from the options when empty
+        ChallengeOptions options;
         if (format == CredentialFormat.WEBAUTHN) {
-            options.put("userVerification", "required");
-            options.put("allowCredentials", active.stream()
-                    .map(k -> Map.of("type", "public-key", "id", k.credentialId())).toList());
+            options = new WebAuthnRequestOptions(challenge, rpId, timeout, "required",
+                    active.stream().map(k -> CredentialDescriptor.publicKey(k.credentialId())).toList(), shownText);
         } else {
-            options.put("credentialIds", active.stream().map(StoredCredential::credentialId).toList());
-            options.put("expiresAt", c.expiresAt().toString());
-        }
-        if (!transactionText.isEmpty()) {
-            options.put("transactionText", transactionText);
-        }
-        if (format == CredentialFormat.AGENT) {
             // SR-C-5: what the agent shows and signs (challenge, RP, credentials, transaction text) comes signed.
-            Map<String, Object> signed = new LinkedHashMap<>();
-            signed.put("type", "countersign.server.authentication-challenge");
-            signed.put("challenge", options.get("challenge"));
-            signed.put("rpId", rpId);
-            signed.put("credentialIds", options.get("credentialIds"));
-            signed.put("transactionText", transactionText);
-            signed.put("expiresAt", options.get("expiresAt"));
-            signChallenge(caller.tenant(), signed, options);
+            var signed = new SignedAuthenticationChallenge(SignedAuthenticationChallenge.TYPE, challenge, rpId,
+                    active.stream().map(StoredCredential::credentialId).toList(), transactionText,
+                    c.expiresAt().toString());
+            Signature s = signChallenge(caller.tenant(), signed);
+            options = new AgentAuthenticationOptions(challenge, rpId, timeout, signed.credentialIds(),
+                    signed.expiresAt(), shownText, s.signedChallenge(), s.serverSignature());
         }
         return new Started(c.id(), format, c.expiresAt(), options);
     }
@@ -306,14 +305,11 @@ public final class LocalCredentialService {
             return Optional.empty();
         }
         LocalPolicy policy = policy(tenantId);
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("challenge", challenge.toBase64Url());
-        options.put("rpId", rpId(tenantId, policy));
-        options.put("timeout", policy.challengeSeconds() * 1000);
-        options.put("userVerification", "required");
-        options.put("allowCredentials", active.stream()
-                .map(k -> Map.of("type", "public-key", "id", k.credentialId())).toList());
-        return Optional.of(options);
+        var options = new WebAuthnRequestOptions(challenge.toBase64Url(), rpId(tenantId, policy),
+                policy.challengeSeconds() * 1000, "required",
+                active.stream().map(k -> CredentialDescriptor.publicKey(k.credentialId())).toList(), null);
+        // The out-of-band module embeds these options in its own maps: same members, as a map.
+        return Optional.of(json.convertValue(options, new TypeReference<Map<String, Object>>() {}));
     }
 
     /**
@@ -445,23 +441,24 @@ public final class LocalCredentialService {
      * The tenant's challenge-signing key for native agents (SR-C-5), which the RP builds into its app so that the
      * agent can tell Countersign's challenges from anybody else's.
      */
-    public Map<String, String> agentServerKey(String tenantId) {
+    public AgentServerKey agentServerKey(String tenantId) {
         tenant(tenantId);
-        return Map.of("algorithm", "ES256", "publicKey", serverKeys.publicKey(tenantId).toBase64Url());
+        return new AgentServerKey("ES256", serverKeys.publicKey(tenantId).toBase64Url());
     }
 
     // ------------------------------------------------------------------ helpers
 
-    /** Adds {@code signedChallenge} (the exact bytes signed) and {@code serverSignature} to the options. */
-    private void signChallenge(String tenantId, Map<String, Object> document, Map<String, Object> options) {
+    /** {@code signedChallenge} (the exact bytes signed, base64url) and {@code serverSignature} over them. */
+    private record Signature(String signedChallenge, String serverSignature) {}
+
+    private Signature signChallenge(String tenantId, Record document) {
         ByteArray bytes;
         try {
             bytes = ByteArray.copyOf(json.writeValueAsBytes(document));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode the agent challenge", e);
         }
-        options.put("signedChallenge", bytes.toBase64Url());
-        options.put("serverSignature", serverKeys.sign(tenantId, bytes).toBase64Url());
+        return new Signature(bytes.toBase64Url(), serverKeys.sign(tenantId, bytes).toBase64Url());
     }
 
     private PendingCeremony takeCeremony(String tenantId, String id, Ceremony kind) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -204,7 +203,7 @@ public final class LocalRoutes implements ApiServer.Routes {
 
     private void listCredentials(Context ctx) {
         String userId = ctx.pathParam("userId");
-        ctx.json(Map.of("credentials", service.credentials(Requests.tenant(ctx), userId).stream()
+        ctx.json(new LocalMessages.CredentialList(service.credentials(Requests.tenant(ctx), userId).stream()
                 .map(CredentialView::of).toList()));
     }
 
@@ -235,7 +234,7 @@ public final class LocalRoutes implements ApiServer.Routes {
         audit.event(AuditAction.LOCAL_CONSENT_GRANT).tenant(c.tenant())
                 .by(AuditActor.principal(c.actor()), c.requestId()).about(AuditSubject.user(userId))
                 .details(Map.of("noticeVersion", req.noticeVersion())).record(AuditOutcome.SUCCESS);
-        ctx.status(201).json(Map.of("userId", userId, "noticeVersion", req.noticeVersion()));
+        ctx.status(201).json(new LocalMessages.ConsentGranted(userId, req.noticeVersion()));
     }
 
     private void withdrawConsent(Context ctx) {
@@ -247,25 +246,19 @@ public final class LocalRoutes implements ApiServer.Routes {
                 .details(Map.of("closed", Integer.toString(closed))).record(AuditOutcome.SUCCESS);
         // Withdrawal ends all biometric use: every device is deregistered (27553-1 10.2, rights of the subject).
         var gone = service.deregisterAll(c, userId, "consent withdrawn");
-        ctx.json(Map.of("userId", userId, "deregistered", gone));
+        ctx.json(new LocalMessages.UserDeregistered(userId, gone));
     }
 
-    private Map<String, Object> subjectData(Context ctx) {
+    private LocalMessages.SubjectData subjectData(Context ctx) {
         String tenant = Requests.tenant(ctx);
         String userId = requireUser(ctx);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("userId", userId);
-        out.put("currentNoticeVersion", PrivacyNotice.CURRENT.version());
-        out.put("consents", store.consents(tenant, userId));
-        out.put("credentials", store.credentialsOf(tenant, userId).stream().map(CredentialView::of).toList());
         // Stated, not implied: the server has no biometric samples, templates or scores (SR-B-3).
-        out.put("biometricDataHeldByServer", false);
-        return out;
+        return new LocalMessages.SubjectData(userId, PrivacyNotice.CURRENT.version(), store.consents(tenant, userId),
+                store.credentialsOf(tenant, userId).stream().map(CredentialView::of).toList(), false, null);
     }
 
     private void export(Context ctx) {
-        Map<String, Object> data = subjectData(ctx);
-        data.put("exportedAt", clock.instant().toString());
+        LocalMessages.SubjectData data = subjectData(ctx).exported(clock.instant().toString());
         ctx.header("Content-Disposition", "attachment; filename=\"local-data-" + ctx.pathParam("userId") + ".json\"");
         ctx.json(data);
     }
@@ -273,7 +266,7 @@ public final class LocalRoutes implements ApiServer.Routes {
     private void deleteData(Context ctx) {
         Caller c = caller(ctx);
         String userId = requireUser(ctx);
-        ctx.json(Map.of("userId", userId, "deregistered", service.deregisterAll(c, userId, "erasure requested")));
+        ctx.json(new LocalMessages.UserDeregistered(userId, service.deregisterAll(c, userId, "erasure requested")));
     }
 
     private String requireUser(Context ctx) {

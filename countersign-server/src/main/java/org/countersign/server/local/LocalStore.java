@@ -200,11 +200,15 @@ public final class LocalStore {
         return jdbc.query("select * from local_consents where tenant_id = ? and user_id = ? order by granted_at", ps -> {
             ps.setString(1, tenantId);
             ps.setString(2, userId);
-        }, rs -> new Consent(rs.getString("notice_version"), rs.getTimestamp("granted_at").toInstant(),
-                instant(rs, "withdrawn_at")));
+        }, LocalStore::consent);
     }
 
-    // ---- mapping ----
+    // ---- mapping: each row type becomes its record in exactly one method (issue 12) ----
+
+    private static Consent consent(ResultSet rs) throws SQLException {
+        return new Consent(rs.getString("notice_version"), rs.getTimestamp("granted_at").toInstant(),
+                instant(rs, "withdrawn_at"));
+    }
 
     private static PendingCeremony ceremony(ResultSet rs) throws SQLException {
         return new PendingCeremony(rs.getString("id"), rs.getString("tenant_id"), rs.getString("user_id"),

@@ -10,9 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.countersign.server.http.Access;
 import org.countersign.server.http.ApiServer;
 import org.countersign.server.store.Store;
@@ -29,9 +27,17 @@ public final class OpsRoutes implements ApiServer.Routes {
         this.version = version;
     }
 
+    /** {@code GET /health/live}. */
+    public record Liveness(String status) {}
+
+    /** {@code GET /health/ready} and {@code /health}: {@code status} is up only when the database answers. */
+    public record Readiness(String status, String version, Checks checks) {}
+
+    public record Checks(String database, String store) {}
+
     @Override
     public void accept(JavalinConfig config) {
-        config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "up")), Access.PUBLIC);
+        config.routes.get("/health/live", ctx -> ctx.json(new Liveness("up")), Access.PUBLIC);
         config.routes.get("/health/ready", this::ready, Access.PUBLIC);
         config.routes.get("/health", this::ready, Access.PUBLIC);
         // Metrics reveal tenants' traffic and the server's internals: only the admin key may read them
@@ -44,11 +50,8 @@ public final class OpsRoutes implements ApiServer.Routes {
 
     private void ready(Context ctx) {
         boolean db = store.ping();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", db ? "up" : "down");
-        body.put("version", version);
-        body.put("checks", Map.of("database", db ? "up" : "down", "store", store.isEmbedded() ? "embedded" : "external"));
-        ctx.status(db ? 200 : 503).json(body);
+        ctx.status(db ? 200 : 503).json(new Readiness(db ? "up" : "down", version,
+                new Checks(db ? "up" : "down", store.isEmbedded() ? "embedded" : "external")));
     }
 
     /** Feature modules describe their routes in their own fragment files, merged here into one document. */

@@ -22,9 +22,9 @@ public final class Messages {
      * it yet), {@code open} (the device holds the challenge) or {@code answered}; {@code consumed} says whether the
      * RP already consumed the outcome (it can do so once).
      */
-    public record ChallengeView(String challengeId, String userId, String deviceId, Operation operation, String status,
-            String outcome, List<String> reasons, Object assurance, String issuedAt, String authorisation,
-            boolean consumed) {}
+    public record ChallengeView(String challengeId, String userId, String deviceId, Operation operation,
+            ChallengeStatus status, RemoteOutcome outcome, List<RemoteReason> reasons, Object assurance, String issuedAt,
+            String authorisation, boolean consumed) {}
 
     /** X.1279 §8.2.1/§8.2.3 pre-condition: the RP authenticated the user its own way and allows one write. */
     public record GrantRequest(String userId, Operation operation) {}
@@ -50,6 +50,34 @@ public final class Messages {
     public record AuthenticationOpened(String challengeId, String userId, Long transactionValue, String expiresAt) {}
 
     public record ConsentRequest(String noticeVersion) {}
+
+    /** {@code POST /v1/remote/users/{userId}/consent}. */
+    public record ConsentGranted(String userId, String noticeVersion) {}
+
+    /** {@code DELETE /v1/remote/users/{userId}/consent}: withdrawal erases the user's remote data (B-P1). */
+    public record ConsentWithdrawn(String userId, boolean withdrawn, int rowsErased) {}
+
+    /** {@code DELETE /v1/remote/users/{userId}/data}. */
+    public record DataErased(String userId, int rowsErased) {}
+
+    /** {@code GET /v1/remote/users/{userId}/data}: metadata only, no template and no image (SR-B-3). */
+    public record DataExport(String userId, String noticeVersion, boolean consented, List<DeviceView> devices,
+            List<ReferenceView> references) {}
+
+    /** A registered device in the data export. */
+    public record DeviceView(String deviceId, String deviceType, String createdAt) {}
+
+    /** A stored reference in the data export: how it is protected and where it came from, not the reference. */
+    public record ReferenceView(String deviceType, String protection, String source, String createdAt) {}
+
+    /** {@code GET /v1/remote/devices/{deviceId}/srp-lockouts}. */
+    public record SrpLockouts(String deviceId, List<SrpLockoutView> lockouts) {}
+
+    /** One source's SRP failures; {@code lockedUntil} is absent (null) while the source is not locked. */
+    public record SrpLockoutView(String source, int failures, String lastFailure, String lockedUntil) {}
+
+    /** {@code DELETE /v1/remote/devices/{deviceId}/srp-lockouts}. */
+    public record SrpLockoutsCleared(String deviceId, int cleared) {}
 
     // ---- device (public, authenticated by SRP) ----
 
@@ -125,5 +153,25 @@ public final class Messages {
             List<JudgeCheck> explanation) {}
 
     /** One check of the server's liveness judge, as the RP and the client read it (X.1279 App. III). */
-    public record JudgeCheck(String check, String outcome, String reason, String detail) {}
+    public record JudgeCheck(String check, CheckOutcome outcome, RemoteReason reason, String detail) {}
+
+    /**
+     * How one check of the judge ended: the liveness judge's own outcomes, and {@code REPORTED} for a check the
+     * server measured and reports without refusing on it (screen light while it is not enforced).
+     */
+    public enum CheckOutcome {
+        PASSED,
+        FAILED,
+        NOT_APPLICABLE,
+        SKIPPED,
+        REPORTED;
+
+        static CheckOutcome of(Enum<?> judged) {
+            return valueOf(judged.name());
+        }
+
+        static CheckOutcome passedIf(boolean passed) {
+            return passed ? PASSED : FAILED;
+        }
+    }
 }

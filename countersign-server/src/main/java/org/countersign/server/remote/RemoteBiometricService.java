@@ -210,7 +210,7 @@ public final class RemoteBiometricService {
         }
         audit.event(AuditAction.REMOTE_OUTCOME_CONSUME).tenant(tenant).by(AuditActor.principal(actor), requestId)
                 .about(AuditSubject.user(v.userId()))
-                .details(Map.of("challengeId", challengeId, "outcome", v.outcome())).record(AuditOutcome.SUCCESS);
+                .details(Map.of("challengeId", challengeId, "outcome", v.outcome().name())).record(AuditOutcome.SUCCESS);
         return new Messages.ChallengeView(v.challengeId(), v.userId(), v.deviceId(), v.operation(), v.status(),
                 v.outcome(), v.reasons(), v.assurance(), v.issuedAt(), v.authorisation(), true);
     }
@@ -261,17 +261,14 @@ public final class RemoteBiometricService {
     }
 
     /** What the verifier holds about the user in remote mode (no template, no image: metadata only). */
-    public Map<String, Object> export(String tenant, String user) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("userId", user);
-        out.put("noticeVersion", RemotePrivacy.NOTICE.version());
-        out.put("consented", store.hasConsent(tenant, user, RemotePrivacy.NOTICE.version()));
-        out.put("devices", store.devices(tenant, user).stream().map(d -> Map.of("deviceId", d.deviceId(),
-                "deviceType", d.deviceType(), "createdAt", d.createdAt().toString())).toList());
-        out.put("references", store.references(tenant, user, "").stream().map(r -> Map.of("deviceType",
-                r.deviceType(), "protection", TemplateProtector.PROTECTION_LEVEL + " " + r.scheme(), "source",
-                r.source(), "createdAt", r.createdAt().toString())).toList());
-        return out;
+    public Messages.DataExport export(String tenant, String user) {
+        return new Messages.DataExport(user, RemotePrivacy.NOTICE.version(),
+                store.hasConsent(tenant, user, RemotePrivacy.NOTICE.version()),
+                store.devices(tenant, user).stream().map(d -> new Messages.DeviceView(d.deviceId(), d.deviceType(),
+                        d.createdAt().toString())).toList(),
+                store.references(tenant, user, "").stream().map(r -> new Messages.ReferenceView(r.deviceType(),
+                        TemplateProtector.PROTECTION_LEVEL + " " + r.scheme(), r.source(), r.createdAt().toString()))
+                        .toList());
     }
 
     public int erase(String tenant, String user, String actor, String requestId) {
@@ -417,11 +414,15 @@ public final class RemoteBiometricService {
             challengeId = newId();
         }
         Instant expires = now.plusMillis(decision.timeLimitMillis()).plus(judgePolicy.sequence().submissionGrace());
-        store.insertChallenge(new RemoteStore.Challenge(challengeId, tenant, device.userId(), device.deviceId(),
-                in.session().sessionId(), req.operation(), decision.actions().stream().map(Action::name).toList(),
-                decision.timeLimitMillis(), ByteArray.copyOf(nonce), write(decision), network, now, expires, "open",
-                Optional.empty(), List.of(), Optional.empty(), Optional.ofNullable(authorisation),
-                Optional.ofNullable(grantHash)));
+        store.insertChallenge(RemoteStore.Challenge.builder()
+                .challengeId(challengeId).tenantId(tenant).userId(device.userId()).deviceId(device.deviceId())
+                .sessionId(in.session().sessionId())
+                .operation(req.operation()).actions(decision.actions().stream().map(Action::name).toList())
+                .timeLimitMillis(decision.timeLimitMillis()).nonce(ByteArray.copyOf(nonce))
+                .decisionJson(write(decision)).clientNetwork(network)
+                .issuedAt(now).expiresAt(expires)
+                .authorisation(Optional.ofNullable(authorisation)).grantHash(Optional.ofNullable(grantHash))
+                .build());
         JudgePolicy.Sequence seq = judgePolicy.sequence();
         // Live capture plan: the screen-light colours are drawn now and kept in memory; prompts come later.
         List<ScreenLightCheck.Colour> colours = ScreenLightCheck.draw(random, liveSettings.flashes());
@@ -461,7 +462,7 @@ public final class RemoteBiometricService {
             throw new RemoteException(RemoteException.Kind.INVALID, "challengeId and frames are required");
         }
         RemoteStore.Challenge ch = store.findChallenge(device.tenantId(), batch.challengeId())
-                .filter(c -> c.deviceId().equals(device.deviceId()) && c.status().equals("open"))
+                .filter(c -> c.deviceId().equals(device.deviceId()) && c.status() == ChallengeStatus.OPEN)
                 .orElseThrow(() -> new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "unknown challenge"));
         if (!ch.nonce().constantTimeEquals(in.message().serverNonce())) {
             throw new RemoteException(RemoteException.Kind.CHANNEL_REFUSED, "frames not bound to this challenge",
@@ -901,8 +902,8 @@ public final class RemoteBiometricService {
             prompts = List.copyOf(st.prompts);
         }
         PromptTiming.Result timing = new PromptTiming(PromptTiming.Policy.defaults()).check(prompts, samples);
-        checks.add(new Messages.JudgeCheck("promptTiming", timing.followed() ? "PASSED" : "FAILED",
-                timing.followed() ? null : RemoteReason.PROMPT_NOT_FOLLOWED.name(),
+        checks.add(new Messages.JudgeCheck("promptTiming", Messages.CheckOutcome.passedIf(timing.followed()),
+                timing.followed() ? null : RemoteReason.PROMPT_NOT_FOLLOWED,
                 String.join("; ", timing.findings().stream().map(PromptTiming.Finding::detail).toList())));
         if (!timing.followed()) {
             reasons.add(RemoteReason.PROMPT_NOT_FOLLOWED);
@@ -916,13 +917,14 @@ public final class RemoteBiometricService {
             }
             ScreenLightCheck.Result r = new ScreenLightCheck(ScreenLightCheck.Policy.defaults()).check(flashes, light);
             boolean enforced = liveSettings.enforceScreenLight();
-            checks.add(new Messages.JudgeCheck("screenLight", r.followed() ? "PASSED" : enforced ? "FAILED" : "REPORTED",
-                    r.followed() ? null : RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED.name(), r.detail() + (enforced ? "" : "; not enforced")));
+            checks.add(new Messages.JudgeCheck("screenLight", r.followed() ? Messages.CheckOutcome.PASSED
+                    : enforced ? Messages.CheckOutcome.FAILED : Messages.CheckOutcome.REPORTED,
+                    r.followed() ? null : RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED, r.detail() + (enforced ? "" : "; not enforced")));
             if (!r.followed() && enforced) {
                 reasons.add(RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED);
             }
         } else if (liveSettings.enforceScreenLight()) {
-            checks.add(new Messages.JudgeCheck("screenLight", "FAILED", RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED.name(),
+            checks.add(new Messages.JudgeCheck("screenLight", Messages.CheckOutcome.FAILED, RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED,
                     "the client did not flash the screen"));
             reasons.add(RemoteReason.SCREEN_LIGHT_NOT_FOLLOWED);
         }
@@ -942,8 +944,8 @@ public final class RemoteBiometricService {
 
     /** The judge's checks in plain terms, for the RP (GET /v1/remote/challenges/{id}) and the client. */
     static List<Messages.JudgeCheck> explain(Explanation e) {
-        return e.checks().stream().map(c -> new Messages.JudgeCheck(c.name(), c.outcome().name(),
-                c.reason().map(Enum::name).orElse(null), c.detail())).toList();
+        return e.checks().stream().map(c -> new Messages.JudgeCheck(c.name(), Messages.CheckOutcome.of(c.outcome()),
+                c.reason().map(RemoteReason::of).orElse(null), c.detail())).toList();
     }
 
     // ---- relying-party side ----------------------------------------------------------------------------------------
@@ -955,7 +957,7 @@ public final class RemoteBiometricService {
             // Opened by the RP, not yet taken by a device.
             RemoteStore.Opened o = store.findOpened(tenant, challengeId).orElseThrow(() ->
                     new RemoteException(RemoteException.Kind.CHALLENGE_INVALID, "unknown challenge"));
-            return new Messages.ChallengeView(o.challengeId(), o.userId(), null, Operation.AUTHENTICATE, "opened",
+            return new Messages.ChallengeView(o.challengeId(), o.userId(), null, Operation.AUTHENTICATE, ChallengeStatus.OPENED,
                     null, List.of(), null, null, null, false);
         }
         RemoteStore.Challenge c = found.get();

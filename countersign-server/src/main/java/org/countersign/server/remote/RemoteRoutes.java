@@ -3,7 +3,6 @@ package org.countersign.server.remote;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.countersign.core.bytes.ByteArray;
@@ -56,14 +55,14 @@ public final class RemoteRoutes implements ApiServer.Routes {
         config.routes.delete("/v1/remote/users/{userId}/consent", ctx -> {
             String user = knownUser(ctx);
             int n = service.withdrawConsent(Requests.tenant(ctx), user, Requests.actor(ctx), Requests.requestId(ctx));
-            ctx.json(Map.of("userId", user, "withdrawn", true, "rowsErased", n));
+            ctx.json(new Messages.ConsentWithdrawn(user, true, n));
         }, Access.TENANT);
         config.routes.get("/v1/remote/users/{userId}/data", ctx -> ctx.json(service.export(Requests.tenant(ctx),
                 knownUser(ctx))), Access.TENANT);
         config.routes.delete("/v1/remote/users/{userId}/data", ctx -> {
             String user = knownUser(ctx);
             int n = service.erase(Requests.tenant(ctx), user, Requests.actor(ctx), Requests.requestId(ctx));
-            ctx.json(Map.of("userId", user, "rowsErased", n));
+            ctx.json(new Messages.DataErased(user, n));
         }, Access.TENANT);
         config.routes.get("/v1/remote/policy", ctx -> ctx.json(service.policy(Requests.tenant(ctx))), Access.TENANT);
         config.routes.put("/v1/remote/policy", this::putPolicy, Access.TENANT);
@@ -137,15 +136,10 @@ public final class RemoteRoutes implements ApiServer.Routes {
         if (service.sessions().device(tenant, deviceId).isEmpty()) {
             throw ApiException.notFound("device");
         }
-        ctx.json(Map.of("deviceId", deviceId, "lockouts", service.sessions().locks(tenant, deviceId).stream()
-                .map(l -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("source", l.source());
-                    m.put("failures", l.failures());
-                    m.put("lastFailure", l.lastFailure().toString());
-                    m.put("lockedUntil", l.lockedUntil().map(Object::toString).orElse(null));
-                    return m;
-                }).toList()));
+        ctx.json(new Messages.SrpLockouts(deviceId, service.sessions().locks(tenant, deviceId).stream()
+                .map(l -> new Messages.SrpLockoutView(l.source(), l.failures(), l.lastFailure().toString(),
+                        l.lockedUntil().map(Object::toString).orElse(null)))
+                .toList()));
     }
 
     private void clearLockouts(Context ctx) {
@@ -156,7 +150,7 @@ public final class RemoteRoutes implements ApiServer.Routes {
         }
         int n = service.sessions().clearLocks(tenant, deviceId);
         service.auditLockoutsCleared(tenant, deviceId, n, Requests.actor(ctx), Requests.requestId(ctx));
-        ctx.json(Map.of("deviceId", deviceId, "cleared", n));
+        ctx.json(new Messages.SrpLockoutsCleared(deviceId, n));
     }
 
     private void consent(Context ctx) {
@@ -165,7 +159,7 @@ public final class RemoteRoutes implements ApiServer.Routes {
         text("noticeVersion", req.noticeVersion(), 64);
         service.grantConsent(Requests.tenant(ctx), user, req.noticeVersion(), Requests.actor(ctx),
                 Requests.requestId(ctx));
-        ctx.status(201).json(Map.of("userId", user, "noticeVersion", req.noticeVersion()));
+        ctx.status(201).json(new Messages.ConsentGranted(user, req.noticeVersion()));
     }
 
     private String knownUser(Context ctx) {

@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.store.Jdbc;
@@ -55,13 +56,12 @@ public final class RemoteStore {
         return jdbc.inTransaction(c -> {
             List<Enrolment> e = Jdbc.query(c, "update remote_enrolments set used_at = ? where code_hash = ?"
                     + " and tenant_id = ? and used_at is null and expires_at > ?"
-                    + " returning tenant_id, user_id, device_type, expires_at", ps -> {
+                    + " returning " + ENROLMENT_COLUMNS, ps -> {
                         ps.setTimestamp(1, Timestamp.from(now));
                         ps.setBytes(2, codeHash.toByteArray());
                         ps.setString(3, d.tenantId());
                         ps.setTimestamp(4, Timestamp.from(now));
-                    }, rs -> new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getTimestamp(4).toInstant()));
+                    }, RemoteStore::enrolment);
             if (e.isEmpty() || !e.get(0).userId().equals(d.userId()) || !e.get(0).deviceType().equals(d.deviceType())) {
                 c.rollback();
                 return DeviceInsert.ENROLMENT_INVALID;
@@ -89,23 +89,37 @@ public final class RemoteStore {
 
     /** Looks up the enrolment a code would spend, without spending it. */
     public Optional<Enrolment> findEnrolment(ByteArray codeHash, String tenant, Instant now) {
-        return jdbc.queryOne("select tenant_id, user_id, device_type, expires_at from remote_enrolments"
+        return jdbc.queryOne("select " + ENROLMENT_COLUMNS + " from remote_enrolments"
                 + " where code_hash = ? and tenant_id = ? and used_at is null and expires_at > ?", ps -> {
                     ps.setBytes(1, codeHash.toByteArray());
                     ps.setString(2, tenant);
                     ps.setTimestamp(3, Timestamp.from(now));
-                }, rs -> new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant()));
+                }, RemoteStore::enrolment);
+    }
+
+    private static final String ENROLMENT_COLUMNS = "tenant_id, user_id, device_type, expires_at";
+
+    /** The one place an {@link #ENROLMENT_COLUMNS} row becomes an {@link Enrolment}. */
+    private static Enrolment enrolment(ResultSet rs) throws SQLException {
+        return new Enrolment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant());
     }
 
     public Optional<Device> findDevice(String tenant, String deviceId) {
-        return jdbc.queryOne("select tenant_id, device_id, user_id, device_type, srp_group, srp_digest, srp_salt,"
-                + " srp_verifier, created_at from remote_devices where tenant_id = ? and device_id = ?", ps -> {
+        return jdbc.queryOne("select " + DEVICE_COLUMNS + " from remote_devices where tenant_id = ? and device_id = ?",
+                ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, deviceId);
-                }, rs -> new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), ByteArray.copyOf(rs.getBytes(7)),
-                        ByteArray.copyOf(rs.getBytes(8)), rs.getTimestamp(9).toInstant()));
+                }, RemoteStore::device);
+    }
+
+    private static final String DEVICE_COLUMNS = "tenant_id, device_id, user_id, device_type, srp_group, srp_digest,"
+            + " srp_salt, srp_verifier, created_at";
+
+    /** The one place a {@link #DEVICE_COLUMNS} row becomes a {@link Device}. */
+    private static Device device(ResultSet rs) throws SQLException {
+        return new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), ByteArray.copyOf(rs.getBytes(7)), ByteArray.copyOf(rs.getBytes(8)),
+                rs.getTimestamp(9).toInstant());
     }
 
     // ---- sessions ------------------------------------------------------------------------------------------------
@@ -128,11 +142,14 @@ public final class RemoteStore {
     }
 
     public Optional<Session> findSession(String sessionId) {
-        return jdbc.queryOne("select session_id, tenant_id, device_id, state, srp_private, session_key, last_received,"
-                + " last_sent, client_network, expires_at from remote_sessions where session_id = ?",
+        return jdbc.queryOne("select " + SESSION_COLUMNS + " from remote_sessions where session_id = ?",
                 ps -> ps.setString(1, sessionId), RemoteStore::session);
     }
 
+    private static final String SESSION_COLUMNS = "session_id, tenant_id, device_id, state, srp_private, session_key,"
+            + " last_received, last_sent, client_network, expires_at";
+
+    /** The one place a {@link #SESSION_COLUMNS} row becomes a {@link Session}. */
     private static Session session(ResultSet rs) throws SQLException {
         byte[] b = rs.getBytes(5);
         byte[] k = rs.getBytes(6);
@@ -147,8 +164,7 @@ public final class RemoteStore {
      */
     public Optional<Session> claimOffer(String sessionId, Instant now) {
         return jdbc.inTransaction(c -> {
-            List<Session> rows = Jdbc.query(c, "select session_id, tenant_id, device_id, state, srp_private,"
-                    + " session_key, last_received, last_sent, client_network, expires_at from remote_sessions"
+            List<Session> rows = Jdbc.query(c, "select " + SESSION_COLUMNS + " from remote_sessions"
                     + " where session_id = ? and state = 'offered' and srp_private is not null and expires_at > ?"
                     + " for update", ps -> {
                         ps.setString(1, sessionId);
@@ -207,11 +223,84 @@ public final class RemoteStore {
 
     // ---- challenges ------------------------------------------------------------------------------------------------
 
+    /**
+     * One row of {@code remote_challenges}. Nineteen components are too many to pass by position (issue 12): build
+     * one with {@link #builder()}, which names each value and defaults what a new challenge does not have yet
+     * (status open, no outcome, no reasons, no assurance).
+     */
     public record Challenge(String challengeId, String tenantId, String userId, String deviceId, String sessionId,
             Operation operation, List<String> actions, int timeLimitMillis, ByteArray nonce, String decisionJson,
-            String clientNetwork, Instant issuedAt, Instant expiresAt, String status, Optional<String> outcome,
-            List<String> reasons, Optional<String> assuranceJson, Optional<String> authorisation,
-            Optional<ByteArray> grantHash) {}
+            String clientNetwork, Instant issuedAt, Instant expiresAt, ChallengeStatus status,
+            Optional<RemoteOutcome> outcome, List<RemoteReason> reasons, Optional<String> assuranceJson,
+            Optional<String> authorisation, Optional<ByteArray> grantHash) {
+        public Challenge {
+            Objects.requireNonNull(challengeId, "challengeId");
+            Objects.requireNonNull(tenantId, "tenantId");
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(outcome, "outcome");
+            actions = List.copyOf(actions);
+            reasons = List.copyOf(reasons);
+            Objects.requireNonNull(assuranceJson, "assuranceJson");
+            Objects.requireNonNull(authorisation, "authorisation");
+            Objects.requireNonNull(grantHash, "grantHash");
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Names every value of a challenge; the unset ones keep the defaults of a challenge just issued. */
+        public static final class Builder {
+            private String challengeId;
+            private String tenantId;
+            private String userId;
+            private String deviceId;
+            private String sessionId;
+            private Operation operation;
+            private List<String> actions = List.of();
+            private int timeLimitMillis;
+            private ByteArray nonce;
+            private String decisionJson;
+            private String clientNetwork;
+            private Instant issuedAt;
+            private Instant expiresAt;
+            private ChallengeStatus status = ChallengeStatus.OPEN;
+            private Optional<RemoteOutcome> outcome = Optional.empty();
+            private List<RemoteReason> reasons = List.of();
+            private Optional<String> assuranceJson = Optional.empty();
+            private Optional<String> authorisation = Optional.empty();
+            private Optional<ByteArray> grantHash = Optional.empty();
+
+            private Builder() {}
+
+            public Builder challengeId(String v) { challengeId = v; return this; }
+            public Builder tenantId(String v) { tenantId = v; return this; }
+            public Builder userId(String v) { userId = v; return this; }
+            public Builder deviceId(String v) { deviceId = v; return this; }
+            public Builder sessionId(String v) { sessionId = v; return this; }
+            public Builder operation(Operation v) { operation = v; return this; }
+            public Builder actions(List<String> v) { actions = v; return this; }
+            public Builder timeLimitMillis(int v) { timeLimitMillis = v; return this; }
+            public Builder nonce(ByteArray v) { nonce = v; return this; }
+            public Builder decisionJson(String v) { decisionJson = v; return this; }
+            public Builder clientNetwork(String v) { clientNetwork = v; return this; }
+            public Builder issuedAt(Instant v) { issuedAt = v; return this; }
+            public Builder expiresAt(Instant v) { expiresAt = v; return this; }
+            public Builder status(ChallengeStatus v) { status = v; return this; }
+            public Builder outcome(Optional<RemoteOutcome> v) { outcome = v; return this; }
+            public Builder reasons(List<RemoteReason> v) { reasons = v; return this; }
+            public Builder assuranceJson(Optional<String> v) { assuranceJson = v; return this; }
+            public Builder authorisation(Optional<String> v) { authorisation = v; return this; }
+            public Builder grantHash(Optional<ByteArray> v) { grantHash = v; return this; }
+
+            public Challenge build() {
+                return new Challenge(challengeId, tenantId, userId, deviceId, sessionId, operation, actions,
+                        timeLimitMillis, nonce, decisionJson, clientNetwork, issuedAt, expiresAt, status, outcome,
+                        reasons, assuranceJson, authorisation, grantHash);
+            }
+        }
+    }
 
     public void insertChallenge(Challenge c) {
         jdbc.update("insert into remote_challenges (challenge_id, tenant_id, user_id, device_id, session_id, operation,"
@@ -247,13 +336,21 @@ public final class RemoteStore {
                 }, RemoteStore::challenge);
     }
 
+    /** The one place a {@code remote_challenges} row ({@link #CHALLENGE_COLUMNS}) becomes a {@link Challenge}. */
     private static Challenge challenge(ResultSet rs) throws SQLException {
-        return new Challenge(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                Operation.valueOf(rs.getString(6)), strings(rs.getArray(7)), rs.getInt(8),
-                ByteArray.copyOf(rs.getBytes(9)), rs.getString(10), rs.getString(11), rs.getTimestamp(12).toInstant(),
-                rs.getTimestamp(13).toInstant(), rs.getString(14), Optional.ofNullable(rs.getString(15)),
-                strings(rs.getArray(16)), Optional.ofNullable(rs.getString(17)), Optional.ofNullable(rs.getString(18)),
-                Optional.ofNullable(rs.getBytes(19)).map(ByteArray::copyOf));
+        return Challenge.builder()
+                .challengeId(rs.getString(1)).tenantId(rs.getString(2)).userId(rs.getString(3))
+                .deviceId(rs.getString(4)).sessionId(rs.getString(5))
+                .operation(Operation.valueOf(rs.getString(6))).actions(strings(rs.getArray(7)))
+                .timeLimitMillis(rs.getInt(8)).nonce(ByteArray.copyOf(rs.getBytes(9)))
+                .decisionJson(rs.getString(10)).clientNetwork(rs.getString(11))
+                .issuedAt(rs.getTimestamp(12).toInstant()).expiresAt(rs.getTimestamp(13).toInstant())
+                .status(ChallengeStatus.stored(rs.getString(14)))
+                .outcome(Optional.ofNullable(rs.getString(15)).map(RemoteOutcome::valueOf))
+                .reasons(strings(rs.getArray(16)).stream().map(RemoteReason::valueOf).toList())
+                .assuranceJson(Optional.ofNullable(rs.getString(17))).authorisation(Optional.ofNullable(rs.getString(18)))
+                .grantHash(Optional.ofNullable(rs.getBytes(19)).map(ByteArray::copyOf))
+                .build();
     }
 
     private static List<String> strings(Array a) throws SQLException {
@@ -344,9 +441,14 @@ public final class RemoteStore {
                     ps.setString(1, tenant);
                     ps.setString(2, user);
                     ps.setString(3, preferredType);
-                }, rs -> new Reference(rs.getString(1), rs.getString(2), rs.getString(3),
-                        ByteArray.copyOf(rs.getBytes(4)), ByteArray.copyOf(rs.getBytes(5)), rs.getString(6),
-                        rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant()));
+                }, RemoteStore::reference);
+    }
+
+    /** The one place a {@code remote_references} row becomes a {@link Reference}. */
+    private static Reference reference(ResultSet rs) throws SQLException {
+        return new Reference(rs.getString(1), rs.getString(2), rs.getString(3), ByteArray.copyOf(rs.getBytes(4)),
+                ByteArray.copyOf(rs.getBytes(5)), rs.getString(6), rs.getString(7), rs.getString(8),
+                rs.getTimestamp(9).toInstant());
     }
 
     public int deleteReference(String tenant, String user, String deviceType) {
@@ -384,8 +486,13 @@ public final class RemoteStore {
                     ps.setString(3, user);
                     ps.setString(4, op.name());
                     ps.setTimestamp(5, Timestamp.from(now));
-                }, rs -> new Grant(rs.getString(1), rs.getString(2), Operation.valueOf(rs.getString(3)),
-                        rs.getTimestamp(4).toInstant()));
+                }, RemoteStore::grant);
+    }
+
+    /** The one place a {@code remote_grants} row becomes a {@link Grant}. */
+    private static Grant grant(ResultSet rs) throws SQLException {
+        return new Grant(rs.getString(1), rs.getString(2), Operation.valueOf(rs.getString(3)),
+                rs.getTimestamp(4).toInstant());
     }
 
     /** Spends a grant by compare-and-set: exactly one caller, on any node, gets true. */
@@ -426,31 +533,32 @@ public final class RemoteStore {
     public Optional<Opened> takeOpened(String tenant, String challengeId, String user, Instant now) {
         return jdbc.queryOne("update remote_authentications set taken_at = ? where tenant_id = ? and challenge_id = ?"
                 + " and user_id = ? and taken_at is null and expires_at > ?"
-                + " returning challenge_id, tenant_id, user_id, transaction_value, rp_risk::text, expires_at", ps -> {
+                + " returning " + OPENED_COLUMNS, ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setString(2, tenant);
                     ps.setString(3, challengeId);
                     ps.setString(4, user);
                     ps.setTimestamp(5, Timestamp.from(now));
-                }, rs -> {
-                    long v = rs.getLong(4);
-                    Long value = rs.wasNull() ? null : v;
-                    return new Opened(rs.getString(1), rs.getString(2), rs.getString(3), value, rs.getString(5),
-                            rs.getTimestamp(6).toInstant());
-                });
+                }, RemoteStore::opened);
     }
 
     public Optional<Opened> findOpened(String tenant, String challengeId) {
-        return jdbc.queryOne("select challenge_id, tenant_id, user_id, transaction_value, rp_risk::text, expires_at"
-                + " from remote_authentications where tenant_id = ? and challenge_id = ?", ps -> {
+        return jdbc.queryOne("select " + OPENED_COLUMNS + " from remote_authentications where tenant_id = ?"
+                + " and challenge_id = ?", ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, challengeId);
-                }, rs -> {
-                    long v = rs.getLong(4);
-                    Long value = rs.wasNull() ? null : v;
-                    return new Opened(rs.getString(1), rs.getString(2), rs.getString(3), value, rs.getString(5),
-                            rs.getTimestamp(6).toInstant());
-                });
+                }, RemoteStore::opened);
+    }
+
+    private static final String OPENED_COLUMNS = "challenge_id, tenant_id, user_id, transaction_value, rp_risk::text,"
+            + " expires_at";
+
+    /** The one place an {@link #OPENED_COLUMNS} row becomes an {@link Opened}; a missing value stays null. */
+    private static Opened opened(ResultSet rs) throws SQLException {
+        long v = rs.getLong(4);
+        Long value = rs.wasNull() ? null : v;
+        return new Opened(rs.getString(1), rs.getString(2), rs.getString(3), value, rs.getString(5),
+                rs.getTimestamp(6).toInstant());
     }
 
     /** Marks an answered challenge's outcome consumed by the RP; false if consumed already or not answered. */
@@ -477,7 +585,7 @@ public final class RemoteStore {
             Optional<Instant> lockedUntil) {}
 
     public Optional<SrpLock> srpLock(String tenant, String deviceId, String source) {
-        return jdbc.queryOne("select device_id, source, failures, last_failure, locked_until from remote_srp_failures"
+        return jdbc.queryOne("select " + SRP_LOCK_COLUMNS + " from remote_srp_failures"
                 + " where tenant_id = ? and device_id = ? and source = ?", ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, deviceId);
@@ -486,13 +594,16 @@ public final class RemoteStore {
     }
 
     public List<SrpLock> srpLocks(String tenant, String deviceId) {
-        return jdbc.query("select device_id, source, failures, last_failure, locked_until from remote_srp_failures"
+        return jdbc.query("select " + SRP_LOCK_COLUMNS + " from remote_srp_failures"
                 + " where tenant_id = ? and device_id = ? order by last_failure desc", ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, deviceId);
                 }, RemoteStore::srpLock);
     }
 
+    private static final String SRP_LOCK_COLUMNS = "device_id, source, failures, last_failure, locked_until";
+
+    /** The one place a {@link #SRP_LOCK_COLUMNS} row becomes an {@link SrpLock}. */
     private static SrpLock srpLock(ResultSet rs) throws SQLException {
         return new SrpLock(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getTimestamp(4).toInstant(),
                 Optional.ofNullable(rs.getTimestamp(5)).map(Timestamp::toInstant));
@@ -585,14 +696,11 @@ public final class RemoteStore {
     }
 
     public List<Device> devices(String tenant, String user) {
-        return jdbc.query("select tenant_id, device_id, user_id, device_type, srp_group, srp_digest, srp_salt,"
-                + " srp_verifier, created_at from remote_devices where tenant_id = ? and user_id = ?"
+        return jdbc.query("select " + DEVICE_COLUMNS + " from remote_devices where tenant_id = ? and user_id = ?"
                 + " order by created_at", ps -> {
                     ps.setString(1, tenant);
                     ps.setString(2, user);
-                }, rs -> new Device(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), ByteArray.copyOf(rs.getBytes(7)),
-                        ByteArray.copyOf(rs.getBytes(8)), rs.getTimestamp(9).toInstant()));
+                }, RemoteStore::device);
     }
 
     // ---- policies --------------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ package org.countersign.server.tenant;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.List;
-import java.util.Map;
 import org.countersign.core.audit.VerificationResult;
 import org.countersign.server.audit.AuditLog;
 import org.countersign.server.http.Access;
@@ -48,6 +47,28 @@ public final class AdminRoutes implements ApiServer.Routes {
         }
     }
 
+    // ---- responses (issue 12: records, not maps) ----
+    public record TenantList(List<TenantView> tenants) {}
+
+    public record KeyList(List<KeyView> apiKeys) {}
+
+    /** The tenant with its first API key; the token is shown here once and never stored in clear. */
+    public record TenantCreated(TenantView tenant, String apiKey, String keyId) {}
+
+    /** A new API key; the token is shown here once. */
+    public record KeyIssued(String keyId, String apiKey) {}
+
+    /** A tenant's mTLS client certificate with its private key, shown once (the server keeps no copy of the key). */
+    public record CertificateIssued(String fingerprint, String certificatePem, String privateKeyPem,
+            String caCertificatePem) {}
+
+    /** {@code GET /v1/admin/audit/verify} when the chain and the signed checkpoints hold. */
+    public record AuditIntact(boolean intact, long rows, long lastSeq, String headHash, long sealedThroughSeq,
+            long unsealedTail, int checkpoints) {}
+
+    /** {@code GET /v1/admin/audit/verify} when the log was altered: where, and why, without event content. */
+    public record AuditBroken(boolean intact, long firstBadSeq, String reason) {}
+
     private final TenantService tenants;
     private final ClientCertificates certificates;
     private final AuditLog audit;
@@ -63,7 +84,7 @@ public final class AdminRoutes implements ApiServer.Routes {
     @Override
     public void accept(JavalinConfig config) {
         config.routes.post("/v1/admin/tenants", this::create, Access.ADMIN);
-        config.routes.get("/v1/admin/tenants", ctx -> ctx.json(Map.of("tenants",
+        config.routes.get("/v1/admin/tenants", ctx -> ctx.json(new TenantList(
                 tenants.list().stream().map(TenantView::of).toList())), Access.ADMIN);
         config.routes.get("/v1/admin/tenants/{id}", ctx -> ctx.json(TenantView.of(tenants.get(ctx.pathParam("id")))),
                 Access.ADMIN);
@@ -71,7 +92,7 @@ public final class AdminRoutes implements ApiServer.Routes {
                 ctx.pathParam("id"), Tenant.Status.DISABLED, Requests.actor(ctx), Requests.requestId(ctx)))), Access.ADMIN);
         config.routes.post("/v1/admin/tenants/{id}/enable", ctx -> ctx.json(TenantView.of(tenants.setStatus(
                 ctx.pathParam("id"), Tenant.Status.ACTIVE, Requests.actor(ctx), Requests.requestId(ctx)))), Access.ADMIN);
-        config.routes.get("/v1/admin/tenants/{id}/api-keys", ctx -> ctx.json(Map.of("apiKeys",
+        config.routes.get("/v1/admin/tenants/{id}/api-keys", ctx -> ctx.json(new KeyList(
                 tenants.keys(ctx.pathParam("id")).stream().map(KeyView::of).toList())), Access.ADMIN);
         config.routes.post("/v1/admin/tenants/{id}/api-keys", this::addKey, Access.ADMIN);
         config.routes.delete("/v1/admin/tenants/{id}/api-keys/{keyId}", ctx -> {
@@ -86,33 +107,32 @@ public final class AdminRoutes implements ApiServer.Routes {
         CreateTenant req = body.read(ctx, CreateTenant.class);
         TenantService.Created created = tenants.create(req.id(), req.displayName(), req.allowedOrigins(),
                 Requests.actor(ctx), Requests.requestId(ctx));
-        ctx.status(201).json(Map.of("tenant", TenantView.of(created.tenant()), "apiKey", created.apiKey().token(),
-                "keyId", created.apiKey().keyId()));
+        ctx.status(201).json(new TenantCreated(TenantView.of(created.tenant()), created.apiKey().token(),
+                created.apiKey().keyId()));
     }
 
     private void addKey(Context ctx) {
         CreateKey req = body.read(ctx, CreateKey.class);
         TenantService.IssuedKey key = tenants.addKey(ctx.pathParam("id"), req.label(), Requests.actor(ctx),
                 Requests.requestId(ctx));
-        ctx.status(201).json(Map.of("keyId", key.keyId(), "apiKey", key.token()));
+        ctx.status(201).json(new KeyIssued(key.keyId(), key.token()));
     }
 
     private void issueCertificate(Context ctx) {
         String tenantId = ctx.pathParam("id");
         tenants.get(tenantId);
         ClientCertificates.Issued issued = certificates.issue(tenantId, Requests.actor(ctx), Requests.requestId(ctx));
-        ctx.status(201).json(Map.of("fingerprint", issued.fingerprint(), "certificatePem", issued.certificatePem(),
-                "privateKeyPem", issued.privateKeyPem(), "caCertificatePem", issued.caCertificatePem()));
+        ctx.status(201).json(new CertificateIssued(issued.fingerprint(), issued.certificatePem(), issued.privateKeyPem(),
+                issued.caCertificatePem()));
     }
 
     private void verifyAudit(Context ctx) {
         VerificationResult r = audit.verify();
         if (r instanceof VerificationResult.Intact ok) {
-            ctx.json(Map.of("intact", true, "rows", ok.rows(), "lastSeq", ok.lastSeq(), "headHash", ok.headHash().toHex(),
-                    "sealedThroughSeq", ok.sealedThroughSeq(), "unsealedTail", ok.unsealedTail(),
-                    "checkpoints", ok.checkpoints()));
+            ctx.json(new AuditIntact(true, ok.rows(), ok.lastSeq(), ok.headHash().toHex(), ok.sealedThroughSeq(),
+                    ok.unsealedTail(), ok.checkpoints()));
         } else if (r instanceof VerificationResult.Broken broken) {
-            ctx.json(Map.of("intact", false, "firstBadSeq", broken.firstBadSeq(), "reason", broken.reason()));
+            ctx.json(new AuditBroken(false, broken.firstBadSeq(), broken.reason()));
         }
     }
 }

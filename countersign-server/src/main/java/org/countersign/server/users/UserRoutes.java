@@ -3,7 +3,7 @@ package org.countersign.server.users;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
-import java.util.Map;
+import java.util.List;
 import org.countersign.server.audit.AuditAction;
 import org.countersign.server.audit.AuditActor;
 import org.countersign.server.audit.AuditLog;
@@ -43,10 +43,15 @@ public final class UserRoutes implements ApiServer.Routes {
         this.clock = clock;
     }
 
+    /** {@code GET /v1/ping}: the tenant the key belongs to and the server's clock. */
+    public record Ping(String tenant, String time) {}
+
+    public record UserList(List<UserView> users) {}
+
     @Override
     public void accept(JavalinConfig config) {
         // Authenticated no-op: lets an RP check its credentials, and measures the pipeline without the store.
-        config.routes.get("/v1/ping", ctx -> ctx.json(Map.of("tenant", Requests.tenant(ctx), "time",
+        config.routes.get("/v1/ping", ctx -> ctx.json(new Ping(Requests.tenant(ctx),
                 clock.instant().toString())), Access.TENANT);
         config.routes.post("/v1/users", this::create, Access.TENANT);
         config.routes.get("/v1/users", this::list, Access.TENANT);
@@ -71,7 +76,7 @@ public final class UserRoutes implements ApiServer.Routes {
         String tenant = Requests.tenant(ctx);
         int limit = parseLimit(ctx.queryParam("limit"));
         String after = ctx.queryParam("after");
-        ctx.json(Map.of("users", users.list(tenant, limit, after).stream().map(UserView::of).toList()));
+        ctx.json(new UserList(users.list(tenant, limit, after).stream().map(UserView::of).toList()));
     }
 
     private void get(Context ctx) {
