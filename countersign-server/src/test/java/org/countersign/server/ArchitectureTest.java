@@ -88,6 +88,14 @@ class ArchitectureTest {
             .that().resideInAPackage("org.countersign..internal..")
             .should(beUsedOnlyInsideTheirModule());
 
+    @ArchTest
+    static final ArchRule outOfBandFlowReachesTheDatabaseOnlyThroughItsPort = noClasses()
+            .that().haveNameMatching("org\\.countersign\\.server\\.oob\\.(OutOfBandService|OobRequestFlow)(\\$.*)?")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("org.countersign.server.store.Jdbc")
+            .because("issue 12: the X.1280 flow speaks to OobStore, so its state machine also runs on the in-memory"
+                    + " twin; the SQL stays in JdbcOobStore and the repositories");
+
     /** org.countersign.&lt;module&gt; is the module of a package (core, biometrics, server, agent, ...). */
     private static String moduleOf(String packageName) {
         String[] parts = packageName.split("\\.");

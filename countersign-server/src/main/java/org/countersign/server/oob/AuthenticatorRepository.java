@@ -10,15 +10,18 @@ import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.store.Jdbc;
 
-/** Registered out-of-band authenticators (X.1280 §8.1 step 11). Listing and changes are scoped by tenant and user. */
-final class AuthenticatorRepository {
+/**
+ * Registered out-of-band authenticators (X.1280 §8.1 step 11). Listing and changes are scoped by tenant and user.
+ * The SQL behind {@link JdbcOobStore}; public only for its types, which the {@link OobStore} port speaks.
+ */
+public final class AuthenticatorRepository {
 
-    enum Status { ACTIVE, REVOKED }
+    public enum Status { ACTIVE, REVOKED }
 
-    record Authenticator(String authenticatorId, String tenantId, String userId, String deviceName, ByteArray publicKeySpki,
+    public record Authenticator(String authenticatorId, String tenantId, String userId, String deviceName, ByteArray publicKeySpki,
             Status status, Instant createdAt, Optional<Instant> lastUsedAt, Optional<Instant> revokedAt,
             Optional<ByteArray> approvalKeySpki) {
-        boolean active() {
+        public boolean active() {
             return status == Status.ACTIVE;
         }
     }
@@ -29,7 +32,7 @@ final class AuthenticatorRepository {
         this.jdbc = jdbc;
     }
 
-    void insert(Connection c, Authenticator a) throws SQLException {
+    static void insert(Connection c, Authenticator a) throws SQLException {
         try (var ps = c.prepareStatement("insert into oob_authenticators (authenticator_id, tenant_id, user_id, device_name,"
                 + " public_key_spki, status, created_at, approval_key_spki) values (?, ?, ?, ?, ?, 'active', ?, ?)")) {
             ps.setString(1, a.authenticatorId());
@@ -48,28 +51,33 @@ final class AuthenticatorRepository {
      * random values, so this does not let one tenant's caller reach another tenant's data.
      */
     Optional<Authenticator> findById(String authenticatorId) {
-        return jdbc.queryOne("select * from oob_authenticators where authenticator_id = ?",
-                ps -> ps.setString(1, authenticatorId), AuthenticatorRepository::map);
+        return jdbc.inConnection(c -> findById(c, authenticatorId));
     }
 
-    Optional<Authenticator> find(String tenantId, String userId, String authenticatorId) {
-        return jdbc.queryOne("select * from oob_authenticators where tenant_id = ? and user_id = ? and authenticator_id = ?",
+    static Optional<Authenticator> findById(Connection c, String authenticatorId) throws SQLException {
+        return first(Jdbc.query(c, "select * from oob_authenticators where authenticator_id = ?",
+                ps -> ps.setString(1, authenticatorId), AuthenticatorRepository::map));
+    }
+
+    static Optional<Authenticator> find(Connection c, String tenantId, String userId, String authenticatorId)
+            throws SQLException {
+        return first(Jdbc.query(c, "select * from oob_authenticators where tenant_id = ? and user_id = ? and authenticator_id = ?",
                 ps -> {
                     ps.setString(1, tenantId);
                     ps.setString(2, userId);
                     ps.setString(3, authenticatorId);
-                }, AuthenticatorRepository::map);
+                }, AuthenticatorRepository::map));
     }
 
-    List<Authenticator> list(String tenantId, String userId) {
-        return jdbc.query("select * from oob_authenticators where tenant_id = ? and user_id = ? order by created_at, authenticator_id",
+    static List<Authenticator> list(Connection c, String tenantId, String userId) throws SQLException {
+        return Jdbc.query(c, "select * from oob_authenticators where tenant_id = ? and user_id = ? order by created_at, authenticator_id",
                 ps -> {
                     ps.setString(1, tenantId);
                     ps.setString(2, userId);
                 }, AuthenticatorRepository::map);
     }
 
-    int countActive(Connection c, String tenantId, String userId) throws SQLException {
+    static int countActive(Connection c, String tenantId, String userId) throws SQLException {
         return Jdbc.query(c, "select count(*) from oob_authenticators where tenant_id = ? and user_id = ? and status = 'active'",
                 ps -> {
                     ps.setString(1, tenantId);
@@ -77,8 +85,9 @@ final class AuthenticatorRepository {
                 }, rs -> rs.getInt(1)).get(0);
     }
 
-    boolean rename(String tenantId, String userId, String authenticatorId, String deviceName) {
-        return jdbc.update("update oob_authenticators set device_name = ? where tenant_id = ? and user_id = ? and authenticator_id = ?",
+    static boolean rename(Connection c, String tenantId, String userId, String authenticatorId, String deviceName)
+            throws SQLException {
+        return update(c, "update oob_authenticators set device_name = ? where tenant_id = ? and user_id = ? and authenticator_id = ?",
                 ps -> {
                     ps.setString(1, deviceName);
                     ps.setString(2, tenantId);
@@ -88,8 +97,9 @@ final class AuthenticatorRepository {
     }
 
     /** Revokes one authenticator; false if it does not exist or was already revoked. */
-    boolean revoke(String tenantId, String userId, String authenticatorId, Instant now) {
-        return jdbc.update("update oob_authenticators set status = 'revoked', revoked_at = ? where tenant_id = ? and user_id = ?"
+    static boolean revoke(Connection c, String tenantId, String userId, String authenticatorId, Instant now)
+            throws SQLException {
+        return update(c, "update oob_authenticators set status = 'revoked', revoked_at = ? where tenant_id = ? and user_id = ?"
                 + " and authenticator_id = ? and status = 'active'", ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setString(2, tenantId);
@@ -99,7 +109,7 @@ final class AuthenticatorRepository {
     }
 
     /** Revokes every active authenticator of the user and returns their ids (C-S2 release). */
-    List<String> revokeAll(Connection c, String tenantId, String userId, Instant now) throws SQLException {
+    static List<String> revokeAll(Connection c, String tenantId, String userId, Instant now) throws SQLException {
         return Jdbc.query(c, "update oob_authenticators set status = 'revoked', revoked_at = ? where tenant_id = ? and user_id = ?"
                 + " and status = 'active' returning authenticator_id", ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
@@ -112,8 +122,8 @@ final class AuthenticatorRepository {
      * Counts one wrong approval signature (wrong PIN, X.1280 §9.2.3) and returns the count; at {@code max} the
      * authenticator is revoked in the same statement, so concurrent guesses cannot overshoot the limit.
      */
-    int recordPinFailure(String authenticatorId, int max, Instant now) {
-        return jdbc.query("update oob_authenticators set pin_failures = pin_failures + 1,"
+    static int recordPinFailure(Connection c, String authenticatorId, int max, Instant now) throws SQLException {
+        return Jdbc.query(c, "update oob_authenticators set pin_failures = pin_failures + 1,"
                 + " status = case when pin_failures + 1 >= ? then 'revoked' else status end,"
                 + " revoked_at = case when pin_failures + 1 >= ? then ? else revoked_at end"
                 + " where authenticator_id = ? and status = 'active' returning pin_failures", ps -> {
@@ -124,20 +134,31 @@ final class AuthenticatorRepository {
                 }, rs -> rs.getInt(1)).stream().findFirst().orElse(max);
     }
 
-    void resetPinFailures(Connection c, String authenticatorId) throws SQLException {
+    static void resetPinFailures(Connection c, String authenticatorId) throws SQLException {
         try (var ps = c.prepareStatement("update oob_authenticators set pin_failures = 0 where authenticator_id = ? and pin_failures > 0")) {
             ps.setString(1, authenticatorId);
             ps.executeUpdate();
         }
     }
 
-    void touch(Connection c, String tenantId, String authenticatorId, Instant now) throws SQLException {
+    static void touch(Connection c, String tenantId, String authenticatorId, Instant now) throws SQLException {
         try (var ps = c.prepareStatement("update oob_authenticators set last_used_at = ? where tenant_id = ? and authenticator_id = ?")) {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setString(2, tenantId);
             ps.setString(3, authenticatorId);
             ps.executeUpdate();
         }
+    }
+
+    private static int update(Connection c, String sql, Jdbc.Binder binder) throws SQLException {
+        try (var ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static <T> Optional<T> first(List<T> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     private static Authenticator map(ResultSet rs) throws SQLException {

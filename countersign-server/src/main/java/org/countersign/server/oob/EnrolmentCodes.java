@@ -41,8 +41,6 @@ final class EnrolmentCodes {
         }
     }
 
-    record Claimed(String enrolmentId, String tenantId, String userId) {}
-
     private final Jdbc jdbc;
     private final SecureRandom random;
     private final Clock clock;
@@ -157,18 +155,30 @@ final class EnrolmentCodes {
     }
 
     /** Consumes a typed code inside the caller's transaction: empty when unknown, used or expired. */
-    Optional<Claimed> claim(Connection c, String typed, Instant now) throws SQLException {
+    static Optional<OobTransaction.ClaimedEnrolment> claim(OobTransaction tx, String typed, Instant now) {
         Optional<String> canonical = Crockford.normalise(typed, LENGTH);
         if (canonical.isEmpty()) {
             return Optional.empty();
         }
-        List<Claimed> rows = Jdbc.query(c, "update oob_enrolment_codes set used_at = ? where code_hash = ? and used_at is null"
-                + " and expires_at > ? returning enrolment_id, tenant_id, user_id", ps -> {
+        return tx.claimEnrolmentCode(hash(canonical.get()), now);
+    }
+
+    /** The single-use claim in one statement, for {@link JdbcOobStore}. */
+    static Optional<OobTransaction.ClaimedEnrolment> claimByHash(Connection c, ByteArray codeHash, Instant now)
+            throws SQLException {
+        List<OobTransaction.ClaimedEnrolment> rows = Jdbc.query(c, "update oob_enrolment_codes set used_at = ?"
+                + " where code_hash = ? and used_at is null and expires_at > ? returning enrolment_id, tenant_id, user_id",
+                ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
-                    ps.setBytes(2, hash(canonical.get()).toByteArray());
+                    ps.setBytes(2, codeHash.toByteArray());
                     ps.setTimestamp(3, Timestamp.from(now));
-                }, rs -> new Claimed(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }, rs -> new OobTransaction.ClaimedEnrolment(rs.getString(1), rs.getString(2), rs.getString(3)));
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** The stored hash of a canonical code (tests seed the in-memory twin with it). */
+    static ByteArray hashOf(String canonicalCode) {
+        return hash(canonicalCode);
     }
 
     void purge(Instant now) {

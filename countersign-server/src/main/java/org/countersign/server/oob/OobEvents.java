@@ -29,15 +29,15 @@ import org.slf4j.LoggerFactory;
  * one dedicated connection and hands what it hears to its own open authenticator streams and waiting result
  * polls. Announcements carry ids only: receivers read the current state from the database.
  */
-final class OobEvents implements AutoCloseable {
+public final class OobEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OobEvents.class);
     static final String CHANNEL = "countersign_oob";
     static final long KEEP_ALIVE_SECONDS = 15;
 
-    enum Kind { REQUEST, RESOLVED, REVOKED }
+    public enum Kind { REQUEST, RESOLVED, REVOKED }
 
     /** One announcement: a request became pending, a request ended, or an authenticator was revoked. */
-    record Event(Kind kind, String tenantId, String userId, String id, String status) {}
+    public record Event(Kind kind, String tenantId, String userId, String id, String status) {}
 
     /** An open push stream of one authenticator on this node. */
     interface Stream {

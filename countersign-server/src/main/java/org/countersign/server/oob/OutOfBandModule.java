@@ -44,9 +44,8 @@ public final class OutOfBandModule {
             t.setDaemon(true);
             return t;
         });
-        OutOfBandService service = new OutOfBandService(ctx.jdbc(), ctx.audit(), ctx.tenants(), ctx.users(), authenticators,
-                new RequestRepository(ctx.jdbc()), new UserStateRepository(ctx.jdbc()), new SettingsRepository(ctx.jdbc()),
-                new EnrolmentCodes(ctx.jdbc(), ctx.random(), ctx.clock()), new RecoveryCodes(ctx.random()),
+        OutOfBandService service = new OutOfBandService(new JdbcOobStore(ctx.jdbc()), ctx.audit(), ctx.tenants(),
+                ctx.users(), new EnrolmentCodes(ctx.jdbc(), ctx.random(), ctx.clock()), new RecoveryCodes(ctx.random()),
                 new VerificationKeys(ctx.keys(), ctx.random()), new PasswordRenewal(ctx.random()),
                 new AuthenticatorSignatures(authenticators, ctx.jdbc(), ctx.clock()), events, waits, ctx.random(), ctx.clock(),
                 relayGuard(ctx), requestTimeSkew());

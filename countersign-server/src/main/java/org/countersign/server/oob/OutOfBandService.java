@@ -3,8 +3,6 @@ package org.countersign.server.oob;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +35,13 @@ import org.countersign.server.oob.OobEvents.Event;
 import org.countersign.server.oob.OobEvents.Kind;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.RequestRepository.Status;
+import org.countersign.server.oob.OobRequestFlow.Blocked;
+import org.countersign.server.oob.OobRequestFlow.Created;
+import org.countersign.server.oob.OobRequestFlow.Locked;
+import org.countersign.server.oob.OobRequestFlow.Outcome;
+import org.countersign.server.oob.OobRequestFlow.Recovered;
+import org.countersign.server.oob.OobRequestFlow.RecoveryOutcome;
 import org.countersign.server.oob.UserStateRepository.UserState;
-import org.countersign.server.store.Jdbc;
 import org.countersign.server.tenant.Tenant;
 import org.countersign.server.tenant.TenantRepository;
 import org.countersign.server.users.UserRepository;
@@ -52,23 +55,20 @@ import org.countersign.server.users.UserRepository;
  * <p>Every public method takes the tenant (or derives it from an authenticator proven by signature), so no call
  * reaches another tenant's data (A-G1); every outcome that matters for security is written to the audit chain
  * (A-G4). Times come from the injected {@link Clock}.
+ *
+ * <p>Storage goes through the {@link OobStore} port; the request state machine that runs inside its transactions
+ * is {@link OobRequestFlow}. Audit records are written after the transaction, by {@link AuditLog}'s own writer (not
+ * on the transaction's connection): a change is committed first, then audited.
  */
 public final class OutOfBandService {
-    /** How long a queued request may wait for the front of the queue (C-S4) before it expires unseen. */
-    static final Duration QUEUE_MAX_WAIT = Duration.ofMinutes(5);
     /** Wrong approval-key signatures (wrong PINs, X.1280 §9.2.3) in a row after which the authenticator is locked. */
     static final int MAX_PIN_FAILURES = 5;
 
-    /** Who is calling, for the audit record. */
-
-    private final Jdbc jdbc;
+    private final OobStore store;
+    private final OobRequestFlow flow;
     private final AuditLog audit;
     private final TenantRepository tenants;
     private final UserRepository users;
-    private final AuthenticatorRepository authenticators;
-    private final RequestRepository requests;
-    private final UserStateRepository states;
-    private final SettingsRepository settings;
     private final EnrolmentCodes enrolmentCodes;
     private final RecoveryCodes recoveryCodes;
     private final VerificationKeys keys;
@@ -81,19 +81,15 @@ public final class OutOfBandService {
     private final RelayGuard relay;
     private final Duration requestTimeSkew;
 
-    OutOfBandService(Jdbc jdbc, AuditLog audit, TenantRepository tenants, UserRepository users,
-            AuthenticatorRepository authenticators, RequestRepository requests, UserStateRepository states,
-            SettingsRepository settings, EnrolmentCodes enrolmentCodes, RecoveryCodes recoveryCodes, VerificationKeys keys,
+    OutOfBandService(OobStore store, AuditLog audit, TenantRepository tenants, UserRepository users,
+            EnrolmentCodes enrolmentCodes, RecoveryCodes recoveryCodes, VerificationKeys keys,
             PasswordRenewal passwords, AuthenticatorSignatures signatures, OobEvents events, Executor waitExecutor,
             SecureRandom random, Clock clock, RelayGuard relay, Duration requestTimeSkew) {
-        this.jdbc = jdbc;
+        this.store = store;
+        this.flow = new OobRequestFlow(keys, passwords, random);
         this.audit = audit;
         this.tenants = tenants;
         this.users = users;
-        this.authenticators = authenticators;
-        this.requests = requests;
-        this.states = states;
-        this.settings = settings;
         this.enrolmentCodes = enrolmentCodes;
         this.recoveryCodes = recoveryCodes;
         this.keys = keys;
@@ -123,7 +119,7 @@ public final class OutOfBandService {
         Instant now = clock.instant();
         // Step 6 needs a user record to bind the registration information to; create it on first use.
         users.insert(new UserRepository.User(tenantId, userId, "", now));
-        OobSettings s = settings.find(tenantId);
+        OobSettings s = settings(tenantId);
         // Step 6: one-time registration information, kept only as a hash.
         EnrolmentCodes.Issued issued = enrolmentCodes.issue(tenantId, userId, Duration.ofSeconds(s.enrolmentValiditySeconds()));
         audit.event(AuditAction.OOB_ENROLMENT_ISSUE).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
@@ -176,8 +172,8 @@ public final class OutOfBandService {
         Instant now = clock.instant();
         // Step 11: verify the registration information (single use, not expired) and register the authenticator
         // under the user and RP it was issued for, in one transaction.
-        Optional<Registered> registered = jdbc.inTransaction(c -> {
-            Optional<EnrolmentCodes.Claimed> claimed = enrolmentCodes.claim(c, req.enrolmentCode(), now);
+        Optional<Registered> registered = store.inTransaction(tx -> {
+            Optional<OobTransaction.ClaimedEnrolment> claimed = EnrolmentCodes.claim(tx, req.enrolmentCode(), now);
             if (claimed.isEmpty()) {
                 return Optional.<Registered>empty();
             }
@@ -186,23 +182,23 @@ public final class OutOfBandService {
             if (!tenantActive(tenantId)) {
                 throw OobFailure.tenantDisabled(); // rolls back: the code is not spent
             }
-            UserState state = states.lockOrCreate(c, tenantId, userId, now);
+            UserState state = tx.lockOrCreateUser(tenantId, userId, now);
             SecretBytes key;
             List<String> codes = List.of();
             if (state.verificationKeySealed().isEmpty()) {
                 // First enrolment (or first after a release): a fresh verification key for the user, shared by every
                 // backup authenticator so all show the same code (§8.1 last paragraph), and C-S2 recovery codes.
                 key = keys.newKey();
-                states.setVerificationKey(c, tenantId, userId, keys.sealKey(tenantId, userId, key), now);
+                tx.setVerificationKey(tenantId, userId, Optional.of(keys.sealKey(tenantId, userId, key)), now);
                 RecoveryCodes.Generated rc = recoveryCodes.generate(tenantId, userId);
-                states.replaceRecoveryCodes(c, tenantId, userId, rc.hashes());
+                tx.replaceRecoveryCodes(tenantId, userId, rc.hashes());
                 codes = rc.display();
             } else {
                 key = keys.openKey(tenantId, userId, state.verificationKeySealed().get());
             }
             Authenticator a = new Authenticator(Ids.authenticator(random), tenantId, userId, req.deviceName(),
                     deviceKey.spki(), AuthenticatorRepository.Status.ACTIVE, now, Optional.empty(), Optional.empty(), approvalKey);
-            authenticators.insert(c, a);
+            tx.insertAuthenticator(a);
             return Optional.of(new Registered(a, key, codes));
         });
         if (registered.isEmpty()) {
@@ -219,7 +215,7 @@ public final class OutOfBandService {
                 .about(AuditSubject.user(a.userId()))
                 .details(Map.of("authenticatorId", a.authenticatorId(), "ip", caller.ip()))
                 .record(AuditOutcome.SUCCESS);
-        int digits = settings.find(a.tenantId()).codeDigits();
+        int digits = settings(a.tenantId()).codeDigits();
         // Step 12: the verification key goes to the authenticator over the TLS channel of this call.
         return new EnrolmentCompleted(a.authenticatorId(), a.tenantId(), tenantName(a.tenantId()), a.userId(),
                 Base64.getUrlEncoder().withoutPadding().encodeToString(r.verificationKey().revealForCrypto()),
@@ -228,30 +224,30 @@ public final class OutOfBandService {
 
     public List<Authenticator> listAuthenticators(String tenantId, String userId) {
         requireUser(tenantId, userId);
-        return authenticators.list(tenantId, userId);
+        return store.read(tx -> tx.listAuthenticators(tenantId, userId));
     }
 
     public Authenticator rename(String tenantId, String userId, String authenticatorId, String deviceName, Caller caller) {
-        if (!authenticators.rename(tenantId, userId, authenticatorId, deviceName)) {
+        if (!store.read(tx -> tx.renameAuthenticator(tenantId, userId, authenticatorId, deviceName))) {
             throw OobFailure.notFound("authenticator");
         }
         audit.event(AuditAction.OOB_AUTHENTICATOR_RENAME).tenant(tenantId)
                 .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(userId))
                 .details(Map.of("authenticatorId", authenticatorId)).record(AuditOutcome.SUCCESS);
-        return authenticators.find(tenantId, userId, authenticatorId).orElseThrow();
+        return store.read(tx -> tx.findAuthenticator(tenantId, userId, authenticatorId)).orElseThrow();
     }
 
     /** Revokes one authenticator; its open streams close on every node. */
     public void revoke(String tenantId, String userId, String authenticatorId, Caller caller) {
-        Authenticator a = authenticators.find(tenantId, userId, authenticatorId)
+        Authenticator a = store.read(tx -> tx.findAuthenticator(tenantId, userId, authenticatorId))
                 .orElseThrow(() -> OobFailure.notFound("authenticator"));
         if (!a.active()) {
             throw OobFailure.conflict("the authenticator is already revoked");
         }
-        jdbc.inTransaction(c -> {
-            states.lock(c, tenantId, userId);
-            if (authenticators.revoke(tenantId, userId, authenticatorId, clock.instant())) {
-                OobEvents.announce(c, new Event(Kind.REVOKED, tenantId, userId, authenticatorId, "revoked"));
+        store.inTransaction(tx -> {
+            tx.lockUser(tenantId, userId);
+            if (tx.revokeAuthenticator(tenantId, userId, authenticatorId, clock.instant())) {
+                tx.announce(new Event(Kind.REVOKED, tenantId, userId, authenticatorId, "revoked"));
             }
             return null;
         });
@@ -268,12 +264,6 @@ public final class OutOfBandService {
     public record RequestCreated(String requestId, Status status, Optional<String> code, int digits, Instant expiresAt,
             int validitySeconds, int queuePosition, String mode, Optional<Map<String, Object>> webauthn) {}
 
-    private sealed interface Outcome permits Created, Blocked {}
-
-    private record Created(RequestCreated created) implements Outcome {}
-
-    private record Blocked(OobFailure why) implements Outcome {}
-
     public RequestCreated createRequest(String tenantId, OobMessages.CreateRequest req, Caller caller) {
         Instant now = clock.instant();
         // §8.2 steps 1–3: the user typed the id at the terminal; the RP asks for server authentication information.
@@ -286,44 +276,12 @@ public final class OutOfBandService {
                     + " s of the verifier's clock (now " + now + ")");
         }
         String userId = req.userId();
-        OobSettings s = settings.find(tenantId);
+        OobSettings s = settings(tenantId);
         // §9.1.1 relay-proof mode: the terminal's WebAuthn assertion must be made over the offset hash.
         String mode = RelayGuard.mode(req.mode());
         Optional<Map<String, Object>> webauthn = mode.equals(RelayGuard.WEBAUTHN_BOUND)
                 ? Optional.of(relay.boundOptions(tenantId, userId, offset.hash())) : Optional.empty();
-        Outcome outcome = jdbc.inTransaction(c -> {
-            // The user's row lock serialises this with every other change to the user's requests, on any node.
-            Optional<UserState> state = states.lock(c, tenantId, userId);
-            if (state.isEmpty() || state.get().verificationKeySealed().isEmpty()
-                    || authenticators.countActive(c, tenantId, userId) == 0) {
-                return new Blocked(OobFailure.noAuthenticator());
-            }
-            settle(c, tenantId, userId, now, s);
-            // §9.2.4 (C-S4): while a code is shown, a new request is blocked or queued, so a false request from
-            // another terminal (§9.1.5) cannot appear beside the user's own.
-            int ahead = requests.active(c, tenantId, userId).size();
-            if (ahead > 0 && s.policy() == RequestPolicy.BLOCK) {
-                return new Blocked(OobFailure.requestPending());
-            }
-            // §8.3 step 1: the code is OCRA over the offset hash with the user's verification key.
-            SecretBytes key = keys.openKey(tenantId, userId, state.get().verificationKeySealed().get());
-            ServerAuthCode code = ServerAuthCode.compute(key, offset, s.codeDigits());
-            String requestId = Ids.request(random);
-            Status status = ahead == 0 ? Status.PENDING : Status.QUEUED;
-            Instant expires = status == Status.PENDING ? now.plusSeconds(s.validitySeconds()) : now.plus(QUEUE_MAX_WAIT);
-            requests.insert(c, new OobRequest(requestId, tenantId, userId, offset.encode(), code.offsetHash(),
-                    keys.sealText(tenantId, requestId, VerificationKeys.REQUEST_CODE, code.value()), s.codeDigits(), status,
-                    now, status == Status.PENDING ? Optional.of(now) : Optional.empty(), expires, Optional.empty(),
-                    Optional.empty(), ahead, Optional.empty()));
-            relay.insert(c, tenantId, requestId, mode);
-            if (status == Status.PENDING) {
-                // §8.3 step 5: the offset goes to the user's authenticators (pushed once this transaction commits).
-                OobEvents.announce(c, new Event(Kind.REQUEST, tenantId, userId, requestId, status.wire()));
-            }
-            return new Created(new RequestCreated(requestId, status,
-                    status == Status.PENDING ? Optional.of(code.value()) : Optional.empty(), s.codeDigits(), expires,
-                    s.validitySeconds(), ahead, mode, webauthn));
-        });
+        Outcome outcome = store.inTransaction(tx -> flow.create(tx, tenantId, userId, offset, s, mode, webauthn, now));
         if (outcome instanceof Blocked b) {
             audit.event(AuditAction.OOB_REQUEST_CREATE).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
                     .about(AuditSubject.user(userId)).record(AuditOutcome.refused(b.why()));
@@ -339,39 +297,12 @@ public final class OutOfBandService {
         return created;
     }
 
-    /**
-     * Ends overdue requests and moves the queue (C-S4) for one user. Runs under the user's row lock; announces
-     * every change so streams and waiting polls on all nodes learn of it.
-     */
-    private void settle(Connection c, String tenantId, String userId, Instant now, OobSettings s) throws SQLException {
-        boolean shown = false;
-        OobRequest nextQueued = null;
-        for (OobRequest r : requests.active(c, tenantId, userId)) {
-            if (!r.expiresAt().isAfter(now)) {
-                // §8.3: a code is valid only within its window; after that it can no longer be approved.
-                if (requests.finish(c, tenantId, r.requestId(), r.status(), Status.EXPIRED, r.expiresAt(), null, null)) {
-                    OobEvents.announce(c, new Event(Kind.RESOLVED, tenantId, userId, r.requestId(), Status.EXPIRED.wire()));
-                }
-            } else if (r.status() == Status.PENDING) {
-                shown = true;
-            } else if (nextQueued == null) {
-                nextQueued = r;
-            }
-        }
-        if (!shown && nextQueued != null) {
-            // §9.2.4 queue: the next request's code and window start only now, when it reaches the authenticator.
-            requests.promote(c, tenantId, nextQueued.requestId(), now, now.plusSeconds(s.validitySeconds()));
-            OobEvents.announce(c, new Event(Kind.REQUEST, tenantId, userId, nextQueued.requestId(), Status.PENDING.wire()));
-        }
-    }
-
+    /** Ends the user's overdue requests and moves the queue ({@link OobRequestFlow#settle}) in its own transaction. */
     private void settle(String tenantId, String userId) {
         Instant now = clock.instant();
-        OobSettings s = settings.find(tenantId);
-        jdbc.inTransaction(c -> {
-            if (states.lock(c, tenantId, userId).isPresent()) {
-                settle(c, tenantId, userId, now, s);
-            }
+        OobSettings s = settings(tenantId);
+        store.inTransaction(tx -> {
+            flow.settleIfKnown(tx, tenantId, userId, now, s);
             return null;
         });
     }
@@ -379,8 +310,8 @@ public final class OutOfBandService {
     /** Periodic sweep so that expiry is announced even when nobody asks (streams learn a code has lapsed). */
     void sweep() {
         Instant now = clock.instant();
-        for (String[] tu : requests.usersWithOverdue(now, 500)) {
-            settle(tu[0], tu[1]);
+        for (OobTransaction.UserRef u : store.read(tx -> tx.usersWithOverdue(now, 500))) {
+            settle(u.tenantId(), u.userId());
         }
         signatures.purge(now);
         enrolmentCodes.purge(now);
@@ -433,12 +364,15 @@ public final class OutOfBandService {
         if (ok) {
             return;
         }
-        int failures = authenticators.recordPinFailure(a.authenticatorId(), MAX_PIN_FAILURES, clock.instant());
+        Instant now = clock.instant();
+        int failures = store.inTransaction(tx -> {
+            int count = tx.recordPinFailure(a.authenticatorId(), MAX_PIN_FAILURES, now);
+            if (count >= MAX_PIN_FAILURES) {
+                tx.announce(new Event(Kind.REVOKED, a.tenantId(), a.userId(), a.authenticatorId(), "revoked"));
+            }
+            return count;
+        });
         if (failures >= MAX_PIN_FAILURES) {
-            jdbc.inTransaction(c -> {
-                OobEvents.announce(c, new Event(Kind.REVOKED, a.tenantId(), a.userId(), a.authenticatorId(), "revoked"));
-                return null;
-            });
             audit.event(AuditAction.OOB_AUTHENTICATOR_PIN_LOCK).tenant(a.tenantId())
                     .by(AuditActor.authenticator(a.authenticatorId()), caller.requestId())
                     .about(AuditSubject.user(a.userId())).details(Map.of("authenticatorId", a.authenticatorId()))
@@ -471,7 +405,7 @@ public final class OutOfBandService {
     /** {@link #pendingFor(Authenticator)} as seen from the authenticator's connecting address. */
     public List<Map<String, Object>> pendingFor(Authenticator a, String address) {
         settle(a.tenantId(), a.userId());
-        List<OobRequest> active = jdbc.inConnection(c -> requests.active(c, a.tenantId(), a.userId()));
+        List<OobRequest> active = store.read(tx -> tx.activeRequests(a.tenantId(), a.userId()));
         Instant now = clock.instant();
         return active.stream().filter(r -> r.status() == Status.PENDING && r.expiresAt().isAfter(now))
                 .map(r -> pushView(r, address)).toList();
@@ -480,7 +414,7 @@ public final class OutOfBandService {
     /** Requests the authenticator's user has pending now (polling fallback, and the first events of a stream). */
     public List<Map<String, Object>> pendingFor(Authenticator a) {
         settle(a.tenantId(), a.userId());
-        List<OobRequest> active = jdbc.inConnection(c -> requests.active(c, a.tenantId(), a.userId()));
+        List<OobRequest> active = store.read(tx -> tx.activeRequests(a.tenantId(), a.userId()));
         Instant now = clock.instant();
         return active.stream().filter(r -> r.status() == Status.PENDING && r.expiresAt().isAfter(now))
                 .map(this::pushView).toList();
@@ -492,7 +426,7 @@ public final class OutOfBandService {
         if (streams.isEmpty()) {
             return;
         }
-        Optional<OobRequest> r = requests.find(e.tenantId(), e.id());
+        Optional<OobRequest> r = store.read(tx -> tx.findRequest(e.tenantId(), e.id()));
         if (r.isEmpty() || r.get().status() != Status.PENDING) {
             return;
         }
@@ -525,14 +459,14 @@ public final class OutOfBandService {
             requireTenantActive(a);
             signatures.requireFresh(statement.signedAt(), "signedAt");
             requireApprovalSignature(a, statement, req.approvalSignature(), caller);
-            OobRequest r = requests.find(a.tenantId(), req.requestId())
+            OobRequest r = store.read(tx -> tx.findRequest(a.tenantId(), req.requestId()))
                     .orElseThrow(() -> OobFailure.notFound("request"));
             if (!r.userId().equals(a.userId())) {
                 // Another user's phone (same tenant) cannot answer this user's request.
                 throw OobFailure.authenticatorMismatch();
             }
             Instant now = clock.instant();
-            OobSettings s = settings.find(a.tenantId());
+            OobSettings s = settings(a.tenantId());
             Status decided = switch (statement.decision()) {
                 case APPROVE -> Status.APPROVED;
                 case REJECT -> Status.REJECTED;
@@ -540,46 +474,9 @@ public final class OutOfBandService {
             };
             // §9.1.1: where the answering phone is, against the terminal the RP reported (placed before the lock).
             var networkCheck = relay.check(r, caller.ip());
-            jdbc.inTransaction(c -> {
-                states.lock(c, a.tenantId(), a.userId());
-                // Re-read under the lock: wrong PINs sent in parallel may have locked the authenticator meanwhile.
-                if (!authenticators.findById(a.authenticatorId()).map(Authenticator::active).orElse(false)) {
-                    throw OobFailure.authenticatorRevoked();
-                }
-                OobRequest current = requests.find(c, a.tenantId(), r.requestId()).orElseThrow();
-                if (current.status() == Status.PENDING && !current.expiresAt().isAfter(now)) {
-                    throw OobFailure.requestExpired();
-                }
-                switch (current.status()) {
-                    case PENDING -> { }
-                    case QUEUED -> throw OobFailure.notPending();
-                    case EXPIRED -> throw OobFailure.requestExpired();
-                    default -> throw OobFailure.alreadyDecided(current.status().wire());
-                }
-                if (!current.offsetHash().constantTimeEquals(statement.offsetHash())) {
-                    throw OobFailure.offsetMismatch("offsetHash");
-                }
-                String expected = keys.openText(a.tenantId(), r.requestId(), VerificationKeys.REQUEST_CODE, current.codeSealed());
-                if (!new ServerAuthCode(expected, current.offsetHash()).matches(statement.code())) {
-                    throw OobFailure.offsetMismatch("code");
-                }
-                if (decided == Status.APPROVED) {
-                    relay.requireBoundForApproval(c, a.tenantId(), r.requestId());
-                }
-                relay.recordDecision(c, a.tenantId(), r.requestId(), caller.ip(), networkCheck);
-                // C-S5 (Annex A step 2): after an approved login the password becomes a random complex value, handed
-                // to the RP once with the result.
-                String replacement = decided == Status.APPROVED && s.passwordRenewal()
-                        ? keys.sealText(a.tenantId(), r.requestId(), VerificationKeys.REPLACEMENT_PASSWORD, passwords.next())
-                        : null;
-                if (!requests.finish(c, a.tenantId(), r.requestId(), Status.PENDING, decided, now, a.authenticatorId(), replacement)) {
-                    throw OobFailure.alreadyDecided("decided");
-                }
-                authenticators.touch(c, a.tenantId(), a.authenticatorId(), now);
-                authenticators.resetPinFailures(c, a.authenticatorId());
-                // §8.5 step 4: the result reaches the RP (its long-poll wakes) and the other devices drop the request.
-                OobEvents.announce(c, new Event(Kind.RESOLVED, a.tenantId(), a.userId(), r.requestId(), decided.wire()));
-                settle(c, a.tenantId(), a.userId(), now, s);
+            Optional<String> networkCheckJson = RelayGuard.checkJson(networkCheck);
+            store.inTransaction(tx -> {
+                flow.decide(tx, a, r.requestId(), statement, decided, s, now, caller.ip(), networkCheckJson);
                 return null;
             });
             audit.event(AuditAction.OOB_REQUEST_DECIDE).tenant(a.tenantId())
@@ -605,25 +502,12 @@ public final class OutOfBandService {
      */
     public Map<String, Object> cancel(String tenantId, String requestId, Caller caller) {
         Instant now = clock.instant();
-        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> OobFailure.notFound("request"));
-        OobSettings s = settings.find(tenantId);
+        OobRequest r = store.read(tx -> tx.findRequest(tenantId, requestId))
+                .orElseThrow(() -> OobFailure.notFound("request"));
+        OobSettings s = settings(tenantId);
         boolean changed;
         try {
-            changed = jdbc.inTransaction(c -> {
-                states.lock(c, tenantId, r.userId());
-                settle(c, tenantId, r.userId(), now, s);
-                OobRequest current = requests.find(c, tenantId, requestId).orElseThrow();
-                if (current.status() == Status.CANCELLED) {
-                    return false;
-                }
-                if (!current.status().active()) {
-                    throw OobFailure.alreadyDecided(current.status().wire());
-                }
-                requests.finish(c, tenantId, requestId, current.status(), Status.CANCELLED, now, null, null);
-                OobEvents.announce(c, new Event(Kind.RESOLVED, tenantId, r.userId(), requestId, Status.CANCELLED.wire()));
-                settle(c, tenantId, r.userId(), now, s); // the next queued request, if any, comes to the front
-                return true;
-            });
+            changed = store.inTransaction(tx -> flow.cancel(tx, tenantId, r.userId(), requestId, now, s));
         } catch (FlowFailure e) {
             audit.event(AuditAction.OOB_REQUEST_CANCEL).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
                     .about(AuditSubject.user(r.userId())).details(Map.of("oobRequestId", requestId))
@@ -658,11 +542,12 @@ public final class OutOfBandService {
         r.decidedAt().ifPresent(t -> m.put("decidedAt", t.toString()));
         r.authenticatorId().ifPresent(id -> {
             m.put("authenticatorId", id);
-            authenticators.find(tenantId, r.userId(), id).ifPresent(a -> m.put("deviceName", a.deviceName()));
+            store.read(tx -> tx.findAuthenticator(tenantId, r.userId(), id))
+                    .ifPresent(a -> m.put("deviceName", a.deviceName()));
         });
         relay.addToResult(m, tenantId, requestId);
         if (r.status() == Status.APPROVED && r.replacementPasswordSealed().isPresent()) {
-            requests.takeReplacementPassword(tenantId, requestId).ifPresent(sealed -> {
+            store.read(tx -> tx.takeReplacementPassword(tenantId, requestId)).ifPresent(sealed -> {
                 m.put("replacementPassword", keys.openText(tenantId, requestId, VerificationKeys.REPLACEMENT_PASSWORD, sealed));
                 audit.event(AuditAction.OOB_PASSWORD_RENEW).tenant(tenantId)
                         .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(r.userId()))
@@ -701,16 +586,17 @@ public final class OutOfBandService {
 
     /** The request with lazy expiry applied (the sweep may not have run yet). */
     private OobRequest current(String tenantId, String requestId) {
-        OobRequest r = requests.find(tenantId, requestId).orElseThrow(() -> OobFailure.notFound("request"));
+        OobRequest r = store.read(tx -> tx.findRequest(tenantId, requestId))
+                .orElseThrow(() -> OobFailure.notFound("request"));
         if (r.status().active() && !r.expiresAt().isAfter(clock.instant())) {
             settle(tenantId, r.userId());
-            r = requests.find(tenantId, requestId).orElseThrow();
+            r = store.read(tx -> tx.findRequest(tenantId, requestId)).orElseThrow();
         }
         return r;
     }
 
     private int queuePosition(OobRequest r) {
-        List<OobRequest> active = jdbc.inConnection(c -> requests.active(c, r.tenantId(), r.userId()));
+        List<OobRequest> active = store.read(tx -> tx.activeRequests(r.tenantId(), r.userId()));
         int position = 0;
         for (OobRequest other : active) {
             if (other.requestId().equals(r.requestId())) {
@@ -728,7 +614,7 @@ public final class OutOfBandService {
     /** §9.2.1: is password login turned off for this user. */
     public boolean passwordLoginDisabled(String tenantId, String userId) {
         requireUser(tenantId, userId);
-        return states.find(tenantId, userId).map(UserState::passwordLoginDisabled).orElse(false);
+        return store.read(tx -> tx.findUser(tenantId, userId)).map(UserState::passwordLoginDisabled).orElse(false);
     }
 
     /**
@@ -738,17 +624,7 @@ public final class OutOfBandService {
     public boolean setPasswordLoginDisabled(String tenantId, String userId, boolean disabled, Caller caller) {
         requireUser(tenantId, userId);
         Instant now = clock.instant();
-        boolean ok = jdbc.inTransaction(c -> {
-            if (!disabled && states.lock(c, tenantId, userId).isEmpty()) {
-                return true;
-            }
-            if (disabled && authenticators.countActive(c, tenantId, userId) == 0) {
-                return false;
-            }
-            states.lockOrCreate(c, tenantId, userId, now);
-            states.setPasswordLoginDisabled(c, tenantId, userId, disabled, now);
-            return true;
-        });
+        boolean ok = store.inTransaction(tx -> flow.setPasswordLoginDisabled(tx, tenantId, userId, disabled, now));
         if (!ok) {
             throw OobFailure.noAuthenticator();
         }
@@ -767,40 +643,13 @@ public final class OutOfBandService {
      */
     public Released release(String tenantId, String userId, Caller caller) {
         requireUser(tenantId, userId);
-        int revoked = jdbc.inTransaction(c -> releaseLocked(c, tenantId, userId, clock.instant()));
+        Instant now = clock.instant();
+        int revoked = store.inTransaction(tx -> flow.release(tx, tenantId, userId, now));
         audit.event(AuditAction.OOB_RELEASE).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
                 .about(AuditSubject.user(userId)).details(Map.of("revokedAuthenticators", Integer.toString(revoked)))
                 .record(AuditOutcome.SUCCESS);
         return new Released(resetToken(), revoked);
     }
-
-    private int releaseLocked(Connection c, String tenantId, String userId, Instant now) throws SQLException {
-        if (states.lock(c, tenantId, userId).isEmpty()) {
-            return 0;
-        }
-        List<String> revoked = authenticators.revokeAll(c, tenantId, userId, now);
-        for (OobRequest r : requests.active(c, tenantId, userId)) {
-            if (requests.finish(c, tenantId, r.requestId(), r.status(), Status.CANCELLED, now, null, null)) {
-                OobEvents.announce(c, new Event(Kind.RESOLVED, tenantId, userId, r.requestId(), Status.CANCELLED.wire()));
-            }
-        }
-        states.setVerificationKey(c, tenantId, userId, null, now);
-        states.replaceRecoveryCodes(c, tenantId, userId, List.of());
-        states.setPasswordLoginDisabled(c, tenantId, userId, false, now);
-        states.setRecoveryFailures(c, tenantId, userId, 0, null, now);
-        for (String id : revoked) {
-            OobEvents.announce(c, new Event(Kind.REVOKED, tenantId, userId, id, "revoked"));
-        }
-        return revoked.size();
-    }
-
-    private sealed interface RecoveryOutcome permits Recovered, WrongCode, Locked {}
-
-    private record Recovered(int revoked) implements RecoveryOutcome {}
-
-    private record WrongCode() implements RecoveryOutcome {}
-
-    private record Locked(long retryAfter) implements RecoveryOutcome {}
 
     /**
      * §9.2.2 with a recovery code given at first enrolment instead of the RP's help desk. Each code works once;
@@ -809,28 +658,7 @@ public final class OutOfBandService {
     public Released recover(String tenantId, String userId, String typedCode, Caller caller) {
         requireUser(tenantId, userId);
         Instant now = clock.instant();
-        RecoveryOutcome outcome = jdbc.inTransaction(c -> {
-            Optional<UserState> state = states.lock(c, tenantId, userId);
-            if (state.isEmpty()) {
-                return new WrongCode();
-            }
-            UserState st = state.get();
-            boolean windowOpen = st.recoveryWindowStart().map(t -> t.plus(RecoveryCodes.WINDOW).isAfter(now)).orElse(false);
-            if (windowOpen && st.recoveryFailures() >= RecoveryCodes.MAX_FAILURES) {
-                Instant unlock = st.recoveryWindowStart().get().plus(RecoveryCodes.WINDOW);
-                return new Locked(Math.max(1, Duration.between(now, unlock).toSeconds() + 1));
-            }
-            Optional<ByteArray> hash = RecoveryCodes.hashOfTyped(tenantId, userId, typedCode);
-            if (hash.isPresent() && states.useRecoveryCode(c, tenantId, userId, hash.get(), now)) {
-                return new Recovered(releaseLocked(c, tenantId, userId, now));
-            }
-            if (windowOpen) {
-                states.setRecoveryFailures(c, tenantId, userId, st.recoveryFailures() + 1, st.recoveryWindowStart().get(), now);
-            } else {
-                states.setRecoveryFailures(c, tenantId, userId, 1, now, now);
-            }
-            return new WrongCode();
-        });
+        RecoveryOutcome outcome = store.inTransaction(tx -> flow.recover(tx, tenantId, userId, typedCode, now));
         if (outcome instanceof Recovered r) {
             audit.event(AuditAction.OOB_RECOVER).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
                     .about(AuditSubject.user(userId))
@@ -841,9 +669,9 @@ public final class OutOfBandService {
         if (outcome instanceof Locked l) {
             audit.event(AuditAction.OOB_RECOVER).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
                     .about(AuditSubject.user(userId))
-                    .details(Map.of("retryAfterSeconds", Long.toString(l.retryAfter())))
+                    .details(Map.of("retryAfterSeconds", Long.toString(l.retryAfterSeconds())))
                     .record(AuditOutcome.refused(OobFailure.Reason.RECOVERY_LOCKED.code()));
-            throw OobFailure.recoveryLocked(l.retryAfter());
+            throw OobFailure.recoveryLocked(l.retryAfterSeconds());
         }
         audit.event(AuditAction.OOB_RECOVER).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
                 .about(AuditSubject.user(userId))
@@ -856,11 +684,14 @@ public final class OutOfBandService {
     // ------------------------------------------------------------------------------------------------------------
 
     public OobSettings settings(String tenantId) {
-        return settings.find(tenantId);
+        return store.read(tx -> tx.settings(tenantId));
     }
 
     public OobSettings saveSettings(String tenantId, OobSettings s, Caller caller) {
-        settings.save(tenantId, s);
+        store.inTransaction(tx -> {
+            tx.saveSettings(tenantId, s);
+            return null;
+        });
         audit.event(AuditAction.OOB_SETTINGS_UPDATE).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
                 .about(AuditSubject.tenant(tenantId))
                 .details(Map.of("codeDigits", s.codeDigits().toString(),

@@ -24,6 +24,7 @@ import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.auth.Caller;
 import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.local.LocalCredentialService;
+import org.countersign.server.oob.OobTransaction.RelayState;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.origin.NetworkOrigins;
 import org.countersign.server.oob.origin.RelayCheck;
@@ -93,7 +94,7 @@ final class RelayGuard {
                         + " or use mode 'plain'"));
     }
 
-    void insert(Connection c, String tenantId, String requestId, String mode) throws SQLException {
+    static void insert(Connection c, String tenantId, String requestId, String mode) throws SQLException {
         try (var ps = c.prepareStatement("insert into oob_request_relay (request_id, tenant_id, mode) values (?, ?, ?)")) {
             ps.setString(1, requestId);
             ps.setString(2, tenantId);
@@ -102,31 +103,24 @@ final class RelayGuard {
         }
     }
 
-    /** Relay state of one request. */
-    record State(String mode, Optional<Instant> boundAt, Optional<String> authenticatorAddress,
-            Optional<String> networkCheck) {
-        boolean bound() {
-            return boundAt.isPresent();
-        }
-    }
-
-    Optional<State> state(Connection c, String tenantId, String requestId) throws SQLException {
-        List<State> rows = Jdbc.query(c, "select mode, bound_at, authenticator_address, network_check from"
+    /** Relay state of one request, as the {@link OobStore} port speaks it. */
+    static Optional<RelayState> state(Connection c, String tenantId, String requestId) throws SQLException {
+        List<RelayState> rows = Jdbc.query(c, "select mode, bound_at, authenticator_address, network_check from"
                 + " oob_request_relay where tenant_id = ? and request_id = ?", ps -> {
                     ps.setString(1, tenantId);
                     ps.setString(2, requestId);
-                }, rs -> new State(rs.getString(1), Optional.ofNullable(rs.getTimestamp(2)).map(Timestamp::toInstant),
+                }, rs -> new RelayState(rs.getString(1), Optional.ofNullable(rs.getTimestamp(2)).map(Timestamp::toInstant),
                         Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4))));
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    Optional<State> state(String tenantId, String requestId) {
+    Optional<RelayState> state(String tenantId, String requestId) {
         return jdbc.inConnection(c -> state(c, tenantId, requestId));
     }
 
     /** Called inside the decision's transaction: an approval of a bound-mode request needs the terminal bound. */
-    void requireBoundForApproval(Connection c, String tenantId, String requestId) throws SQLException {
-        Optional<State> s = state(c, tenantId, requestId);
+    static void requireBoundForApproval(OobTransaction tx, String tenantId, String requestId) {
+        Optional<RelayState> s = tx.relayState(tenantId, requestId);
         if (s.isPresent() && s.get().mode().equals(WEBAUTHN_BOUND) && !s.get().bound()) {
             throw OobFailure.terminalNotBound();
         }
@@ -142,13 +136,18 @@ final class RelayGuard {
         return Optional.of(RelayCheck.of(o.lookup(offset.terminalPublicIp()), o.lookup(authenticatorAddress)));
     }
 
+    /** The network comparison as stored for the relying party's result. */
+    static Optional<String> checkJson(Optional<RelayCheck> check) {
+        return check.map(k -> OutOfBandService.Json.write(k.toMap()));
+    }
+
     /** Keeps what the deciding authenticator's connection showed, for the relying party's result. */
-    void recordDecision(Connection c, String tenantId, String requestId, String authenticatorAddress,
-            Optional<RelayCheck> check) throws SQLException {
+    static void recordDecision(Connection c, String tenantId, String requestId, String authenticatorAddress,
+            Optional<String> checkJson) throws SQLException {
         try (var ps = c.prepareStatement("update oob_request_relay set authenticator_address = ?, network_check = ?"
                 + " where tenant_id = ? and request_id = ?")) {
             ps.setString(1, authenticatorAddress);
-            ps.setString(2, check.map(k -> OutOfBandService.Json.write(k.toMap())).orElse(null));
+            ps.setString(2, checkJson.orElse(null));
             ps.setString(3, tenantId);
             ps.setString(4, requestId);
             ps.executeUpdate();
@@ -173,7 +172,7 @@ final class RelayGuard {
             if (s.mode().equals(WEBAUTHN_BOUND)) {
                 m.put("terminalBound", s.bound());
             }
-            s.networkCheck().ifPresent(json -> {
+            s.networkCheckJson().ifPresent(json -> {
                 try {
                     JsonNode n = JSON.readTree(json);
                     m.put("network", n);
@@ -190,7 +189,7 @@ final class RelayGuard {
      */
     Map<String, Object> bindTerminal(String tenantId, OobRequest r, LocalCredentialService.WebAuthnAssertion assertion,
             Caller caller) {
-        State s = state(tenantId, r.requestId()).orElseThrow(() -> OobFailure.notFound("request"));
+        RelayState s = state(tenantId, r.requestId()).orElseThrow(() -> OobFailure.notFound("request"));
         if (!s.mode().equals(WEBAUTHN_BOUND)) {
             throw OobFailure.conflict("the request was created in mode '" + s.mode() + "'; only 'webauthn-bound'"
                     + " requests take a terminal assertion");

@@ -11,17 +11,20 @@ import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.store.Jdbc;
 
-/** Server authentication requests (X.1280 §8.2–§8.5), always looked up with the tenant id. */
-final class RequestRepository {
+/**
+ * Server authentication requests (X.1280 §8.2–§8.5), always looked up with the tenant id. The SQL behind
+ * {@link JdbcOobStore}; public only for its types, which the {@link OobStore} port speaks.
+ */
+public final class RequestRepository {
 
-    enum Status {
+    public enum Status {
         QUEUED, PENDING, APPROVED, REJECTED, CODES_DIFFER, EXPIRED, CANCELLED;
 
-        String wire() {
+        public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        boolean active() {
+        public boolean active() {
             return this == QUEUED || this == PENDING;
         }
 
@@ -30,7 +33,7 @@ final class RequestRepository {
         }
     }
 
-    record OobRequest(String requestId, String tenantId, String userId, ByteArray offsetBytes, ByteArray offsetHash,
+    public record OobRequest(String requestId, String tenantId, String userId, ByteArray offsetBytes, ByteArray offsetHash,
             String codeSealed, int digits, Status status, Instant createdAt, Optional<Instant> windowStart,
             Instant expiresAt, Optional<Instant> decidedAt, Optional<String> authenticatorId, int queuePosition,
             Optional<String> replacementPasswordSealed) {
@@ -39,13 +42,9 @@ final class RequestRepository {
     private static final String COLUMNS = "request_id, tenant_id, user_id, offset_bytes, offset_hash, code_sealed, digits,"
             + " status, created_at, window_start, expires_at, decided_at, authenticator_id, queue_position, replacement_password";
 
-    private final Jdbc jdbc;
+    private RequestRepository() {}
 
-    RequestRepository(Jdbc jdbc) {
-        this.jdbc = jdbc;
-    }
-
-    void insert(Connection c, OobRequest r) throws SQLException {
+    static void insert(Connection c, OobRequest r) throws SQLException {
         try (var ps = c.prepareStatement("insert into oob_requests (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, ?, null)")) {
             ps.setString(1, r.requestId());
             ps.setString(2, r.tenantId());
@@ -63,11 +62,7 @@ final class RequestRepository {
         }
     }
 
-    Optional<OobRequest> find(String tenantId, String requestId) {
-        return jdbc.inConnection(c -> find(c, tenantId, requestId));
-    }
-
-    Optional<OobRequest> find(Connection c, String tenantId, String requestId) throws SQLException {
+    static Optional<OobRequest> find(Connection c, String tenantId, String requestId) throws SQLException {
         List<OobRequest> rows = Jdbc.query(c, "select " + COLUMNS + " from oob_requests where tenant_id = ? and request_id = ?", ps -> {
             ps.setString(1, tenantId);
             ps.setString(2, requestId);
@@ -76,7 +71,7 @@ final class RequestRepository {
     }
 
     /** Queued and pending requests of one user, oldest first (the front of the C-S4 queue first). */
-    List<OobRequest> active(Connection c, String tenantId, String userId) throws SQLException {
+    static List<OobRequest> active(Connection c, String tenantId, String userId) throws SQLException {
         return Jdbc.query(c, "select " + COLUMNS + " from oob_requests where tenant_id = ? and user_id = ?"
                 + " and status in ('queued', 'pending') order by created_at, request_id", ps -> {
                     ps.setString(1, tenantId);
@@ -85,16 +80,16 @@ final class RequestRepository {
     }
 
     /** Users with a request whose deadline has passed, for the periodic sweep. */
-    List<String[]> usersWithOverdue(Instant now, int limit) {
-        return jdbc.query("select distinct tenant_id, user_id from oob_requests where status in ('queued', 'pending')"
+    static List<OobTransaction.UserRef> usersWithOverdue(Connection c, Instant now, int limit) throws SQLException {
+        return Jdbc.query(c, "select distinct tenant_id, user_id from oob_requests where status in ('queued', 'pending')"
                 + " and expires_at <= ? limit ?", ps -> {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setInt(2, limit);
-                }, rs -> new String[] {rs.getString(1), rs.getString(2)});
+                }, rs -> new OobTransaction.UserRef(rs.getString(1), rs.getString(2)));
     }
 
     /** Moves an active request to an end state; false if it was no longer in {@code from}. */
-    boolean finish(Connection c, String tenantId, String requestId, Status from, Status to, Instant now,
+    static boolean finish(Connection c, String tenantId, String requestId, Status from, Status to, Instant now,
             String authenticatorId, String replacementSealed) throws SQLException {
         try (var ps = c.prepareStatement("update oob_requests set status = ?, decided_at = ?, authenticator_id = ?,"
                 + " replacement_password = ? where tenant_id = ? and request_id = ? and status = ?")) {
@@ -110,29 +105,27 @@ final class RequestRepository {
     }
 
     /** A queued request reaches the front (C-S4 queue): its validity window starts now. */
-    void promote(Connection c, String tenantId, String requestId, Instant now, Instant expiresAt) throws SQLException {
+    static boolean promote(Connection c, String tenantId, String requestId, Instant now, Instant expiresAt) throws SQLException {
         try (var ps = c.prepareStatement("update oob_requests set status = 'pending', window_start = ?, expires_at = ?"
                 + " where tenant_id = ? and request_id = ? and status = 'queued'")) {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setTimestamp(2, Timestamp.from(expiresAt));
             ps.setString(3, tenantId);
             ps.setString(4, requestId);
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
         }
     }
 
     /** Hands out the replacement password once (C-S5): read and cleared in one statement. */
-    Optional<String> takeReplacementPassword(String tenantId, String requestId) {
-        return jdbc.inConnection(c -> {
-            List<String> rows = Jdbc.query(c, "update oob_requests r set replacement_password = null from"
-                    + " (select request_id, replacement_password from oob_requests where tenant_id = ? and request_id = ?"
-                    + " and replacement_password is not null for update) old"
-                    + " where r.request_id = old.request_id returning old.replacement_password", ps -> {
-                        ps.setString(1, tenantId);
-                        ps.setString(2, requestId);
-                    }, rs -> rs.getString(1));
-            return rows.isEmpty() ? Optional.<String>empty() : Optional.of(rows.get(0));
-        });
+    static Optional<String> takeReplacementPassword(Connection c, String tenantId, String requestId) throws SQLException {
+        List<String> rows = Jdbc.query(c, "update oob_requests r set replacement_password = null from"
+                + " (select request_id, replacement_password from oob_requests where tenant_id = ? and request_id = ?"
+                + " and replacement_password is not null for update) old"
+                + " where r.request_id = old.request_id returning old.replacement_password", ps -> {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, requestId);
+                }, rs -> rs.getString(1));
+        return rows.isEmpty() ? Optional.<String>empty() : Optional.of(rows.get(0));
     }
 
     private static OobRequest map(ResultSet rs) throws SQLException {

@@ -11,26 +11,23 @@ import org.countersign.server.store.Jdbc;
 
 /**
  * Per-user out-of-band state. Its row is also the user's lock: every change to the user's requests happens while
- * holding it ({@code select … for update}), which is what makes C-S4 hold across nodes sharing one database.
+ * holding it ({@code select … for update}), which is what makes C-S4 hold across nodes sharing one database. The SQL
+ * behind {@link JdbcOobStore}; public only for its types, which the {@link OobStore} port speaks.
  */
-final class UserStateRepository {
+public final class UserStateRepository {
 
-    record UserState(String tenantId, String userId, Optional<String> verificationKeySealed, boolean passwordLoginDisabled,
+    public record UserState(String tenantId, String userId, Optional<String> verificationKeySealed, boolean passwordLoginDisabled,
             int recoveryFailures, Optional<Instant> recoveryWindowStart) {
     }
 
-    private final Jdbc jdbc;
+    private UserStateRepository() {}
 
-    UserStateRepository(Jdbc jdbc) {
-        this.jdbc = jdbc;
-    }
-
-    Optional<UserState> find(String tenantId, String userId) {
-        return jdbc.inConnection(c -> read(c, tenantId, userId, false));
+    static Optional<UserState> find(Connection c, String tenantId, String userId) throws SQLException {
+        return read(c, tenantId, userId, false);
     }
 
     /** Reads and locks the user's row until the transaction ends. */
-    Optional<UserState> lock(Connection c, String tenantId, String userId) throws SQLException {
+    static Optional<UserState> lock(Connection c, String tenantId, String userId) throws SQLException {
         return read(c, tenantId, userId, true);
     }
 
@@ -47,7 +44,7 @@ final class UserStateRepository {
     }
 
     /** Creates the row if missing and returns it locked. */
-    UserState lockOrCreate(Connection c, String tenantId, String userId, Instant now) throws SQLException {
+    static UserState lockOrCreate(Connection c, String tenantId, String userId, Instant now) throws SQLException {
         try (var ps = c.prepareStatement("insert into oob_user_state (tenant_id, user_id, updated_at) values (?, ?, ?)"
                 + " on conflict do nothing")) {
             ps.setString(1, tenantId);
@@ -58,24 +55,24 @@ final class UserStateRepository {
         return lock(c, tenantId, userId).orElseThrow();
     }
 
-    void setVerificationKey(Connection c, String tenantId, String userId, String sealedOrNull, Instant now) throws SQLException {
+    static void setVerificationKey(Connection c, String tenantId, String userId, String sealedOrNull, Instant now) throws SQLException {
         exec(c, "update oob_user_state set verification_key = ?, updated_at = ? where tenant_id = ? and user_id = ?",
                 sealedOrNull, Timestamp.from(now), tenantId, userId);
     }
 
-    void setPasswordLoginDisabled(Connection c, String tenantId, String userId, boolean disabled, Instant now) throws SQLException {
+    static void setPasswordLoginDisabled(Connection c, String tenantId, String userId, boolean disabled, Instant now) throws SQLException {
         exec(c, "update oob_user_state set password_login_disabled = ?, updated_at = ? where tenant_id = ? and user_id = ?",
                 disabled, Timestamp.from(now), tenantId, userId);
     }
 
-    void setRecoveryFailures(Connection c, String tenantId, String userId, int failures, Instant windowStart, Instant now)
+    static void setRecoveryFailures(Connection c, String tenantId, String userId, int failures, Instant windowStart, Instant now)
             throws SQLException {
         exec(c, "update oob_user_state set recovery_failures = ?, recovery_window_start = ?, updated_at = ?"
                 + " where tenant_id = ? and user_id = ?", failures, windowStart == null ? null : Timestamp.from(windowStart),
                 Timestamp.from(now), tenantId, userId);
     }
 
-    void replaceRecoveryCodes(Connection c, String tenantId, String userId, List<ByteArray> hashes) throws SQLException {
+    static void replaceRecoveryCodes(Connection c, String tenantId, String userId, List<ByteArray> hashes) throws SQLException {
         exec(c, "delete from oob_recovery_codes where tenant_id = ? and user_id = ?", tenantId, userId);
         for (ByteArray h : hashes) {
             exec(c, "insert into oob_recovery_codes (tenant_id, user_id, code_hash) values (?, ?, ?)", tenantId, userId,
@@ -84,7 +81,7 @@ final class UserStateRepository {
     }
 
     /** Marks one unused recovery code as used; false if no unused code has this hash. */
-    boolean useRecoveryCode(Connection c, String tenantId, String userId, ByteArray hash, Instant now) throws SQLException {
+    static boolean useRecoveryCode(Connection c, String tenantId, String userId, ByteArray hash, Instant now) throws SQLException {
         return exec(c, "update oob_recovery_codes set used_at = ? where tenant_id = ? and user_id = ? and code_hash = ?"
                 + " and used_at is null", Timestamp.from(now), tenantId, userId, hash.toByteArray()) == 1;
     }
