@@ -70,6 +70,7 @@ public final class OobEvents implements AutoCloseable {
     private final Thread listener;
     private volatile Consumer<Event> onRequest = e -> { };
     private volatile boolean running = true;
+    private volatile boolean accepting = true;
     private volatile Connection listening;
     private final CountDownLatch listeningOnce = new CountDownLatch(1);
 
@@ -109,8 +110,28 @@ public final class OobEvents implements AutoCloseable {
         }
     }
 
-    void register(Stream s) {
+    /**
+     * Holds {@code s} for pushes, or closes it at once when the node is stopping (returns false): a phone that
+     * reconnects during the stop must not leave a stream behind that outlives the HTTP server.
+     */
+    boolean register(Stream s) {
+        if (!accepting) {
+            s.close();
+            return false;
+        }
         streamsByUser.computeIfAbsent(userKey(s.tenantId(), s.userId()), k -> new CopyOnWriteArraySet<>()).add(s);
+        // closeStreams() may have run between the check and the add: it clears accepting before it looks.
+        if (!accepting) {
+            unregister(s);
+            s.close();
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether new streams are taken: false from the moment the node starts to stop. */
+    boolean accepting() {
+        return accepting;
     }
 
     void unregister(Stream s) {
@@ -145,8 +166,13 @@ public final class OobEvents implements AutoCloseable {
         });
     }
 
-    /** Ends every stream held on this node (shutdown). */
+    /**
+     * Ends every stream held on this node and takes no new ones: called when the HTTP server starts to stop, while
+     * the streams' responses are still alive. Open streams never finish by themselves, so without this the server's
+     * graceful stop would wait for them.
+     */
     void closeStreams() {
+        accepting = false;
         for (Set<Stream> set : streamsByUser.values()) {
             set.forEach(Stream::close);
         }
@@ -290,7 +316,12 @@ public final class OobEvents implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeStreams();
+        // The HTTP server has stopped by now and recycled the streams' responses: closing an SSE client then would
+        // resume its request on a dead response (Javalin's error handler fails on it, once per stream, and a load
+        // run saw the stop hang in that loop). The streams were ended by closeStreams() at serverStopping; any left
+        // are only forgotten.
+        accepting = false;
+        streamsByUser.clear();
         waitersByRequest.values().forEach(set -> set.forEach(f -> f.complete(null)));
         timers.shutdownNow();
         dispatch.shutdownNow();

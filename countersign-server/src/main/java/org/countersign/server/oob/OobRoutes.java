@@ -11,6 +11,7 @@ import org.countersign.server.http.Access;
 import org.countersign.server.http.ApiException;
 import org.countersign.server.http.ApiServer;
 import org.countersign.server.http.Body;
+import org.countersign.server.http.ProblemType;
 import org.countersign.server.http.Requests;
 import org.countersign.server.http.Validate;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
@@ -209,12 +210,18 @@ final class OobRoutes implements ApiServer.Routes {
         // Authenticate before the SSE handler commits the 200 response, so refusals are still problem documents.
         Authenticator a = service.authenticateQuery("GET", STREAM, ctx.queryParam("authenticatorId"), ctx.queryParam("ts"),
                 ctx.queryParam("sig"));
+        if (!events.accepting()) {
+            // A stopping node takes no new stream (the phone retries, and reaches another node behind a balancer).
+            throw new ApiException(ProblemType.SERVICE_UNAVAILABLE, "this node is stopping; reconnect");
+        }
         String address = addresses.of(ctx);
         new SseHandler(client -> {
             client.keepAlive();
             SseStream s = new SseStream(a, client, address);
             client.onClose(() -> events.unregister(s));
-            events.register(s);
+            if (!events.register(s)) {
+                return; // the node is stopping: the stream was closed, the phone reconnects to another node
+            }
             // Requests already pending when the stream opens (a reconnect, or a push that raced the connection).
             for (Map<String, Object> r : service.pendingFor(a, address)) {
                 s.send("request", OutOfBandService.Json.write(r));
@@ -274,7 +281,9 @@ final class OobRoutes implements ApiServer.Routes {
 
         @Override
         public synchronized void close() {
-            client.close();
+            if (!client.terminated()) {
+                client.close();
+            }
         }
     }
 }
