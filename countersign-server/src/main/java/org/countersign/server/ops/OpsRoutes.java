@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.countersign.server.http.Access;
 import org.countersign.server.http.ApiServer;
+import org.countersign.server.remote.RemoteModule;
 import org.countersign.server.store.Store;
 
 /** Health probes, Prometheus metrics (admin key), the OpenAPI document and its docs page. All read-only. */
@@ -22,11 +24,18 @@ public final class OpsRoutes implements ApiServer.Routes {
     private final Store store;
     private final PrometheusMeterRegistry meters;
     private final String version;
+    private final Supplier<RemoteModule.EngineState> biometrics;
 
-    public OpsRoutes(Store store, PrometheusMeterRegistry meters, String version) {
+    /**
+     * {@code biometrics} reports the face engine's state without waiting; it is informative only: a node whose
+     * engine is still loading is ready, because a capture waits for the load (issue 14).
+     */
+    public OpsRoutes(Store store, PrometheusMeterRegistry meters, String version,
+            Supplier<RemoteModule.EngineState> biometrics) {
         this.store = store;
         this.meters = meters;
         this.version = version;
+        this.biometrics = biometrics;
     }
 
     @Override
@@ -47,7 +56,8 @@ public final class OpsRoutes implements ApiServer.Routes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", db ? "up" : "down");
         body.put("version", version);
-        body.put("checks", Map.of("database", db ? "up" : "down", "store", store.isEmbedded() ? "embedded" : "external"));
+        body.put("checks", Map.of("database", db ? "up" : "down", "store", store.isEmbedded() ? "embedded" : "external",
+                "biometrics", biometrics.get().label()));
         ctx.status(db ? 200 : 503).json(body);
     }
 
