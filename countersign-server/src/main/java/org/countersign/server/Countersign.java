@@ -9,6 +9,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -57,6 +61,9 @@ import org.countersign.server.users.UserRepository;
 import org.countersign.server.users.UserRoutes;
 import org.countersign.server.web.SitePages;
 import org.countersign.server.web.WebAuthenticatorPages;
+import org.eclipse.jetty.util.URIUtil;
+import org.eclipse.jetty.util.resource.MountedPathResourceFactory;
+import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,13 +122,8 @@ public final class Countersign implements AutoCloseable {
                 .map(url -> Store.external(url, config.databaseUser(), config.databasePassword(), config.databasePoolSize()))
                 .orElseGet(() -> Store.embedded(dataDir, config.databasePoolSize(), masterKeys, config.embeddedUnsafeFast())));
         Store store = null;
-        ResourceFactory.Closeable webJar = ResourceFactory.closeable();
         try {
-            // Jetty serves the static pages (web/**) from the executable jar mounted as a zip file system, and each
-            // static-file handler mounts it again unless a mount is alive: indexing the jar's ~38,000 entries was a
-            // third of the main thread's start-up time, three times over (JFR, issue 14). One mount, made here in
-            // parallel with the store and held until close, is shared by all of them. Outside a jar it is a no-op.
-            webJar.newClassLoaderResource("web");
+            OwnJarResources.install();
             TlsMaterial tls = TlsMaterial.loadOrCreate(dataDir, masterKeys, config.tlsCertificate(), config.tlsPrivateKey(),
                     config.extraHostNames());
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -161,7 +163,6 @@ public final class Countersign implements AutoCloseable {
             ServerContext ctx = new ServerContext(config, store, jdbc, keys, audit, mapper, body, tenantRepo, users, meters,
                     random, clock, boundUrl::get);
             List<AutoCloseable> closeables = new ArrayList<>();
-            closeables.add(webJar);
             List<ApiServer.Routes> routes = new ArrayList<>();
 
             // ---- feature modules: each standard's module registers its routes below its own marker ----
@@ -211,7 +212,6 @@ public final class Countersign implements AutoCloseable {
             printAuditKey(console, auditKeyFingerprint, newAuditKey, config.auditCheckpointKeyFingerprint().isPresent());
             return node;
         } catch (IOException | RuntimeException | Error e) {
-            webJar.close();
             if (store != null) {
                 store.close();
             } else {
@@ -422,6 +422,57 @@ public final class Countersign implements AutoCloseable {
 
         private static long cpu() {
             return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+        }
+    }
+
+    /**
+     * Jetty 12.1 opens a new zip file system for every classpath resource it resolves inside a jar, and the
+     * static-file handlers (web pages, capture page) resolve theirs several times each: the executable jar has
+     * ~38,000 entries, so each of those file systems cost ~12 MB of heap for its index and a fraction of a second to
+     * build. A node held a dozen of them (about 150 MB of its live heap, and a third of the main thread's start-up
+     * time in a JFR profile; issue 14). Registered once per JVM, this factory answers every resource inside the
+     * executable jar from one shared file system, kept open for the life of the process; other jars and directories
+     * (tests run from class folders) are resolved as before.
+     */
+    static final class OwnJarResources implements ResourceFactory {
+        private static boolean installed;
+        private final Path jar;
+        private final ResourceFactory shared;
+        private final ResourceFactory others = new MountedPathResourceFactory();
+
+        private OwnJarResources(Path jar, FileSystem fs) {
+            this.jar = jar;
+            this.shared = new MountedPathResourceFactory(fs);
+        }
+
+        static synchronized void install() {
+            if (installed) {
+                return;
+            }
+            installed = true;
+            try {
+                Path location = Path.of(Countersign.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (!Files.isRegularFile(location)) {
+                    return; // classes from a folder: Jetty mounts nothing for them
+                }
+                FileSystem fs = FileSystems.newFileSystem(location, Map.of());
+                ResourceFactory.registerResourceFactory("jar", new OwnJarResources(location.toRealPath(), fs));
+            } catch (IOException | URISyntaxException | RuntimeException e) {
+                LOG.debug("serving classpath pages with Jetty's own jar mounts: {}", e.toString());
+            }
+        }
+
+        @Override
+        public Resource newResource(URI uri) {
+            return inOwnJar(uri) ? shared.newResource(uri) : others.newResource(uri);
+        }
+
+        private boolean inOwnJar(URI uri) {
+            try {
+                return Path.of(URIUtil.unwrapContainer(uri).normalize()).toRealPath().equals(jar);
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
     }
 }
