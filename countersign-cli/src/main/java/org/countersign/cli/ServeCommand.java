@@ -53,6 +53,8 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         Countersign node = Countersign.start(config, Clock.systemUTC(), System.out);
+        // After the node answers, so that the face models never delay /health (issue 14).
+        node.loadBiometricsInBackground();
         node.bootstrapAdminToken().ifPresent(k -> Boxes.adminKey(System.out, k, "created for this new store"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -51,7 +51,7 @@ class AdminOpsUserResponsesShapeTest {
     void healthLeavesOutAnUnknownVersion() throws Exception {
         assertThat(json.writeValueAsString(new OpsRoutes.Liveness("up"))).isEqualTo("{\"status\":\"up\"}");
         assertThat(json.writeValueAsString(new OpsRoutes.Readiness("down", null, new OpsRoutes.Checks("down",
-                "embedded")))).isEqualTo("{\"status\":\"down\",\"checks\":{\"database\":\"down\",\"store\":\"embedded\"}}");
+                "embedded", "loading")))).isEqualTo("{\"status\":\"down\",\"checks\":{\"database\":\"down\",\"store\":\"embedded\",\"biometrics\":\"loading\"}}");
     }
 
     @Test

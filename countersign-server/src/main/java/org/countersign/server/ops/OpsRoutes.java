@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import org.countersign.server.http.Access;
 import org.countersign.server.http.ApiServer;
+import org.countersign.server.remote.RemoteModule;
 import org.countersign.server.store.Store;
 
 /** Health probes, Prometheus metrics (admin key), the OpenAPI document and its docs page. All read-only. */
@@ -20,11 +22,18 @@ public final class OpsRoutes implements ApiServer.Routes {
     private final Store store;
     private final PrometheusMeterRegistry meters;
     private final String version;
+    private final Supplier<RemoteModule.EngineState> biometrics;
 
-    public OpsRoutes(Store store, PrometheusMeterRegistry meters, String version) {
+    /**
+     * {@code biometrics} reports the face engine's state without waiting; it is informative only: a node whose
+     * engine is still loading is ready, because a capture waits for the load (issue 14).
+     */
+    public OpsRoutes(Store store, PrometheusMeterRegistry meters, String version,
+            Supplier<RemoteModule.EngineState> biometrics) {
         this.store = store;
         this.meters = meters;
         this.version = version;
+        this.biometrics = biometrics;
     }
 
     /** {@code GET /health/live}. */
@@ -33,7 +42,8 @@ public final class OpsRoutes implements ApiServer.Routes {
     /** {@code GET /health/ready} and {@code /health}: {@code status} is up only when the database answers. */
     public record Readiness(String status, String version, Checks checks) {}
 
-    public record Checks(String database, String store) {}
+    /** {@code biometrics}: the face engine's state (idle, loading, ready, unavailable), informative only. */
+    public record Checks(String database, String store, String biometrics) {}
 
     @Override
     public void accept(JavalinConfig config) {
@@ -51,7 +61,7 @@ public final class OpsRoutes implements ApiServer.Routes {
     private void ready(Context ctx) {
         boolean db = store.ping();
         ctx.status(db ? 200 : 503).json(new Readiness(db ? "up" : "down", version,
-                new Checks(db ? "up" : "down", store.isEmbedded() ? "embedded" : "external")));
+                new Checks(db ? "up" : "down", store.isEmbedded() ? "embedded" : "external", biometrics.get().label())));
     }
 
     /** Feature modules describe their routes in their own fragment files, merged here into one document. */

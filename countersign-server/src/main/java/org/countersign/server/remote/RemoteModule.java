@@ -75,9 +75,34 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
         routes.accept(config);
     }
 
+    /** The face engine's state for the health report; never waits for a load in progress. */
+    public EngineState engineState() {
+        return engines.state();
+    }
+
+    /** Starts opening the face engine on a low-priority background thread unless it is open or opening. */
+    public void loadEnginesInBackground() {
+        engines.loadInBackground();
+    }
+
     @Override
     public void close() {
         engines.close();
+    }
+
+    /** Where the face engine is: not opened yet, opening, open, or its last open failed (retried on next use). */
+    public enum EngineState {
+        IDLE("idle"), LOADING("loading"), READY("ready"), UNAVAILABLE("unavailable");
+
+        private final String label;
+
+        EngineState(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
     }
 
     /** Opens the analyzer once, on demand; a failed open is retried on the next capture. */
@@ -87,6 +112,9 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
         private final ServerContext ctx;
         private RemoteBiometricService.Engines engines;
         private Instant lastPurge = Instant.MIN;
+        // Written under the monitor, read without it by /health, which must not wait behind a load.
+        private volatile EngineState state = EngineState.IDLE;
+        private boolean closed;
 
         LazyEngines(JdbcFrameHashStore hashes, JdbcReplaySignatureStore signatures, ServerContext ctx) {
             this.hashes = hashes;
@@ -94,17 +122,53 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
             this.ctx = ctx;
         }
 
-        @Override
-        public synchronized RemoteBiometricService.Engines get() {
-            if (engines == null) {
+        EngineState state() {
+            return state;
+        }
+
+        /**
+         * The capture path calls {@link #get}, which holds this monitor while it opens: a capture that arrives
+         * during the background load waits for it instead of failing or opening a second copy.
+         */
+        void loadInBackground() {
+            if (state != EngineState.IDLE) {
+                return;
+            }
+            Thread t = new Thread(() -> {
+                try {
+                    open();
+                } catch (RuntimeException | LinkageError e) {
+                    LoggerFactory.getLogger(RemoteModule.class).warn(
+                            "face engine not loaded in the background ({}); the first capture tries again", e.toString());
+                }
+            }, "countersign-face-engine-load");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.start();
+        }
+
+        private synchronized RemoteBiometricService.Engines open() {
+            if (engines == null && !closed) {
+                state = EngineState.LOADING;
                 try {
                     FaceAnalyzer analyzer = FaceAnalyzer.open();
                     engines = new RemoteBiometricService.Engines(analyzer,
                             new LivenessJudge(analyzer, hashes, signatures, ctx.clock()));
                 } catch (BiometricException e) {
                     throw new RemoteException(RemoteException.Kind.ENGINE_UNAVAILABLE, e.getMessage());
+                } finally {
+                    state = engines != null ? EngineState.READY : EngineState.UNAVAILABLE;
                 }
             }
+            if (engines == null) {
+                throw new RemoteException(RemoteException.Kind.ENGINE_UNAVAILABLE, "the node is shutting down");
+            }
+            return engines;
+        }
+
+        @Override
+        public synchronized RemoteBiometricService.Engines get() {
+            RemoteBiometricService.Engines engines = open();
             // Hourly, on the capture path: hashes past retention no longer protect anything (no scheduler needed).
             Instant now = ctx.clock().instant();
             if (lastPurge.isBefore(now.minus(Duration.ofHours(1)))) {
@@ -116,10 +180,12 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
 
         @Override
         public synchronized void close() {
+            closed = true;
             if (engines != null) {
                 engines.analyzer().close();
                 engines = null;
             }
+            state = EngineState.IDLE;
         }
     }
 }

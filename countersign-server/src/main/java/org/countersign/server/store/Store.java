@@ -77,11 +77,13 @@ public final class Store implements AutoCloseable {
      */
     public static Store embedded(Path dataDir, int poolSize, MasterKeyProvider masterKeys, boolean unsafeFast) {
         Path pgDir = dataDir.resolve("postgres");
+        long t0 = System.nanoTime();
+        EmbeddedPostgres pg = null;
+        HikariDataSource pool = null;
         try {
             Files.createDirectories(dataDir);
             String password = embeddedPassword(dataDir, masterKeys);
             Optional<Integer> runningPort = runningPostmasterPort(pgDir);
-            EmbeddedPostgres pg = null;
             int port;
             if (runningPort.isPresent()) {
                 port = runningPort.get();
@@ -89,6 +91,7 @@ public final class Store implements AutoCloseable {
             } else {
                 port = stablePort(dataDir.resolve("postgres.port"));
                 pg = startEmbedded(dataDir, pgDir, port, password, unsafeFast);
+                LOG.debug("start-up: embedded PostgreSQL running after {} ms", (System.nanoTime() - t0) / 1_000_000);
             }
             String adminUrl = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
             if (pg != null) {
@@ -96,10 +99,25 @@ public final class Store implements AutoCloseable {
             }
             createDatabaseIfMissing(adminUrl, SUPERUSER, password, EMBEDDED_DB);
             String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + EMBEDDED_DB;
-            HikariDataSource pool = pool(url, SUPERUSER, password, poolSize);
+            pool = pool(url, SUPERUSER, password, poolSize);
             migrate(pool);
+            LOG.debug("start-up: embedded store open and migrated after {} ms", (System.nanoTime() - t0) / 1_000_000);
             return new Store(pool, pg, url, SUPERUSER, password);
-        } catch (IOException | SQLException e) {
+        } catch (IOException | SQLException | RuntimeException e) {
+            // No half-started store: a postmaster we started stops again whatever failed after it (issue 14).
+            if (pool != null) {
+                pool.close();
+            }
+            if (pg != null) {
+                try {
+                    pg.close();
+                } catch (IOException | RuntimeException stop) {
+                    e.addSuppressed(stop);
+                }
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new StoreException("cannot start the embedded PostgreSQL in " + pgDir + ": " + e.getMessage(), e);
         }
     }
