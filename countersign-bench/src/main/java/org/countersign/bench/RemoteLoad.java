@@ -119,6 +119,8 @@ public final class RemoteLoad {
             }
             AtomicLong done = new AtomicLong();
             AtomicLong failed = new AtomicLong();
+            // Every failure is counted by its reason and shown: a refusal is a result, not noise to hide.
+            java.util.concurrent.ConcurrentHashMap<String, AtomicLong> reasons = new java.util.concurrent.ConcurrentHashMap<>();
             List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
             Instant end = Instant.now().plusSeconds(seconds);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -140,6 +142,8 @@ public final class RemoteLoad {
                                         List.of());
                                 if (!r.accepted()) {
                                     failed.incrementAndGet();
+                                    reasons.computeIfAbsent(r.outcome() + " " + r.reasons(), k -> new AtomicLong())
+                                            .incrementAndGet();
                                     continue;
                                 }
                             }
@@ -147,6 +151,8 @@ public final class RemoteLoad {
                             latencies.add(System.nanoTime() - s0);
                         } catch (Exception e) {
                             failed.incrementAndGet();
+                            reasons.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(),
+                                    k -> new AtomicLong()).incrementAndGet();
                         }
                     }
                     return null;
@@ -161,6 +167,7 @@ public final class RemoteLoad {
             System.out.printf("%s: %d ok, %d failed in %.1f s with %d threads: %.1f per second; latency p50 %.1f ms,"
                     + " p95 %.1f ms%n", mode, done.get(), failed.get(), secs, threads, done.get() / secs,
                     pct(l, 0.5), pct(l, 0.95));
+            reasons.forEach((reason, n) -> System.out.printf("  failed %d x: %s%n", n.get(), reason));
         } finally {
             Store.dropDatabase(PG, "postgres", "", database);
         }
