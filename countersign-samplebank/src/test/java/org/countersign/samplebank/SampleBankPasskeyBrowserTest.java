@@ -12,6 +12,7 @@ import com.microsoft.playwright.options.AriaRole;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.countersign.server.Countersign;
+import org.countersign.testkit.TestBrowser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,15 +70,7 @@ class SampleBankPasskeyBrowserTest {
         page.navigate(bankUrl + "/");
         cdp = context.newCDPSession(page);
         cdp.send("WebAuthn.enable");
-        JsonObject options = new JsonObject();
-        options.addProperty("protocol", "ctap2");
-        options.addProperty("transport", "internal");
-        options.addProperty("hasResidentKey", true);
-        options.addProperty("hasUserVerification", true);
-        options.addProperty("isUserVerified", true);
-        JsonObject params = new JsonObject();
-        params.add("options", options);
-        authenticatorId = cdp.send("WebAuthn.addVirtualAuthenticator", params).get("authenticatorId").getAsString();
+        authenticatorId = TestBrowser.addPlatformAuthenticator(cdp);
     }
 
     @AfterEach

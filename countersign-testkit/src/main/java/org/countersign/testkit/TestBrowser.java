@@ -1,7 +1,9 @@
 package org.countersign.testkit;
 
+import com.google.gson.JsonObject;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Playwright;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +69,23 @@ public final class TestBrowser implements AutoCloseable, ParameterResolver {
             playwright.close();
             throw e;
         }
+    }
+
+    /**
+     * Adds a virtual platform authenticator (CTAP2, internal transport, resident keys, user verification that
+     * succeeds) to the page behind {@code cdp}, for WebAuthn ceremonies without a person; the caller has sent
+     * {@code WebAuthn.enable}. Returns the authenticator's id.
+     */
+    public static String addPlatformAuthenticator(CDPSession cdp) {
+        JsonObject options = new JsonObject();
+        options.addProperty("protocol", "ctap2");
+        options.addProperty("transport", "internal");
+        options.addProperty("hasResidentKey", true);
+        options.addProperty("hasUserVerification", true);
+        options.addProperty("isUserVerified", true);
+        JsonObject params = new JsonObject();
+        params.add("options", options);
+        return cdp.send("WebAuthn.addVirtualAuthenticator", params).get("authenticatorId").getAsString();
     }
 
     public Browser browser() {

@@ -89,15 +89,7 @@ class LocalWebAuthnBrowserTest {
     }
 
     String addAuthenticator() {
-        JsonObject options = new JsonObject();
-        options.addProperty("protocol", "ctap2");
-        options.addProperty("transport", "internal");
-        options.addProperty("hasResidentKey", true);
-        options.addProperty("hasUserVerification", true);
-        options.addProperty("isUserVerified", true);
-        JsonObject params = new JsonObject();
-        params.add("options", options);
-        return cdp.send("WebAuthn.addVirtualAuthenticator", params).get("authenticatorId").getAsString();
+        return TestBrowser.addPlatformAuthenticator(cdp);
     }
 
     @SuppressWarnings("unchecked")
