@@ -5,9 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.countersign.core.keys.EnvMasterKeyProvider;
 import org.countersign.server.Countersign;
 import org.countersign.server.config.ConfigLoader;
@@ -52,17 +54,60 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("countersign: " + busy.get());
             return 1;
         }
-        Countersign node = Countersign.start(config, Clock.systemUTC(), System.out);
+        // The stop hook exists before the start begins: a SIGTERM while the embedded postmaster is already up but
+        // the node not yet serving must still stop it (EmbeddedStopDuringStartTest).
+        NodeStop stop = new NodeStop();
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::run, "countersign-shutdown"));
+        Countersign node;
+        try {
+            node = Countersign.start(config, Clock.systemUTC(), System.out);
+        } catch (RuntimeException | Error e) {
+            stop.startFailed();  // start closes what it opened before it throws
+            throw e;
+        }
+        stop.started(node);
         // After the node answers, so that the face models never delay /health (issue 14).
         node.loadBiometricsInBackground();
         node.bootstrapAdminToken().ifPresent(k -> Boxes.adminKey(System.out, k, "created for this new store"));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "countersign-shutdown"));
-        stopped.await();
+        stop.awaitStopped();
         return 0;
+    }
+
+    /**
+     * The JVM's stop (SIGTERM, Ctrl-C) for a node that may still be starting: the hook waits for the start to end
+     * (the main thread keeps running while hooks run) and closes the node it produced, so the store, and with it
+     * an embedded postmaster, is never left behind.
+     */
+    static final class NodeStop {
+        private static final Duration START_WAIT = Duration.ofMinutes(2);
+        private final CountDownLatch startEnded = new CountDownLatch(1);
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private volatile Countersign node;
+
+        void started(Countersign started) {
+            node = started;
+            startEnded.countDown();
+        }
+
+        void startFailed() {
+            startEnded.countDown();
+        }
+
+        void run() {
+            try {
+                if (startEnded.await(START_WAIT.toSeconds(), TimeUnit.SECONDS) && node != null) {
+                    node.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+        }
+
+        void awaitStopped() throws InterruptedException {
+            stopped.await();
+        }
     }
 
     /** Why the server's port cannot be bound, if it cannot; port 0 (any free port) is never busy. */

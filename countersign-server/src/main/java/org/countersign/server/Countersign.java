@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.countersign.core.audit.CheckpointSigner;
@@ -86,6 +87,7 @@ public final class Countersign implements AutoCloseable {
     private final Optional<TenantService.IssuedKey> bootstrapAdminKey;
     private final String baseUrl;
     private final List<AutoCloseable> closeables;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Authenticator authenticator;
     private RemoteModule remote;
 
@@ -327,18 +329,38 @@ public final class Countersign implements AutoCloseable {
         return keys;
     }
 
+    /**
+     * Stops the node: HTTP first (no new work), then the modules, then the audit log (its closing checkpoint needs
+     * the store), the store last. A step that fails is logged and the next still runs, so an embedded postmaster is
+     * never left running because something before it threw. Closing twice is harmless.
+     */
     @Override
     public void close() {
-        http.stop();
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("module did not close cleanly: {}", e.toString());
-            }
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
-        audit.close();
-        store.close();
+        try {
+            closeStep("HTTP server", http::stop);
+            for (AutoCloseable c : closeables) {
+                closeStep("module", c::close);
+            }
+            closeStep("audit log", audit::close);
+        } finally {
+            store.close();
+        }
+    }
+
+    private static void closeStep(String what, Closing step) {
+        try {
+            step.close();
+        } catch (Exception | LinkageError e) {
+            LOG.warn("{} did not close cleanly: {}", what, e.toString());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Closing {
+        void close() throws Exception;
     }
 
     /** The store's start on its own thread; {@link #await} hands over the store or rethrows the start's failure. */

@@ -40,6 +40,10 @@ public final class FaceAnalyzer implements AutoCloseable {
         this.decoder = new ImageDecoder(settings.maxPixels(), settings.minImageSide());
         this.env = OrtEnvironment.getEnvironment();
         try {
+            // An authentication server reports nothing about its host to a third party. The pinned runtime has no
+            // telemetry on Linux; this keeps it off should the pin move. It cannot undo 1.29.0, whose collector
+            // starts while the environment is created (see the pin's comment in the root build file).
+            env.setTelemetry(false);
             this.networks = new FaceNetworks(env, pack, settings.detectionThreshold(), settings.intraOpThreads());
         } catch (OrtException | IOException e) {
             throw new BiometricException(ReasonCode.ENGINE_FAILURE, "cannot load face model pack " + pack.id(), e);
