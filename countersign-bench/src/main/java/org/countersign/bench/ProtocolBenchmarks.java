@@ -100,7 +100,7 @@ public class ProtocolBenchmarks {
             SecretBytes password = SecretBytes.copyOf("bench password".getBytes(StandardCharsets.UTF_8));
             verifier = SrpVerifier.create(p, "alice", password, random);
             SrpServerSession first = SrpServerSession.begin(verifier, random);
-            b = first.privateValueForStorage();
+            b = first.stateForStorage();
             SrpClientSession client = SrpClientSession.start(p, "alice", password, verifier.salt(), random);
             clientA = client.clientPublicA();
             clientM1 = client.computeProof(first.serverPublicB());

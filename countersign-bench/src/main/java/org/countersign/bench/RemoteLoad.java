@@ -17,8 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,7 +64,14 @@ import org.countersign.testkit.TestData;
  * {@code judge}: server judgement time of a 24-frame 640×480 capture (NUAA bona fide webcam frames, one subject).
  * {@code auth}: complete remote authentications per second (handshake, sealed request, sealed 24-frame capture of
  * the real blink clip, judgement, protected comparison, sealed result); each capture's frames carry a one-pixel
- * mark so that no frame hash repeats.
+ * mark so that no frame hash repeats. The server refuses a capture whose motion retraces one the same user sent
+ * before (MOTION_REPLAYED), so each of {@code --users N} registered users (default 60) authenticates once: the run
+ * ends when every user has, or after {@code --seconds}. Registering them (one judged capture each) comes first and
+ * is not timed.
+ *
+ * <p>Every mode prints the CPU time per operation, split into the node's threads, the load generator's threads and
+ * the rest of the machine (PostgreSQL and anything else running), from the JVM's per-thread CPU clocks and
+ * {@code /proc/stat}; client and server share the machine, so the node's share is what a deployment pays.
  */
 public final class RemoteLoad {
     private static final String PG = "jdbc:postgresql://127.0.0.1:5432/postgres";
@@ -71,6 +81,7 @@ public final class RemoteLoad {
         int threads = intArg(args, "--threads", mode.equals("auth") ? 2 : 4);
         int seconds = intArg(args, "--seconds", 20);
         int runs = intArg(args, "--runs", 10);
+        int users = mode.equals("auth") ? intArg(args, "--users", 60) : threads;
         if (mode.equals("judge")) {
             judge(runs);
             return;
@@ -94,7 +105,7 @@ public final class RemoteLoad {
             RemoteClient client = new RemoteClient(URI.create(node.baseUrl()), http, new SecureRandom(),
                     Clock.systemUTC());
             List<DeviceCredential> devices = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
+            for (int t = 0; t < users; t++) {
                 String user = "u" + t;
                 json(http, node, "POST", "/v1/users", key, "{\"userId\":\"" + user + "\"}");
                 json(http, node, "POST", "/v1/remote/users/" + user + "/consent", key,
@@ -117,18 +128,30 @@ public final class RemoteLoad {
                     }
                 }
             }
+            // Auth: each registered user authenticates once (a second capture of the same clip is a motion replay).
+            ConcurrentLinkedQueue<DeviceCredential> unused =
+                    new ConcurrentLinkedQueue<>(devices);
             AtomicLong done = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             // Every failure is counted by its reason and shown: a refusal is a result, not noise to hide.
-            java.util.concurrent.ConcurrentHashMap<String, AtomicLong> reasons = new java.util.concurrent.ConcurrentHashMap<>();
-            List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+            ConcurrentHashMap<String, AtomicLong> reasons = new ConcurrentHashMap<>();
+            List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             Instant end = Instant.now().plusSeconds(seconds);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             List<Future<?>> futures = new ArrayList<>();
+            CpuSplit cpu = CpuSplit.start();
             long t0 = System.nanoTime();
-            for (DeviceCredential d : devices) {
+            for (int t = 0; t < threads; t++) {
+                DeviceCredential own = devices.get(t);
                 futures.add(pool.submit(() -> {
                     while (Instant.now().isBefore(end)) {
+                        DeviceCredential d = own;
+                        if (mode.equals("auth")) {
+                            d = unused.poll();
+                            if (d == null) {
+                                break;
+                            }
+                        }
                         long s0 = System.nanoTime();
                         try {
                             RemoteSession s = client.login(d);
@@ -161,13 +184,15 @@ public final class RemoteLoad {
             for (Future<?> f : futures) {
                 f.get();
             }
-            pool.shutdown();
             double secs = (System.nanoTime() - t0) / 1e9;
+            CpuSplit.Used used = cpu.stop();  // while the generator's threads are still alive to be read
+            pool.shutdown();
             long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             System.out.printf("%s: %d ok, %d failed in %.1f s with %d threads: %.1f per second; latency p50 %.1f ms,"
                     + " p95 %.1f ms%n", mode, done.get(), failed.get(), secs, threads, done.get() / secs,
                     pct(l, 0.5), pct(l, 0.95));
             reasons.forEach((reason, n) -> System.out.printf("  failed %d x: %s%n", n.get(), reason));
+            System.out.println(used.perOperation(done.get() + failed.get()));
         } finally {
             Store.dropDatabase(PG, "postgres", "", database);
         }

@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
@@ -222,11 +223,40 @@ class SrpTest {
         SrpParameters p = SrpParameters.DEFAULT;
         SrpVerifier v = SrpVerifier.create(p, "bob", pw("pw"), RANDOM);
         SrpServerSession first = SrpServerSession.begin(v, RANDOM);
-        SrpServerSession second = SrpServerSession.resume(v, first.privateValueForStorage());
+        SrpServerSession second = SrpServerSession.resume(v, first.stateForStorage());
         assertThat(second.serverPublicB()).isEqualTo(first.serverPublicB());
         SrpClientSession client = SrpClientSession.start(p, "bob", pw("pw"), first.salt(), RANDOM);
         ByteArray m1 = client.computeProof(first.serverPublicB());
         SrpServerProof proof = second.verifyClient(client.clientPublicA(), m1);
         assertThat(client.verifyServer(proof.serverProofM2())).isEqualTo(proof.sessionKey());
+    }
+
+    @Test
+    void storedStateAndStoredBAloneResumeToTheSameHandshake() throws Exception {
+        SrpParameters p = SrpParameters.DEFAULT;
+        SrpVerifier v = SrpVerifier.create(p, "bob", pw("pw"), RANDOM);
+        SrpServerSession first = SrpServerSession.begin(v, RANDOM);
+        SecretBytes state = first.stateForStorage();
+        int n = p.group().byteLength();
+        assertThat(state.length()).isEqualTo(2 * n);
+        byte[] raw = state.revealForCrypto();
+        SrpServerSession fromB = SrpServerSession.resume(v, SecretBytes.copyOf(Arrays.copyOf(raw, n)));
+        assertThat(fromB.serverPublicB()).isEqualTo(first.serverPublicB());
+        SrpClientSession client = SrpClientSession.start(p, "bob", pw("pw"), first.salt(), RANDOM);
+        ByteArray m1 = client.computeProof(first.serverPublicB());
+        SrpServerProof viaState = SrpServerSession.resume(v, state).verifyClient(client.clientPublicA(), m1);
+        SrpServerProof viaB = fromB.verifyClient(client.clientPublicA(), m1);
+        assertThat(viaState.serverProofM2()).isEqualTo(viaB.serverProofM2());
+    }
+
+    @Test
+    void storedStateWithBOutsideTheGroupIsRefused() {
+        SrpParameters p = SrpParameters.DEFAULT;
+        SrpVerifier v = SrpVerifier.create(p, "bob", pw("pw"), RANDOM);
+        byte[] raw = SrpServerSession.begin(v, RANDOM).stateForStorage().revealForCrypto();
+        int n = p.group().byteLength();
+        Arrays.fill(raw, n, 2 * n, (byte) 0);
+        assertThatThrownBy(() -> SrpServerSession.resume(v, SecretBytes.copyOf(raw)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the group");
     }
 }

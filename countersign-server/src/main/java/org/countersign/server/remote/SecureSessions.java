@@ -87,7 +87,7 @@ public final class SecureSessions {
         store.purgeExpiredSessions(now);
         Instant expires = now.plus(OFFER_TTL);
         SealedBlob b = keys.seal(KEY_PURPOSE, new AssociatedData(tenant, sessionId, "srp-private"),
-                srp.privateValueForStorage());
+                srp.stateForStorage());
         store.insertSession(sessionId, tenant, deviceId, b.encode(), network, now, expires);
         return new Offer(sessionId, srp.salt(), srp.serverPublicB(), verifier.parameters(), expires);
     }
