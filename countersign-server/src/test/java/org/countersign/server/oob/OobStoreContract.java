@@ -433,4 +433,23 @@ abstract class OobStoreContract {
         assertThat(s.networkCheckJson()).contains("{\"verdict\":\"same\"}");
         assertThat(s.bound()).isFalse();
     }
+
+    @Test
+    void aTerminalIsBoundOnceAndOnlyInItsTenant() {
+        String u = newUser();
+        String r = id("req");
+        inTx(tx -> {
+            tx.insertRequest(request(r, T1, u, Status.PENDING, T0, T0.plusSeconds(60)));
+            tx.insertRelay(T1, r, RelayGuard.WEBAUTHN_BOUND);
+        });
+        boolean otherTenant = store().inTransaction(tx -> tx.bindTerminal(T2, r, T0, "cred-1"));
+        assertThat(otherTenant).isFalse();
+        boolean first = store().inTransaction(tx -> tx.bindTerminal(T1, r, T0.plusSeconds(1), "cred-1"));
+        assertThat(first).isTrue();
+        boolean second = store().inTransaction(tx -> tx.bindTerminal(T1, r, T0.plusSeconds(2), "cred-2"));
+        assertThat(second).isFalse();
+        RelayState s = store().read(tx -> tx.relayState(T1, r)).orElseThrow();
+        assertThat(s.boundAt()).contains(T0.plusSeconds(1));
+        assertThat(s.mode()).isEqualTo(RelayGuard.WEBAUTHN_BOUND);
+    }
 }
