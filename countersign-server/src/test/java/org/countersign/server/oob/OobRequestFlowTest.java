@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The X.1280 request state machine ({@link OobRequestFlow}) on the in-memory store with a hand-moved clock: no
- * database, no server, each test in milliseconds (issue 12). The same rules seen through HTTP and PostgreSQL are in
+ * database, no server, each test in milliseconds. The same rules seen through HTTP and PostgreSQL are in
  * {@code OobFlowTest} and {@code OobHardeningTest}; the store itself is held to PostgreSQL's behaviour by
  * {@link OobStoreContract}.
  */

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link OobStore} must do, run against PostgreSQL ({@link OobStoreContractJdbcTest}) and the in-memory
- * twin ({@link OobStoreContractMemoryTest}) so the twin the state-machine tests use cannot drift from the SQL
- * (issue 12). Each test takes fresh users, so the PostgreSQL database is shared by the class.
+ * twin ({@link OobStoreContractMemoryTest}) so the twin the state-machine tests use cannot drift from the SQL.
+ * Each test takes fresh users, so the PostgreSQL database is shared by the class.
  */
 abstract class OobStoreContract {
     static final String T1 = "tenant-one";
