@@ -89,12 +89,17 @@ class ArchitectureTest {
             .should(beUsedOnlyInsideTheirModule());
 
     @ArchTest
-    static final ArchRule outOfBandFlowReachesTheDatabaseOnlyThroughItsPort = noClasses()
-            .that().haveNameMatching("org\\.countersign\\.server\\.oob\\.(OutOfBandService|OobRequestFlow)(\\$.*)?")
+    static final ArchRule outOfBandFlowReachesTheDatabaseOnlyThroughItsPorts = noClasses()
+            .that().haveNameMatching("org\\.countersign\\.server\\.oob\\.(OutOfBandService|OobRequestFlow|EnrolmentCodes"
+                    + "|AuthenticatorSignatures|RelayGuard)(\\$.*)?")
             .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("org.countersign.server.store.Jdbc")
-            .because("issue 12: the X.1280 flow speaks to OobStore, so its state machine also runs on the in-memory"
-                    + " twin; the SQL stays in JdbcOobStore and the repositories");
+            .orShould().dependOnClassesThat().haveSimpleNameStartingWith("Jdbc")
+            .orShould().dependOnClassesThat().haveNameMatching(
+                    "org\\.countersign\\.server\\.(users\\.UserRepository|audit\\.AuditLog)(\\$.*)?")
+            .because("the X.1280 flow and its rules speak to ports (OobStore, EnrolmentCodeStore, UsedSignatureStore,"
+                    + " UserDirectory, AuditTrail), so the whole service also runs on the in-memory twins; the SQL"
+                    + " stays in the Jdbc* classes and the repositories");
 
     /** org.countersign.&lt;module&gt; is the module of a package (core, biometrics, server, agent, ...). */
     private static String moduleOf(String packageName) {

@@ -26,11 +26,7 @@ public final class AuthenticatorRepository {
         }
     }
 
-    private final Jdbc jdbc;
-
-    AuthenticatorRepository(Jdbc jdbc) {
-        this.jdbc = jdbc;
-    }
+    private AuthenticatorRepository() {}
 
     static void insert(Connection c, Authenticator a) throws SQLException {
         try (var ps = c.prepareStatement("insert into oob_authenticators (authenticator_id, tenant_id, user_id, device_name,"
@@ -50,10 +46,6 @@ public final class AuthenticatorRepository {
      * By id alone: the authenticator proves itself by signature, and its row then tells the tenant. Ids are 128-bit
      * random values, so this does not let one tenant's caller reach another tenant's data.
      */
-    Optional<Authenticator> findById(String authenticatorId) {
-        return jdbc.inConnection(c -> findById(c, authenticatorId));
-    }
-
     static Optional<Authenticator> findById(Connection c, String authenticatorId) throws SQLException {
         return first(Jdbc.query(c, "select * from oob_authenticators where authenticator_id = ?",
                 ps -> ps.setString(1, authenticatorId), AuthenticatorRepository::map));

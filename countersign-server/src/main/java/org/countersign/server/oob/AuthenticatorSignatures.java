@@ -1,7 +1,6 @@
 package org.countersign.server.oob;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,25 +12,24 @@ import org.countersign.core.sig.EcP256PublicKey;
 import org.countersign.core.sig.SignatureEncoding;
 import org.countersign.core.sig.SignatureFormatException;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
-import org.countersign.server.store.Jdbc;
 
 /**
  * How an enrolled authenticator proves itself on every call after enrolment: an ECDSA P-256 signature with the
  * device key registered at §8.1, over a statement naming method, path, authenticator id and time. Freshness is a
- * ±{@link #SKEW} window and each signature is accepted once (A-G3), remembered in the database so that all nodes
- * agree.
+ * ±{@link #SKEW} window and each signature is accepted once (A-G3), remembered by a {@link UsedSignatureStore} that
+ * all nodes share. Authenticators are read through the {@link OobStore} port.
  */
 final class AuthenticatorSignatures {
     static final Duration SKEW = Duration.ofSeconds(60);
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
 
-    private final AuthenticatorRepository authenticators;
-    private final Jdbc jdbc;
+    private final OobStore store;
+    private final UsedSignatureStore used;
     private final Clock clock;
 
-    AuthenticatorSignatures(AuthenticatorRepository authenticators, Jdbc jdbc, Clock clock) {
-        this.authenticators = authenticators;
-        this.jdbc = jdbc;
+    AuthenticatorSignatures(OobStore store, UsedSignatureStore used, Clock clock) {
+        this.store = store;
+        this.used = used;
         this.clock = clock;
     }
 
@@ -67,7 +65,7 @@ final class AuthenticatorSignatures {
             throw OobFailure.signatureInvalid("unknown authenticator");
         }
         // Unknown and malformed ids get the same answer, so ids cannot be probed.
-        return authenticators.findById(authenticatorId)
+        return store.read(tx -> tx.findAuthenticatorById(authenticatorId))
                 .orElseThrow(() -> OobFailure.signatureInvalid("unknown authenticator"));
     }
 
@@ -102,13 +100,7 @@ final class AuthenticatorSignatures {
      */
     void requireFirstUse(Authenticator a, ByteArray statement, Instant signedAt) {
         Instant keepUntil = signedAt.plus(SKEW).plus(SKEW);
-        int inserted = jdbc.update("insert into oob_used_nonces (authenticator_id, signature_hash, expires_at) values (?, ?, ?)"
-                + " on conflict do nothing", ps -> {
-                    ps.setString(1, a.authenticatorId());
-                    ps.setBytes(2, Sha256.of(statement).toByteArray());
-                    ps.setTimestamp(3, Timestamp.from(keepUntil));
-                });
-        if (inserted != 1) {
+        if (!used.firstUse(a.authenticatorId(), Sha256.of(statement), keepUntil)) {
             throw OobFailure.signatureInvalid("this signature was already used");
         }
     }
@@ -131,6 +123,6 @@ final class AuthenticatorSignatures {
     }
 
     void purge(Instant now) {
-        jdbc.update("delete from oob_used_nonces where expires_at < ?", ps -> ps.setTimestamp(1, Timestamp.from(now)));
+        used.purge(now);
     }
 }

@@ -2,12 +2,14 @@ package org.countersign.server.oob;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
 import org.countersign.server.oob.OobEvents.Event;
+import org.countersign.server.oob.OobTransaction.RelayState;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.RequestRepository.Status;
 import org.countersign.server.oob.UserStateRepository.UserState;
@@ -246,29 +248,34 @@ final class JdbcOobStore implements OobStore {
 
         @Override
         public Optional<ClaimedEnrolment> claimEnrolmentCode(ByteArray codeHash, Instant now) {
-            return sql(() -> EnrolmentCodes.claimByHash(c, codeHash, now));
+            return sql(() -> JdbcEnrolmentCodeStore.claim(c, codeHash, now));
         }
 
         @Override
         public void insertRelay(String tenantId, String requestId, String mode) {
             sql(() -> {
-                RelayGuard.insert(c, tenantId, requestId, mode);
+                JdbcOobStore.insertRelay(c, tenantId, requestId, mode);
                 return null;
             });
         }
 
         @Override
         public Optional<RelayState> relayState(String tenantId, String requestId) {
-            return sql(() -> RelayGuard.state(c, tenantId, requestId));
+            return sql(() -> JdbcOobStore.relayState(c, tenantId, requestId));
         }
 
         @Override
         public void recordRelayDecision(String tenantId, String requestId, String authenticatorAddress,
                 Optional<String> networkCheckJson) {
             sql(() -> {
-                RelayGuard.recordDecision(c, tenantId, requestId, authenticatorAddress, networkCheckJson);
+                JdbcOobStore.recordRelayDecision(c, tenantId, requestId, authenticatorAddress, networkCheckJson);
                 return null;
             });
+        }
+
+        @Override
+        public boolean bindTerminal(String tenantId, String requestId, Instant boundAt, String credentialId) {
+            return sql(() -> JdbcOobStore.bindTerminal(c, tenantId, requestId, boundAt, credentialId));
         }
 
         @Override
@@ -277,6 +284,51 @@ final class JdbcOobStore implements OobStore {
                 OobEvents.announce(c, e);
                 return null;
             });
+        }
+    }
+
+    // --- relay state (§9.1.1): one row of oob_request_relay per request ------------------------------------------
+
+    private static void insertRelay(Connection c, String tenantId, String requestId, String mode) throws SQLException {
+        try (var ps = c.prepareStatement("insert into oob_request_relay (request_id, tenant_id, mode) values (?, ?, ?)")) {
+            ps.setString(1, requestId);
+            ps.setString(2, tenantId);
+            ps.setString(3, mode);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<RelayState> relayState(Connection c, String tenantId, String requestId) throws SQLException {
+        List<RelayState> rows = Jdbc.query(c, "select mode, bound_at, authenticator_address, network_check from"
+                + " oob_request_relay where tenant_id = ? and request_id = ?", ps -> {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, requestId);
+                }, rs -> new RelayState(rs.getString(1), Optional.ofNullable(rs.getTimestamp(2)).map(Timestamp::toInstant),
+                        Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4))));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private static void recordRelayDecision(Connection c, String tenantId, String requestId,
+            String authenticatorAddress, Optional<String> checkJson) throws SQLException {
+        try (var ps = c.prepareStatement("update oob_request_relay set authenticator_address = ?, network_check = ?"
+                + " where tenant_id = ? and request_id = ?")) {
+            ps.setString(1, authenticatorAddress);
+            ps.setString(2, checkJson.orElse(null));
+            ps.setString(3, tenantId);
+            ps.setString(4, requestId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean bindTerminal(Connection c, String tenantId, String requestId, Instant boundAt,
+            String credentialId) throws SQLException {
+        try (var ps = c.prepareStatement("update oob_request_relay set bound_at = ?, bound_credential_id = ?"
+                + " where tenant_id = ? and request_id = ? and bound_at is null")) {
+            ps.setTimestamp(1, Timestamp.from(boundAt));
+            ps.setString(2, credentialId);
+            ps.setString(3, tenantId);
+            ps.setString(4, requestId);
+            return ps.executeUpdate() == 1;
         }
     }
 }

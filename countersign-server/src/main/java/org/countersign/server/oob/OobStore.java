@@ -1,7 +1,7 @@
 package org.countersign.server.oob;
 
 /**
- * The out-of-band flow's storage port (issue 12). The service states what it reads and writes through
+ * The out-of-band flow's storage port. The service states what it reads and writes through
  * {@link OobTransaction}; how rows, locks and rollback are made is the implementation's business: PostgreSQL in
  * {@link JdbcOobStore}, a map-based twin in the server's test sources for fast state-machine tests.
  *

@@ -128,6 +128,12 @@ public interface OobTransaction {
     void recordRelayDecision(String tenantId, String requestId, String authenticatorAddress,
             Optional<String> networkCheckJson);
 
+    /**
+     * Binds the terminal of a request to the WebAuthn credential that asserted over its offset hash (§9.1.1), once;
+     * false if the request has no relay state in this tenant or is bound already (compare-and-set).
+     */
+    boolean bindTerminal(String tenantId, String requestId, Instant boundAt, String credentialId);
+
     // --- announcements -------------------------------------------------------------------------------------------
 
     /** Announces a change to every node; heard only once this unit of work commits, never after a rollback. */

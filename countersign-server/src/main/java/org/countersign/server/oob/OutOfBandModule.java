@@ -37,18 +37,22 @@ public final class OutOfBandModule {
 
     /** Builds the service, starts the listener and sweep, and registers their shutdown in {@code closeables}. */
     public static ApiServer.Routes create(ServerContext ctx, List<AutoCloseable> closeables) {
-        AuthenticatorRepository authenticators = new AuthenticatorRepository(ctx.jdbc());
         OobEvents events = new OobEvents(ctx.store());
         ExecutorService waits = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "oob-result");
             t.setDaemon(true);
             return t;
         });
-        OutOfBandService service = new OutOfBandService(new JdbcOobStore(ctx.jdbc()), ctx.audit(), ctx.tenants(),
-                ctx.users(), new EnrolmentCodes(ctx.jdbc(), ctx.random(), ctx.clock()), new RecoveryCodes(ctx.random()),
-                new VerificationKeys(ctx.keys(), ctx.random()), new PasswordRenewal(ctx.random()),
-                new AuthenticatorSignatures(authenticators, ctx.jdbc(), ctx.clock()), events, waits, ctx.random(), ctx.clock(),
-                relayGuard(ctx), requestTimeSkew());
+        // The flow's ports on PostgreSQL; the audit trail is the node's hash-chained log.
+        OobStore store = new JdbcOobStore(ctx.jdbc());
+        AuditTrail audit = new AuditLogTrail(ctx.audit());
+        OutOfBandService service = new OutOfBandService(store, audit, ctx.tenants(),
+                new UserRepositoryDirectory(ctx.users()),
+                new EnrolmentCodes(new JdbcEnrolmentCodeStore(ctx.jdbc()), ctx.random(), ctx.clock()),
+                new RecoveryCodes(ctx.random()), new VerificationKeys(ctx.keys(), ctx.random()),
+                new PasswordRenewal(ctx.random()),
+                new AuthenticatorSignatures(store, new JdbcUsedSignatureStore(ctx.jdbc()), ctx.clock()), events, waits,
+                ctx.random(), ctx.clock(), relayGuard(ctx, store, audit), requestTimeSkew());
         events.start(service::pushToLocalStreams);
         events.timers().scheduleWithFixedDelay(() -> {
             try {
@@ -66,9 +70,10 @@ public final class OutOfBandModule {
     }
 
     /** §9.1.1 relay defences; WebAuthn-bound mode verifies with the local module's credentials and verifier. */
-    private static RelayGuard relayGuard(ServerContext ctx) {
+    private static RelayGuard relayGuard(ServerContext ctx, OobStore store, AuditTrail audit) {
         LocalCredentialService local = new LocalCredentialService(new LocalStore(ctx.jdbc(), ctx.json()), ctx.tenants(),
                 ctx.users(), ctx.audit(), ctx.json(), ctx.random(), ctx.clock(), ctx.jdbc(), ctx.keys());
-        return new RelayGuard(ctx.jdbc(), RelayGuard.loadInBackground(), local, ctx.audit(), ctx.clock());
+        return new RelayGuard(store, RelayGuard.loadInBackground(), new LocalTerminalAssertions(local), audit,
+                ctx.clock());
     }
 }

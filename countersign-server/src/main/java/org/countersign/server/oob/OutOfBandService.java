@@ -24,13 +24,13 @@ import org.countersign.core.sig.SignatureEncoding;
 import org.countersign.core.sig.SignatureFormatException;
 import org.countersign.server.audit.AuditAction;
 import org.countersign.server.audit.AuditActor;
-import org.countersign.server.audit.AuditLog;
 import org.countersign.server.audit.AuditOutcome;
 import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.auth.Caller;
 import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.local.LocalCredentialService;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
+import org.countersign.server.oob.EnrolmentCodeStore.Target;
 import org.countersign.server.oob.OobEvents.Event;
 import org.countersign.server.oob.OobEvents.Kind;
 import org.countersign.server.oob.RequestRepository.OobRequest;
@@ -44,7 +44,6 @@ import org.countersign.server.oob.OobRequestFlow.RecoveryOutcome;
 import org.countersign.server.oob.UserStateRepository.UserState;
 import org.countersign.server.tenant.Tenant;
 import org.countersign.server.tenant.TenantRepository;
-import org.countersign.server.users.UserRepository;
 
 /**
  * Out-of-band server authentication, ITU-T X.1280 §8 and §9.2, as numbered steps. The relying party (RP) first
@@ -56,9 +55,11 @@ import org.countersign.server.users.UserRepository;
  * reaches another tenant's data (A-G1); every outcome that matters for security is written to the audit chain
  * (A-G4). Times come from the injected {@link Clock}.
  *
- * <p>Storage goes through the {@link OobStore} port; the request state machine that runs inside its transactions
- * is {@link OobRequestFlow}. Audit records are written after the transaction, by {@link AuditLog}'s own writer (not
- * on the transaction's connection): a change is committed first, then audited.
+ * <p>Storage goes through ports: {@link OobStore} for requests, authenticators and user state, whose transactions
+ * run the request state machine {@link OobRequestFlow}; {@link EnrolmentCodeStore} and {@link UsedSignatureStore}
+ * behind {@link EnrolmentCodes} and {@link AuthenticatorSignatures}; {@link UserDirectory} for the tenant's users;
+ * {@link AuditTrail} for the audit chain. So the whole flow also runs on in-memory twins, without a database.
+ * Audit records are written after the transaction, not inside it: a change is committed first, then audited.
  */
 public final class OutOfBandService {
     /** Wrong approval-key signatures (wrong PINs, X.1280 §9.2.3) in a row after which the authenticator is locked. */
@@ -66,9 +67,9 @@ public final class OutOfBandService {
 
     private final OobStore store;
     private final OobRequestFlow flow;
-    private final AuditLog audit;
+    private final AuditTrail audit;
     private final TenantRepository tenants;
-    private final UserRepository users;
+    private final UserDirectory users;
     private final EnrolmentCodes enrolmentCodes;
     private final RecoveryCodes recoveryCodes;
     private final VerificationKeys keys;
@@ -81,7 +82,7 @@ public final class OutOfBandService {
     private final RelayGuard relay;
     private final Duration requestTimeSkew;
 
-    OutOfBandService(OobStore store, AuditLog audit, TenantRepository tenants, UserRepository users,
+    OutOfBandService(OobStore store, AuditTrail audit, TenantRepository tenants, UserDirectory users,
             EnrolmentCodes enrolmentCodes, RecoveryCodes recoveryCodes, VerificationKeys keys,
             PasswordRenewal passwords, AuthenticatorSignatures signatures, OobEvents events, Executor waitExecutor,
             SecureRandom random, Clock clock, RelayGuard relay, Duration requestTimeSkew) {
@@ -118,7 +119,7 @@ public final class OutOfBandService {
     public EnrolmentIssued issueEnrolment(String tenantId, String userId, Caller caller) {
         Instant now = clock.instant();
         // Step 6 needs a user record to bind the registration information to; create it on first use.
-        users.insert(new UserRepository.User(tenantId, userId, "", now));
+        users.ensure(tenantId, userId, now);
         OobSettings s = settings(tenantId);
         // Step 6: one-time registration information, kept only as a hash.
         EnrolmentCodes.Issued issued = enrolmentCodes.issue(tenantId, userId, Duration.ofSeconds(s.enrolmentValiditySeconds()));
@@ -139,7 +140,7 @@ public final class OutOfBandService {
     public EnrolmentCompleted completeEnrolment(OobMessages.CompleteEnrolment req, Caller caller) {
         // Guessing control (D-1): a locked enrolment, user or address is refused before the code is even looked at,
         // so the right code does not help while it is locked. See EnrolmentCodes for what is charged where.
-        List<EnrolmentCodes.Target> targets = enrolmentCodes.targets(req.enrolmentCode());
+        List<Target> targets = enrolmentCodes.targets(req.enrolmentCode());
         Optional<EnrolmentCodes.Lock> lock = enrolmentCodes.lock(caller.ip(), targets);
         if (lock.isPresent()) {
             audit.event(AuditAction.OOB_ENROLMENT_COMPLETE).by(AuditActor.of(caller), caller.requestId())
@@ -705,7 +706,7 @@ public final class OutOfBandService {
     // ------------------------------------------------------------------------------------------------------------
 
     private void requireUser(String tenantId, String userId) {
-        if (users.find(tenantId, userId).isEmpty()) {
+        if (!users.exists(tenantId, userId)) {
             throw OobFailure.notFound("user");
         }
     }

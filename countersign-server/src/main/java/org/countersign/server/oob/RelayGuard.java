@@ -3,13 +3,9 @@ package org.countersign.server.oob;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +14,6 @@ import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.oob.Offset;
 import org.countersign.server.audit.AuditAction;
 import org.countersign.server.audit.AuditActor;
-import org.countersign.server.audit.AuditLog;
 import org.countersign.server.audit.AuditOutcome;
 import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.auth.Caller;
@@ -28,7 +23,6 @@ import org.countersign.server.oob.OobTransaction.RelayState;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.origin.NetworkOrigins;
 import org.countersign.server.oob.origin.RelayCheck;
-import org.countersign.server.store.Jdbc;
 
 /**
  * The two defences against a real-time relaying phishing page (X.1280 §9.1.1), beside the code comparison:
@@ -42,23 +36,24 @@ import org.countersign.server.store.Jdbc;
  *       tenant allows. A relaying page is another origin, so its browser writes that origin into clientDataJSON and
  *       the assertion fails; without one, approval is refused.</li>
  * </ol>
- * Its state lives in {@code oob_request_relay}, one row per request.
+ * Its state is one row per request, read and written through the {@link OobStore} port.
  */
 final class RelayGuard {
     static final String PLAIN = "plain";
     static final String WEBAUTHN_BOUND = "webauthn-bound";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Jdbc jdbc;
+    private final OobStore store;
     private final Supplier<NetworkOrigins> origins;
-    private final LocalCredentialService local;
-    private final AuditLog audit;
+    private final TerminalAssertions assertions;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    RelayGuard(Jdbc jdbc, Supplier<NetworkOrigins> origins, LocalCredentialService local, AuditLog audit, Clock clock) {
-        this.jdbc = jdbc;
+    RelayGuard(OobStore store, Supplier<NetworkOrigins> origins, TerminalAssertions assertions, AuditTrail audit,
+            Clock clock) {
+        this.store = store;
         this.origins = origins;
-        this.local = local;
+        this.assertions = assertions;
         this.audit = audit;
         this.clock = clock;
     }
@@ -89,33 +84,13 @@ final class RelayGuard {
      * {@code navigator.credentials.get}: challenge = offset hash. Refused when the user has no WebAuthn credential.
      */
     Map<String, Object> boundOptions(String tenantId, String userId, ByteArray offsetHash) {
-        return local.boundAssertionOptions(tenantId, userId, offsetHash).orElseThrow(() -> OobFailure.conflict(
+        return assertions.options(tenantId, userId, offsetHash).orElseThrow(() -> OobFailure.conflict(
                 "mode 'webauthn-bound' needs an active WebAuthn credential (passkey) of this user; register one first"
                         + " or use mode 'plain'"));
     }
 
-    static void insert(Connection c, String tenantId, String requestId, String mode) throws SQLException {
-        try (var ps = c.prepareStatement("insert into oob_request_relay (request_id, tenant_id, mode) values (?, ?, ?)")) {
-            ps.setString(1, requestId);
-            ps.setString(2, tenantId);
-            ps.setString(3, mode);
-            ps.executeUpdate();
-        }
-    }
-
-    /** Relay state of one request, as the {@link OobStore} port speaks it. */
-    static Optional<RelayState> state(Connection c, String tenantId, String requestId) throws SQLException {
-        List<RelayState> rows = Jdbc.query(c, "select mode, bound_at, authenticator_address, network_check from"
-                + " oob_request_relay where tenant_id = ? and request_id = ?", ps -> {
-                    ps.setString(1, tenantId);
-                    ps.setString(2, requestId);
-                }, rs -> new RelayState(rs.getString(1), Optional.ofNullable(rs.getTimestamp(2)).map(Timestamp::toInstant),
-                        Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4))));
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-    }
-
     Optional<RelayState> state(String tenantId, String requestId) {
-        return jdbc.inConnection(c -> state(c, tenantId, requestId));
+        return store.read(tx -> tx.relayState(tenantId, requestId));
     }
 
     /** Called inside the decision's transaction: an approval of a bound-mode request needs the terminal bound. */
@@ -139,19 +114,6 @@ final class RelayGuard {
     /** The network comparison as stored for the relying party's result. */
     static Optional<String> checkJson(Optional<RelayCheck> check) {
         return check.map(k -> OutOfBandService.Json.write(k.toMap()));
-    }
-
-    /** Keeps what the deciding authenticator's connection showed, for the relying party's result. */
-    static void recordDecision(Connection c, String tenantId, String requestId, String authenticatorAddress,
-            Optional<String> checkJson) throws SQLException {
-        try (var ps = c.prepareStatement("update oob_request_relay set authenticator_address = ?, network_check = ?"
-                + " where tenant_id = ? and request_id = ?")) {
-            ps.setString(1, authenticatorAddress);
-            ps.setString(2, checkJson.orElse(null));
-            ps.setString(3, tenantId);
-            ps.setString(4, requestId);
-            ps.executeUpdate();
-        }
     }
 
     /** Adds the relay fields to a push event for the phone. */
@@ -202,7 +164,7 @@ final class RelayGuard {
         }
         String credentialId;
         try {
-            credentialId = local.verifyBoundAssertion(caller.inTenant(tenantId), r.userId(), r.offsetHash(), assertion);
+            credentialId = assertions.verify(caller.inTenant(tenantId), r.userId(), r.offsetHash(), assertion);
         } catch (FlowFailure e) {
             audit.event(AuditAction.OOB_REQUEST_BIND).tenant(tenantId).by(AuditActor.of(caller), caller.requestId())
                     .about(AuditSubject.user(r.userId())).details(Map.of("oobRequestId", r.requestId()))
@@ -210,16 +172,7 @@ final class RelayGuard {
             throw e;
         }
         Instant now = clock.instant();
-        boolean updated = jdbc.inTransaction(c -> {
-            try (var ps = c.prepareStatement("update oob_request_relay set bound_at = ?, bound_credential_id = ?"
-                    + " where tenant_id = ? and request_id = ? and bound_at is null")) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setString(2, credentialId);
-                ps.setString(3, tenantId);
-                ps.setString(4, r.requestId());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        boolean updated = store.inTransaction(tx -> tx.bindTerminal(tenantId, r.requestId(), now, credentialId));
         if (!updated) {
             throw OobFailure.conflict("the terminal of this request is already bound");
         }

@@ -10,16 +10,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
-import org.countersign.core.keys.DataKeyStore;
 import org.countersign.core.keys.EnvMasterKeyProvider;
 import org.countersign.core.keys.KeyService;
-import org.countersign.core.keys.WrappedDataKey;
 import org.countersign.core.oob.ApprovalStatement;
 import org.countersign.core.oob.ApprovalStatement.Decision;
 import org.countersign.core.oob.Offset;
@@ -38,13 +35,14 @@ import org.countersign.server.oob.OutOfBandService.RequestCreated;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.RequestRepository.Status;
 import org.countersign.server.oob.UserStateRepository.UserState;
+import org.countersign.server.oob.memory.MemoryDataKeyStore;
 import org.countersign.server.oob.memory.MemoryOobStore;
 import org.countersign.testkit.TestClock;
 import org.junit.jupiter.api.Test;
 
 /**
  * The X.1280 request state machine ({@link OobRequestFlow}) on the in-memory store with a hand-moved clock: no
- * database, no server, each test in milliseconds (issue 12). The same rules seen through HTTP and PostgreSQL are in
+ * database, no server, each test in milliseconds. The same rules seen through HTTP and PostgreSQL are in
  * {@code OobFlowTest} and {@code OobHardeningTest}; the store itself is held to PostgreSQL's behaviour by
  * {@link OobStoreContract}.
  */
@@ -59,30 +57,10 @@ class OobRequestFlowTest {
     private final TestClock clock = TestClock.frozenAt(T0);
     private final MemoryOobStore store = new MemoryOobStore();
     private final VerificationKeys keys = new VerificationKeys(new KeyService(
-            new EnvMasterKeyProvider(ByteArray.copyOf(new byte[32]).toBase64(), "mk-test0001"), new Keys(), random, clock),
+            new EnvMasterKeyProvider(ByteArray.copyOf(new byte[32]).toBase64(), "mk-test0001"), new MemoryDataKeyStore(), random, clock),
             random);
     private final OobRequestFlow flow = new OobRequestFlow(keys, new PasswordRenewal(random), random);
     private int sessions;
-
-    /** Wrapped data keys in a list: the key service's persistence, which these tests do not look at. */
-    private static final class Keys implements DataKeyStore {
-        private final List<WrappedDataKey> keys = new CopyOnWriteArrayList<>();
-
-        @Override
-        public List<WrappedDataKey> all() {
-            return List.copyOf(keys);
-        }
-
-        @Override
-        public void insert(WrappedDataKey k) {
-            keys.add(k);
-        }
-
-        @Override
-        public void replace(WrappedDataKey k) {
-            keys.replaceAll(old -> old.keyId().equals(k.keyId()) ? k : old);
-        }
-    }
 
     /** An enrolled user: the verification key (§8.1 step 12) and one active authenticator. */
     private record Enrolled(String userId, SecretBytes key, Authenticator phone) {}

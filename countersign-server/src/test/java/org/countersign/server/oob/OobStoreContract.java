@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link OobStore} must do, run against PostgreSQL ({@link OobStoreContractJdbcTest}) and the in-memory
- * twin ({@link OobStoreContractMemoryTest}) so the twin the state-machine tests use cannot drift from the SQL
- * (issue 12). Each test takes fresh users, so the PostgreSQL database is shared by the class.
+ * twin ({@link OobStoreContractMemoryTest}) so the twin the state-machine tests use cannot drift from the SQL.
+ * Each test takes fresh users, so the PostgreSQL database is shared by the class.
  */
 abstract class OobStoreContract {
     static final String T1 = "tenant-one";
@@ -432,5 +432,24 @@ abstract class OobStoreContract {
         assertThat(s.authenticatorAddress()).contains("198.51.100.7");
         assertThat(s.networkCheckJson()).contains("{\"verdict\":\"same\"}");
         assertThat(s.bound()).isFalse();
+    }
+
+    @Test
+    void aTerminalIsBoundOnceAndOnlyInItsTenant() {
+        String u = newUser();
+        String r = id("req");
+        inTx(tx -> {
+            tx.insertRequest(request(r, T1, u, Status.PENDING, T0, T0.plusSeconds(60)));
+            tx.insertRelay(T1, r, RelayGuard.WEBAUTHN_BOUND);
+        });
+        boolean otherTenant = store().inTransaction(tx -> tx.bindTerminal(T2, r, T0, "cred-1"));
+        assertThat(otherTenant).isFalse();
+        boolean first = store().inTransaction(tx -> tx.bindTerminal(T1, r, T0.plusSeconds(1), "cred-1"));
+        assertThat(first).isTrue();
+        boolean second = store().inTransaction(tx -> tx.bindTerminal(T1, r, T0.plusSeconds(2), "cred-2"));
+        assertThat(second).isFalse();
+        RelayState s = store().read(tx -> tx.relayState(T1, r)).orElseThrow();
+        assertThat(s.boundAt()).contains(T0.plusSeconds(1));
+        assertThat(s.mode()).isEqualTo(RelayGuard.WEBAUTHN_BOUND);
     }
 }

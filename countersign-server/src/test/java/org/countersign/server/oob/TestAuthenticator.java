@@ -66,13 +66,20 @@ final class TestAuthenticator {
         TestServer.Response r = server.post("/v1/oob/authenticator/enrolments", null, completeBody(code, deviceName));
         if (r.status() == 201) {
             enrolment = r.json();
-            authenticatorId = enrolment.get("authenticatorId").asText();
-            tenantId = enrolment.get("tenantId").asText();
-            userId = enrolment.get("userId").asText();
-            verificationKey = SecretBytes.copyOf(ByteArray.fromBase64Url(enrolment.get("verificationKey").asText()).toByteArray());
-            digits = enrolment.get("digits").asInt();
+            enrolled(enrolment.get("authenticatorId").asText(), enrolment.get("tenantId").asText(),
+                    enrolment.get("userId").asText(), enrolment.get("verificationKey").asText(),
+                    enrolment.get("digits").asInt());
         }
         return r;
+    }
+
+    /** §8.1 step 12: keeps what the verifier returned (also for tests that call the service without HTTPS). */
+    void enrolled(String authenticatorId, String tenantId, String userId, String verificationKeyBase64Url, int digits) {
+        this.authenticatorId = authenticatorId;
+        this.tenantId = tenantId;
+        this.userId = userId;
+        this.verificationKey = SecretBytes.copyOf(ByteArray.fromBase64Url(verificationKeyBase64Url).toByteArray());
+        this.digits = digits;
     }
 
     String signedQuery(String method, String path) {

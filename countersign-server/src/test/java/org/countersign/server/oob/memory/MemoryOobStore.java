@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
 import org.countersign.server.oob.AuthenticatorRepository;
+import org.countersign.server.oob.EnrolmentCodeStore;
 import org.countersign.server.oob.OobEvents.Event;
 import org.countersign.server.oob.OobSettings;
 import org.countersign.server.oob.OobStore;
@@ -61,8 +62,8 @@ public final class MemoryOobStore implements OobStore {
 
     private record AuthenticatorRow(Authenticator authenticator, int pinFailures) {}
 
-    private record Enrolment(String enrolmentId, String tenantId, String userId, ByteArray hash, Instant expiresAt,
-            Optional<Instant> usedAt) {}
+    private record Enrolment(String enrolmentId, String tenantId, String userId, ByteArray hash, String codePrefix,
+            Instant expiresAt, Optional<Instant> usedAt) {}
 
     private record Relay(String tenantId, RelayState state) {}
 
@@ -118,8 +119,26 @@ public final class MemoryOobStore implements OobStore {
     /** Adds an unused registration code, as {@code EnrolmentCodes.issue} would (tests only). */
     public void addEnrolmentCode(String enrolmentId, String tenantId, String userId, ByteArray codeHash,
             Instant expiresAt) {
-        update(() -> enrolments.put(codeHash,
-                new Enrolment(enrolmentId, tenantId, userId, codeHash, micros(expiresAt), Optional.empty())));
+        addEnrolmentCode(enrolmentId, tenantId, userId, codeHash, "", expiresAt);
+    }
+
+    /**
+     * Adds an unused registration code with the first symbols kept in clear ({@link MemoryEnrolmentCodeStore}): the
+     * codes table is one, shared by the enrolment port and this store's single-use claim.
+     */
+    public void addEnrolmentCode(String enrolmentId, String tenantId, String userId, ByteArray codeHash,
+            String codePrefix, Instant expiresAt) {
+        update(() -> enrolments.put(codeHash, new Enrolment(enrolmentId, tenantId, userId, codeHash, codePrefix,
+                micros(expiresAt), Optional.empty())));
+    }
+
+    /** Unused, unexpired registration codes starting with {@code codePrefix}, in enrolment id order. */
+    public List<EnrolmentCodeStore.Target> openEnrolments(String codePrefix, Instant now, int limit) {
+        return query(() -> enrolments.values().stream()
+                .filter(e -> e.codePrefix().equals(codePrefix) && e.usedAt().isEmpty() && e.expiresAt().isAfter(now))
+                .sorted(Comparator.comparing(Enrolment::enrolmentId))
+                .map(e -> new EnrolmentCodeStore.Target(e.enrolmentId(), e.tenantId(), e.userId()))
+                .limit(limit).toList());
     }
 
     /** Whether some thread holds the user's lock now (tests of lock release). */
@@ -550,7 +569,7 @@ public final class MemoryOobStore implements OobStore {
                     return Optional.<ClaimedEnrolment>empty();
                 }
                 put(enrolments, codeHash, new Enrolment(e.enrolmentId(), e.tenantId(), e.userId(), e.hash(),
-                        e.expiresAt(), Optional.of(micros(now))));
+                        e.codePrefix(), e.expiresAt(), Optional.of(micros(now))));
                 return Optional.of(new ClaimedEnrolment(e.enrolmentId(), e.tenantId(), e.userId()));
             });
         }
@@ -582,6 +601,20 @@ public final class MemoryOobStore implements OobStore {
                     put(relays, requestId, new Relay(tenantId, new RelayState(r.state().mode(), r.state().boundAt(),
                             Optional.ofNullable(authenticatorAddress), networkCheckJson)));
                 }
+            });
+        }
+
+        @Override
+        public boolean bindTerminal(String tenantId, String requestId, Instant boundAt, String credentialId) {
+            // The credential id is kept by PostgreSQL for the record only; the port never reads it back.
+            return query(() -> {
+                Relay r = relays.get(requestId);
+                if (r == null || !r.tenantId().equals(tenantId) || r.state().bound()) {
+                    return false;
+                }
+                put(relays, requestId, new Relay(tenantId, new RelayState(r.state().mode(),
+                        Optional.of(micros(boundAt)), r.state().authenticatorAddress(), r.state().networkCheckJson())));
+                return true;
             });
         }
 
