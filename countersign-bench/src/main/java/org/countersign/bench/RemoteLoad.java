@@ -63,7 +63,7 @@ import org.countersign.testkit.TestData;
  * {@code srp}: complete SRP-6a handshakes (two HTTPS round trips each) per second against a node on PostgreSQL.
  * {@code judge}: server judgement time of a 24-frame 640×480 capture (NUAA bona fide webcam frames, one subject).
  * {@code auth}: complete remote authentications per second (handshake, sealed request, sealed 24-frame capture of
- * the real blink clip, judgement, protected comparison, sealed result); each capture's frames carry a one-pixel
+ * the real blink clip's 2.4-4.8 s, judgement, protected comparison, sealed result); each capture's frames carry a one-pixel
  * mark so that no frame hash repeats. The server refuses a capture whose motion retraces one the same user sent
  * before (MOTION_REPLAYED), so each of {@code --users N} registered users (default 60) authenticates once: the run
  * ends when every user has, or after {@code --seconds}. Registering them (one judged capture each) comes first and
@@ -114,7 +114,9 @@ public final class RemoteLoad {
                         + "\",\"deviceType\":\"bench\"}").replaceAll(".*\"enrolmentCode\":\"([^\"]+)\".*", "$1");
                 devices.add(client.enrol("bench", code));
             }
-            List<BufferedImage> clip = clip("blink_frontal_male1", 1, 40);
+            // Registration sees 0-2.4 s of the clip and authentication 2.4-4.8 s (two blinks each): a capture overlapping the
+            // registration's motion would be a partial replay of it.
+            List<BufferedImage> clip = clip("blink_frontal_male1", 1, 48);
             AtomicLong mark = new AtomicLong();
             if (mode.equals("auth")) {
                 for (DeviceCredential d : devices) {
@@ -161,7 +163,7 @@ public final class RemoteLoad {
                                         "{\"userId\":\"" + d.userId() + "\"}")
                                         .replaceAll(".*\"challengeId\":\"([^\"]+)\".*", "$1");
                                 RemoteChallenge c = s.request("AUTHENTICATE", d.userId(), null, null, opened, null);
-                                RemoteResult r = s.capture(c, frames(clip.subList(16, 40), mark.incrementAndGet()),
+                                RemoteResult r = s.capture(c, frames(clip.subList(24, 48), mark.incrementAndGet()),
                                         List.of());
                                 if (!r.accepted()) {
                                     failed.incrementAndGet();
