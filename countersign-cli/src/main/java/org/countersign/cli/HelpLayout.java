@@ -56,7 +56,8 @@ final class HelpLayout {
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].stripTrailing();
             if (line.length() <= width) {
-                out.append(line);
+                // A section may end in a space that joins it to the next one ("Usage: " before the synopsis).
+                out.append(i == lines.length - 1 ? lines[i] : line);
             } else {
                 wrap(out, line, hangingIndent(line), width);
             }
