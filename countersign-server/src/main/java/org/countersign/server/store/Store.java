@@ -126,6 +126,10 @@ public final class Store implements AutoCloseable {
             throws IOException {
         String durable = unsafeFast ? "off" : "on";
         EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
+                // The library would unpack (and reuse) its programs under <tmpdir>/embedded-pg, a folder it makes
+                // world-writable: any local user could plant an initdb or postgres there and have it run as this
+                // server with the superuser's password. Inside the owner-only data folder nobody else can.
+                .setOverrideWorkingDirectory(runtimeDirectory(dataDir).toFile())
                 .setDataDirectory(pgDir)
                 .setCleanDataDirectory(false)
                 .setPort(port)
@@ -161,6 +165,20 @@ public final class Store implements AutoCloseable {
                 Files.deleteIfExists(pwFile);
             }
         }
+    }
+
+    /**
+     * Where the embedded PostgreSQL programs are unpacked: below {@code postgres-runtime} in the data folder, which
+     * is owner-only (set again at every start). The library opens the folder it is given to everyone, so it gets one
+     * level further down: nobody else can pass the owner-only level above it.
+     */
+    static Path runtimeDirectory(Path dataDir) throws IOException {
+        Path guard = dataDir.resolve("postgres-runtime");
+        if (!Files.isDirectory(guard)) {
+            Files.createDirectories(guard, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Files.setPosixFilePermissions(guard, PosixFilePermissions.fromString("rwx------"));
+        return guard.resolve("unpacked");
     }
 
     /**
