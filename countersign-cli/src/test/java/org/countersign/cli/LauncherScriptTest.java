@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ class LauncherScriptTest {
     Path root;
 
     private Path bin;
+    private final Map<String, String> extraEnv = new HashMap<>();
 
     @BeforeEach
     void copyTheLauncher() throws IOException {
@@ -62,6 +65,22 @@ class LauncherScriptTest {
     }
 
     @Test
+    void theJavaComesFromCountersignJavaThenJavaHomeThenPath() throws Exception {
+        Files.createDirectories(root.resolve("countersign-cli/target"));
+        Files.writeString(root.resolve("countersign-cli/target/countersign.jar"), "");
+        Path home = Files.createDirectories(root.resolve("jdk25/bin"));
+        script(home.resolve("java"), "echo \"jdk25 $*\"");
+        Path chosen = root.resolve("chosen-java");
+        script(chosen, "echo \"chosen $*\"");
+
+        assertThat(run("--version").out()).startsWith("ran ");
+        extraEnv.put("JAVA_HOME", root.resolve("jdk25").toString());
+        assertThat(run("--version").out()).startsWith("jdk25 ");
+        extraEnv.put("COUNTERSIGN_JAVA", chosen.toString());
+        assertThat(run("--version").out()).startsWith("chosen ").endsWith("countersign.jar --version\n");
+    }
+
+    @Test
     void aFailedBuildShowsTheEndOfItsLogWithoutColourCodes() throws Exception {
         script(bin.resolve("mvn"), """
                 printf '\\033[1;31m[ERROR] COMPILATION ERROR in Foo.java\\033[m\\n'
@@ -92,6 +111,9 @@ class LauncherScriptTest {
         ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
         pb.environment().put("PATH", bin + ":/usr/bin:/bin");
         pb.environment().remove("npm_config_loglevel");
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().remove("COUNTERSIGN_JAVA");
+        extraEnv.forEach(pb.environment()::put);
         Path out = root.resolve("out.txt");
         Path err = root.resolve("err.txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
