@@ -217,6 +217,9 @@ public final class OobMessages {
     public record RequestEvent(String requestId, String tenantId, String tenantName, String userId, String offset,
             int digits, String expiresAt, RelayCheck.View network, RelayMode mode, Boolean terminalBound) {}
 
+    /** The stream's {@code resolved} event: a request the phone may show has ended, so it drops it. */
+    public record RequestResolved(String requestId, String status) {}
+
     /** {@code GET /v1/oob/authenticator/pending}: the polling fallback of the stream. */
     public record PendingRequests(List<RequestEvent> requests) {}
 

@@ -49,6 +49,8 @@ class OobMessagesShapeTest {
         }
         assertThat(write(api, new PendingRequests(List.of(event))).fieldNames()).toIterable()
                 .containsExactly("requests");
+        assertThat(plain.writeValueAsString(new OobMessages.RequestResolved("req_1", "expired")))
+                .isEqualTo("{\"requestId\":\"req_1\",\"status\":\"expired\"}");
     }
 
     @Test
