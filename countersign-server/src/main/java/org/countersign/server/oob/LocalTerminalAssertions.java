@@ -1,14 +1,17 @@
 package org.countersign.server.oob;
 
-import java.util.Map;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.auth.Caller;
 import org.countersign.server.local.LocalCredentialService;
 import org.countersign.server.local.LocalCredentialService.WebAuthnAssertion;
+import org.countersign.server.local.LocalMessages.WebAuthnRequestOptions;
 
 /** The {@link TerminalAssertions} port on the local-credential module's WebAuthn credentials and verifier. */
 final class LocalTerminalAssertions implements TerminalAssertions {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final LocalCredentialService local;
 
     LocalTerminalAssertions(LocalCredentialService local) {
@@ -16,8 +19,11 @@ final class LocalTerminalAssertions implements TerminalAssertions {
     }
 
     @Override
-    public Optional<Map<String, Object>> options(String tenantId, String userId, ByteArray challenge) {
-        return local.boundAssertionOptions(tenantId, userId, challenge);
+    public Optional<WebAuthnRequestOptions> options(String tenantId, String userId, ByteArray challenge) {
+        // The local module hands its request options over as a map of their members; read them back into the
+        // record they were written from, so the out-of-band responses carry a typed value.
+        return local.boundAssertionOptions(tenantId, userId, challenge)
+                .map(m -> JSON.convertValue(m, WebAuthnRequestOptions.class));
     }
 
     @Override

@@ -241,7 +241,7 @@ public final class OobEvents implements AutoCloseable {
             if (e.kind() == Kind.REQUEST) {
                 onRequest.accept(e);
             } else {
-                String data = JSON.writeValueAsString(Map.of("requestId", e.id(), "status", e.status()));
+                String data = JSON.writeValueAsString(new OobMessages.RequestResolved(e.id(), e.status()));
                 for (Stream s : streams(e.tenantId(), e.userId())) {
                     if (!s.send("resolved", data)) {
                         unregister(s);

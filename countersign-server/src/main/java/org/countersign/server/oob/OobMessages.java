@@ -5,13 +5,14 @@ import java.time.format.DateTimeParseException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.oob.ApprovalStatement;
 import org.countersign.core.oob.Offset;
 import org.countersign.server.http.Validate;
 import org.countersign.server.local.LocalCredentialService;
+import org.countersign.server.local.LocalMessages.WebAuthnRequestOptions;
+import org.countersign.server.oob.origin.RelayCheck;
 
 /**
  * Request and response bodies of the out-of-band API (docs/oob-api.md). Each request record refuses bad values when
@@ -203,7 +204,45 @@ public final class OobMessages {
      * terminal; a queued request has a {@code queuePosition} and no code yet.
      */
     public record RequestCreatedView(String requestId, String status, String code, int digits, String expiresAt,
-            int validitySeconds, String mode, Map<String, Object> webauthn, Integer queuePosition, String qrPayload) {}
+            int validitySeconds, RelayMode mode, WebAuthnRequestOptions webauthn, Integer queuePosition,
+            String qrPayload) {}
+
+    /**
+     * The request event the phone gets (X.1280 §8.3 step 5), on the stream and from the pending poll: the canonical
+     * offset, which the authenticator decodes, shows and hashes. Seen from an authenticator connection it adds the
+     * network comparison and the relay mode (§9.1.1); {@code terminalBound} only in mode {@code webauthn-bound}.
+     * The stream writes it with a mapper that keeps nulls, hence NON_NULL here.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RequestEvent(String requestId, String tenantId, String tenantName, String userId, String offset,
+            int digits, String expiresAt, RelayCheck.View network, RelayMode mode, Boolean terminalBound) {}
+
+    /** The stream's {@code resolved} event: a request the phone may show has ended, so it drops it. */
+    public record RequestResolved(String requestId, String status) {}
+
+    /** {@code GET /v1/oob/authenticator/pending}: the polling fallback of the stream. */
+    public record PendingRequests(List<RequestEvent> requests) {}
+
+    /** {@code 200} of {@code POST /v1/oob/authenticator/responses}: the state the request ended in (§8.5 step 3). */
+    public record DecisionRecorded(RequestRepository.Status status) {}
+
+    /** {@code GET} and {@code PUT /v1/oob/users/{userId}/password-login} (§9.2.1). */
+    public record PasswordLoginView(boolean disabled) {}
+
+    /** {@code 200} of {@code POST /v1/oob/requests/{requestId}/terminal-assertion} (§9.1.1): the terminal is bound. */
+    public record TerminalBound(String requestId, boolean terminalBound, String credentialId) {}
+
+    /**
+     * {@code GET /v1/oob/requests/{requestId}} and the answer of cancel (§8.5 step 4). Members by state: a queued
+     * request has its {@code queuePosition}; a pending one its {@code code}, {@code digits} and {@code expiresAt}
+     * (a request that left the queue shows its code only now, C-S4); a decided one {@code decidedAt} and the
+     * answering authenticator; {@code replacementPassword} (C-S5) the first time an approval is read, only.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RequestResult(String requestId, String userId, RequestRepository.Status status,
+            Integer queuePosition, String code, Integer digits, String expiresAt, String decidedAt,
+            String authenticatorId, String deviceName, RelayMode mode, Boolean terminalBound, RelayCheck.View network,
+            String replacementPassword) {}
 
     static ByteArray base64url(String field, String text) {
         if (!text.matches("[A-Za-z0-9_-]*")) {

@@ -4,13 +4,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.core.bytes.SecretBytes;
 import org.countersign.core.oob.ApprovalStatement;
 import org.countersign.core.oob.Offset;
 import org.countersign.core.oob.ServerAuthCode;
+import org.countersign.server.local.LocalMessages.WebAuthnRequestOptions;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
 import org.countersign.server.oob.OobEvents.Event;
 import org.countersign.server.oob.OobEvents.Kind;
@@ -58,7 +58,7 @@ final class OobRequestFlow {
      * user's lock, overdue requests end first; then C-S4 (§9.2.4) blocks or queues it behind a shown code.
      */
     Outcome create(OobTransaction tx, String tenantId, String userId, Offset offset, OobSettings s, String mode,
-            Optional<Map<String, Object>> webauthn, Instant now) {
+            Optional<WebAuthnRequestOptions> webauthn, Instant now) {
         // The user's row lock serialises this with every other change to the user's requests, on any node.
         Optional<UserState> state = tx.lockUser(tenantId, userId);
         if (state.isEmpty() || state.get().verificationKeySealed().isEmpty()
@@ -78,10 +78,12 @@ final class OobRequestFlow {
         String requestId = Ids.request(random);
         Status status = ahead == 0 ? Status.PENDING : Status.QUEUED;
         Instant expires = status == Status.PENDING ? now.plusSeconds(s.validitySeconds()) : now.plus(QUEUE_MAX_WAIT);
-        tx.insertRequest(new OobRequest(requestId, tenantId, userId, offset.encode(), code.offsetHash(),
-                keys.sealText(tenantId, requestId, VerificationKeys.REQUEST_CODE, code.value()), s.codeDigits(), status,
-                now, status == Status.PENDING ? Optional.of(now) : Optional.empty(), expires, Optional.empty(),
-                Optional.empty(), ahead, Optional.empty()));
+        tx.insertRequest(OobRequest.builder().requestId(requestId).tenantId(tenantId).userId(userId)
+                .offsetBytes(offset.encode()).offsetHash(code.offsetHash())
+                .codeSealed(keys.sealText(tenantId, requestId, VerificationKeys.REQUEST_CODE, code.value()))
+                .digits(s.codeDigits()).status(status).createdAt(now)
+                .windowStart(status == Status.PENDING ? Optional.of(now) : Optional.empty()).expiresAt(expires)
+                .queuePosition(ahead).build());
         tx.insertRelay(tenantId, requestId, mode);
         if (status == Status.PENDING) {
             // §8.3 step 5: the offset goes to the user's authenticators (pushed once this transaction commits).
@@ -89,7 +91,7 @@ final class OobRequestFlow {
         }
         return new Created(new RequestCreated(requestId, status,
                 status == Status.PENDING ? Optional.of(code.value()) : Optional.empty(), s.codeDigits(), expires,
-                s.validitySeconds(), ahead, mode, webauthn));
+                s.validitySeconds(), ahead, RelayMode.ofWire(mode), webauthn));
     }
 
     /**

@@ -4,7 +4,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.countersign.server.auth.Caller;
 import org.countersign.server.http.Access;
@@ -168,12 +167,13 @@ final class OobRoutes implements ApiServer.Routes {
     }
 
     private void getPasswordLogin(Context ctx) {
-        ctx.json(Map.of("disabled", service.passwordLoginDisabled(Requests.tenant(ctx), userId(ctx))));
+        ctx.json(new OobMessages.PasswordLoginView(service.passwordLoginDisabled(Requests.tenant(ctx), userId(ctx))));
     }
 
     private void setPasswordLogin(Context ctx) {
         OobMessages.PasswordLogin req = body.read(ctx, OobMessages.PasswordLogin.class);
-        ctx.json(Map.of("disabled", service.setPasswordLoginDisabled(Requests.tenant(ctx), userId(ctx), req.disabled(), caller(ctx))));
+        ctx.json(new OobMessages.PasswordLoginView(service.setPasswordLoginDisabled(Requests.tenant(ctx), userId(ctx),
+                req.disabled(), caller(ctx))));
     }
 
     private void release(Context ctx) {
@@ -193,12 +193,12 @@ final class OobRoutes implements ApiServer.Routes {
     private void pending(Context ctx) {
         Authenticator a = service.authenticateQuery("GET", PENDING, ctx.queryParam("authenticatorId"), ctx.queryParam("ts"),
                 ctx.queryParam("sig"));
-        ctx.json(Map.of("requests", service.pendingFor(a, addresses.of(ctx))));
+        ctx.json(new OobMessages.PendingRequests(service.pendingFor(a, addresses.of(ctx))));
     }
 
     private void decide(Context ctx) {
         OobMessages.Decide req = body.read(ctx, OobMessages.Decide.class);
-        ctx.json(Map.of("status", service.decide(req, Requests.caller(ctx, addresses.of(ctx))).wire()));
+        ctx.json(new OobMessages.DecisionRecorded(service.decide(req, Requests.caller(ctx, addresses.of(ctx)))));
     }
 
     /** C-F3 push: a server-sent event stream per authenticator, fed by announcements from every node. */
@@ -223,7 +223,7 @@ final class OobRoutes implements ApiServer.Routes {
                 return; // the node is stopping: the stream was closed, the phone reconnects to another node
             }
             // Requests already pending when the stream opens (a reconnect, or a push that raced the connection).
-            for (Map<String, Object> r : service.pendingFor(a, address)) {
+            for (OobMessages.RequestEvent r : service.pendingFor(a, address)) {
                 s.send("request", OutOfBandService.Json.write(r));
             }
         }).handle(ctx);

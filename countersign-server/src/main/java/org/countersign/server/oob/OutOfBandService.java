@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +28,14 @@ import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.auth.Caller;
 import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.local.LocalCredentialService;
+import org.countersign.server.local.LocalMessages.WebAuthnRequestOptions;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
 import org.countersign.server.oob.EnrolmentCodeStore.Target;
 import org.countersign.server.oob.OobEvents.Event;
 import org.countersign.server.oob.OobEvents.Kind;
+import org.countersign.server.oob.OobMessages.RequestEvent;
+import org.countersign.server.oob.OobMessages.RequestResult;
+import org.countersign.server.oob.OobMessages.TerminalBound;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.RequestRepository.Status;
 import org.countersign.server.oob.OobRequestFlow.Blocked;
@@ -263,7 +266,7 @@ public final class OutOfBandService {
 
     /** §8.3 step 2's answer to the RP. {@code code} is absent while the request waits in the queue. */
     public record RequestCreated(String requestId, Status status, Optional<String> code, int digits, Instant expiresAt,
-            int validitySeconds, int queuePosition, String mode, Optional<Map<String, Object>> webauthn) {}
+            int validitySeconds, int queuePosition, RelayMode mode, Optional<WebAuthnRequestOptions> webauthn) {}
 
     public RequestCreated createRequest(String tenantId, OobMessages.CreateRequest req, Caller caller) {
         Instant now = clock.instant();
@@ -280,7 +283,7 @@ public final class OutOfBandService {
         OobSettings s = settings(tenantId);
         // §9.1.1 relay-proof mode: the terminal's WebAuthn assertion must be made over the offset hash.
         String mode = RelayGuard.mode(req.mode());
-        Optional<Map<String, Object>> webauthn = mode.equals(RelayGuard.WEBAUTHN_BOUND)
+        Optional<WebAuthnRequestOptions> webauthn = mode.equals(RelayGuard.WEBAUTHN_BOUND)
                 ? Optional.of(relay.boundOptions(tenantId, userId, offset.hash())) : Optional.empty();
         Outcome outcome = store.inTransaction(tx -> flow.create(tx, tenantId, userId, offset, s, mode, webauthn, now));
         if (outcome instanceof Blocked b) {
@@ -384,27 +387,23 @@ public final class OutOfBandService {
     }
 
     /** The contract's request event: the canonical offset, which the authenticator decodes, shows and hashes. */
-    public Map<String, Object> pushView(OobRequest r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("requestId", r.requestId());
-        m.put("tenantId", r.tenantId());
-        m.put("tenantName", tenantName(r.tenantId()));
-        m.put("userId", r.userId());
-        m.put("offset", r.offsetBytes().toBase64Url());
-        m.put("digits", r.digits());
-        m.put("expiresAt", r.expiresAt().toString());
-        return m;
+    public RequestEvent pushView(OobRequest r) {
+        return pushView(r, RelayGuard.Relay.NONE);
     }
 
     /** The request event with the network check for the authenticator connected from {@code address} (§9.1.1). */
-    public Map<String, Object> pushView(OobRequest r, String address) {
-        Map<String, Object> m = pushView(r);
-        relay.addToPush(m, r, address);
-        return m;
+    public RequestEvent pushView(OobRequest r, String address) {
+        return pushView(r, relay.forPush(r, address));
+    }
+
+    private RequestEvent pushView(OobRequest r, RelayGuard.Relay k) {
+        return new RequestEvent(r.requestId(), r.tenantId(), tenantName(r.tenantId()), r.userId(),
+                r.offsetBytes().toBase64Url(), r.digits(), r.expiresAt().toString(), k.network(), k.mode(),
+                k.terminalBound());
     }
 
     /** {@link #pendingFor(Authenticator)} as seen from the authenticator's connecting address. */
-    public List<Map<String, Object>> pendingFor(Authenticator a, String address) {
+    public List<RequestEvent> pendingFor(Authenticator a, String address) {
         settle(a.tenantId(), a.userId());
         List<OobRequest> active = store.read(tx -> tx.activeRequests(a.tenantId(), a.userId()));
         Instant now = clock.instant();
@@ -413,7 +412,7 @@ public final class OutOfBandService {
     }
 
     /** Requests the authenticator's user has pending now (polling fallback, and the first events of a stream). */
-    public List<Map<String, Object>> pendingFor(Authenticator a) {
+    public List<RequestEvent> pendingFor(Authenticator a) {
         settle(a.tenantId(), a.userId());
         List<OobRequest> active = store.read(tx -> tx.activeRequests(a.tenantId(), a.userId()));
         Instant now = clock.instant();
@@ -501,7 +500,7 @@ public final class OutOfBandService {
      * it, and under the {@code block} policy the user may start a new one at once (§9.2.4). Cancelling a cancelled
      * request again is a no-op; a request already decided or expired stays as it is.
      */
-    public Map<String, Object> cancel(String tenantId, String requestId, Caller caller) {
+    public RequestResult cancel(String tenantId, String requestId, Caller caller) {
         Instant now = clock.instant();
         OobRequest r = store.read(tx -> tx.findRequest(tenantId, requestId))
                 .orElseThrow(() -> OobFailure.notFound("request"));
@@ -524,45 +523,38 @@ public final class OutOfBandService {
     }
 
     /** §8.5 step 4: the result for the RP; a replacement password (C-S5) is included the first time only. */
-    public Map<String, Object> result(String tenantId, String requestId, Caller caller) {
+    public RequestResult result(String tenantId, String requestId, Caller caller) {
         OobRequest r = current(tenantId, requestId);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("requestId", r.requestId());
-        m.put("userId", r.userId());
-        m.put("status", r.status().wire());
-        switch (r.status()) {
-            case QUEUED -> m.put("queuePosition", queuePosition(r));
-            case PENDING -> {
-                // A request that came out of the queue shows its code only now (C-S4).
-                m.put("code", keys.openText(tenantId, requestId, VerificationKeys.REQUEST_CODE, r.codeSealed()));
-                m.put("digits", r.digits());
-                m.put("expiresAt", r.expiresAt().toString());
-            }
-            default -> { }
-        }
-        r.decidedAt().ifPresent(t -> m.put("decidedAt", t.toString()));
-        r.authenticatorId().ifPresent(id -> {
-            m.put("authenticatorId", id);
-            store.read(tx -> tx.findAuthenticator(tenantId, r.userId(), id))
-                    .ifPresent(a -> m.put("deviceName", a.deviceName()));
-        });
-        relay.addToResult(m, tenantId, requestId);
+        Integer queuePosition = r.status() == Status.QUEUED ? queuePosition(r) : null;
+        // A request that came out of the queue shows its code only now (C-S4).
+        boolean shown = r.status() == Status.PENDING;
+        String code = shown ? keys.openText(tenantId, requestId, VerificationKeys.REQUEST_CODE, r.codeSealed()) : null;
+        String deviceName = r.authenticatorId()
+                .flatMap(id -> store.read(tx -> tx.findAuthenticator(tenantId, r.userId(), id)))
+                .map(Authenticator::deviceName).orElse(null);
+        RelayGuard.Relay k = relay.forResult(tenantId, requestId);
+        String replacementPassword = null;
         if (r.status() == Status.APPROVED && r.replacementPasswordSealed().isPresent()) {
-            store.read(tx -> tx.takeReplacementPassword(tenantId, requestId)).ifPresent(sealed -> {
-                m.put("replacementPassword", keys.openText(tenantId, requestId, VerificationKeys.REPLACEMENT_PASSWORD, sealed));
+            Optional<String> sealed = store.read(tx -> tx.takeReplacementPassword(tenantId, requestId));
+            if (sealed.isPresent()) {
+                replacementPassword = keys.openText(tenantId, requestId, VerificationKeys.REPLACEMENT_PASSWORD,
+                        sealed.get());
                 audit.event(AuditAction.OOB_PASSWORD_RENEW).tenant(tenantId)
                         .by(AuditActor.of(caller), caller.requestId()).about(AuditSubject.user(r.userId()))
                         .details(Map.of("oobRequestId", requestId)).record(AuditOutcome.SUCCESS);
-            });
+            }
         }
-        return m;
+        return new RequestResult(r.requestId(), r.userId(), r.status(), queuePosition, code,
+                shown ? r.digits() : null, shown ? r.expiresAt().toString() : null,
+                r.decidedAt().map(Instant::toString).orElse(null), r.authenticatorId().orElse(null), deviceName,
+                k.mode(), k.terminalBound(), k.network(), replacementPassword);
     }
 
     /**
      * Long-poll (C-F5): answers at once if the request has ended, otherwise when an announcement about it arrives
      * from any node or after {@code waitSeconds}. No database connection is held while waiting.
      */
-    public CompletableFuture<Map<String, Object>> awaitResult(String tenantId, String requestId, int waitSeconds, Caller caller) {
+    public CompletableFuture<RequestResult> awaitResult(String tenantId, String requestId, int waitSeconds, Caller caller) {
         if (waitSeconds <= 0 || !current(tenantId, requestId).status().active()) {
             return CompletableFuture.completedFuture(result(tenantId, requestId, caller));
         }
@@ -580,7 +572,7 @@ public final class OutOfBandService {
     }
 
     /** §9.1.1 WebAuthn-bound mode: the RP submits the assertion its page made at the terminal over the offset hash. */
-    public Map<String, Object> bindTerminal(String tenantId, String requestId,
+    public TerminalBound bindTerminal(String tenantId, String requestId,
             LocalCredentialService.WebAuthnAssertion assertion, Caller caller) {
         return relay.bindTerminal(tenantId, current(tenantId, requestId), assertion, caller);
     }

@@ -1,11 +1,9 @@
 package org.countersign.server.oob;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +17,7 @@ import org.countersign.server.audit.AuditSubject;
 import org.countersign.server.auth.Caller;
 import org.countersign.server.failure.FlowFailure;
 import org.countersign.server.local.LocalCredentialService;
+import org.countersign.server.local.LocalMessages.WebAuthnRequestOptions;
 import org.countersign.server.oob.OobTransaction.RelayState;
 import org.countersign.server.oob.RequestRepository.OobRequest;
 import org.countersign.server.oob.origin.NetworkOrigins;
@@ -39,8 +38,8 @@ import org.countersign.server.oob.origin.RelayCheck;
  * Its state is one row per request, read and written through the {@link OobStore} port.
  */
 final class RelayGuard {
-    static final String PLAIN = "plain";
-    static final String WEBAUTHN_BOUND = "webauthn-bound";
+    static final String PLAIN = RelayMode.PLAIN.wire();
+    static final String WEBAUTHN_BOUND = RelayMode.WEBAUTHN_BOUND.wire();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final OobStore store;
@@ -83,7 +82,7 @@ final class RelayGuard {
      * For a WebAuthn-bound request, the assertion options the terminal's page passes to
      * {@code navigator.credentials.get}: challenge = offset hash. Refused when the user has no WebAuthn credential.
      */
-    Map<String, Object> boundOptions(String tenantId, String userId, ByteArray offsetHash) {
+    WebAuthnRequestOptions boundOptions(String tenantId, String userId, ByteArray offsetHash) {
         return assertions.options(tenantId, userId, offsetHash).orElseThrow(() -> OobFailure.conflict(
                 "mode 'webauthn-bound' needs an active WebAuthn credential (passkey) of this user; register one first"
                         + " or use mode 'plain'"));
@@ -113,43 +112,48 @@ final class RelayGuard {
 
     /** The network comparison as stored for the relying party's result. */
     static Optional<String> checkJson(Optional<RelayCheck> check) {
-        return check.map(k -> OutOfBandService.Json.write(k.toMap()));
+        return check.map(k -> OutOfBandService.Json.write(k.view()));
     }
 
-    /** Adds the relay fields to a push event for the phone. */
-    void addToPush(Map<String, Object> m, OobRequest r, String authenticatorAddress) {
-        check(r, authenticatorAddress).ifPresent(k -> m.put("network", k.toMap()));
-        state(r.tenantId(), r.requestId()).ifPresent(s -> {
-            m.put("mode", s.mode());
-            if (s.mode().equals(WEBAUTHN_BOUND)) {
-                m.put("terminalBound", s.bound());
-            }
-        });
+    /**
+     * The relay members of a push event or result: each null when it does not apply, so the response leaves it
+     * out. {@code terminalBound} is only said of a {@code webauthn-bound} request.
+     */
+    record Relay(RelayCheck.View network, RelayMode mode, Boolean terminalBound) {
+        static final Relay NONE = new Relay(null, null, null);
+
+        private static Relay of(RelayState s, RelayCheck.View network) {
+            RelayMode mode = RelayMode.ofWire(s.mode());
+            return new Relay(network, mode, mode == RelayMode.WEBAUTHN_BOUND ? s.bound() : null);
+        }
     }
 
-    /** Adds the relay fields to the relying party's result. */
-    void addToResult(Map<String, Object> m, String tenantId, String requestId) {
-        state(tenantId, requestId).ifPresent(s -> {
-            m.put("mode", s.mode());
-            if (s.mode().equals(WEBAUTHN_BOUND)) {
-                m.put("terminalBound", s.bound());
-            }
-            s.networkCheckJson().ifPresent(json -> {
-                try {
-                    JsonNode n = JSON.readTree(json);
-                    m.put("network", n);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException("stored network check is not JSON", e);
-                }
-            });
-        });
+    /** The relay members of a push event for the phone connected from {@code authenticatorAddress}. */
+    Relay forPush(OobRequest r, String authenticatorAddress) {
+        RelayCheck.View network = check(r, authenticatorAddress).map(RelayCheck::view).orElse(null);
+        return state(r.tenantId(), r.requestId()).map(s -> Relay.of(s, network))
+                .orElse(new Relay(network, null, null));
+    }
+
+    /** The relay members of the relying party's result: the comparison stored when the phone answered. */
+    Relay forResult(String tenantId, String requestId) {
+        return state(tenantId, requestId).map(s -> Relay.of(s, s.networkCheckJson().map(RelayGuard::readCheck)
+                .orElse(null))).orElse(Relay.NONE);
+    }
+
+    private static RelayCheck.View readCheck(String json) {
+        try {
+            return JSON.readValue(json, RelayCheck.View.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored network check is not a network check", e);
+        }
     }
 
     /**
      * The relying party submits the assertion its page obtained at the terminal. Verified against the offset hash
      * as challenge, the tenant's allowed origins and the user's registered credential; binds the request once.
      */
-    Map<String, Object> bindTerminal(String tenantId, OobRequest r, LocalCredentialService.WebAuthnAssertion assertion,
+    OobMessages.TerminalBound bindTerminal(String tenantId, OobRequest r, LocalCredentialService.WebAuthnAssertion assertion,
             Caller caller) {
         RelayState s = state(tenantId, r.requestId()).orElseThrow(() -> OobFailure.notFound("request"));
         if (!s.mode().equals(WEBAUTHN_BOUND)) {
@@ -180,10 +184,6 @@ final class RelayGuard {
                 .about(AuditSubject.user(r.userId()))
                 .details(Map.of("oobRequestId", r.requestId(), "credentialId", credentialId))
                 .record(AuditOutcome.SUCCESS);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("requestId", r.requestId());
-        m.put("terminalBound", true);
-        m.put("credentialId", credentialId);
-        return m;
+        return new OobMessages.TerminalBound(r.requestId(), true, credentialId);
     }
 }

@@ -1,5 +1,6 @@
 package org.countersign.server.oob;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.store.Jdbc;
@@ -20,6 +22,7 @@ public final class RequestRepository {
     public enum Status {
         QUEUED, PENDING, APPROVED, REJECTED, CODES_DIFFER, EXPIRED, CANCELLED;
 
+        @JsonValue
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -33,10 +36,83 @@ public final class RequestRepository {
         }
     }
 
+    /**
+     * One row of {@code oob_requests}. Fifteen components are too many to pass by position: build one with
+     * {@link #builder()}, which names each value and defaults what a new request does not have yet (no window
+     * start, not decided, no authenticator, no replacement password, queue position 0), or change a copy with
+     * {@link #toBuilder()}.
+     */
     public record OobRequest(String requestId, String tenantId, String userId, ByteArray offsetBytes, ByteArray offsetHash,
             String codeSealed, int digits, Status status, Instant createdAt, Optional<Instant> windowStart,
             Instant expiresAt, Optional<Instant> decidedAt, Optional<String> authenticatorId, int queuePosition,
             Optional<String> replacementPasswordSealed) {
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder holding every value of this request, for a copy that differs in a few. */
+        public Builder toBuilder() {
+            return new Builder().requestId(requestId).tenantId(tenantId).userId(userId).offsetBytes(offsetBytes)
+                    .offsetHash(offsetHash).codeSealed(codeSealed).digits(digits).status(status).createdAt(createdAt)
+                    .windowStart(windowStart).expiresAt(expiresAt).decidedAt(decidedAt)
+                    .authenticatorId(authenticatorId).queuePosition(queuePosition)
+                    .replacementPasswordSealed(replacementPasswordSealed);
+        }
+
+        /** Names every value of a request; the unset optional ones keep the defaults of a request just created. */
+        public static final class Builder {
+            private String requestId;
+            private String tenantId;
+            private String userId;
+            private ByteArray offsetBytes;
+            private ByteArray offsetHash;
+            private String codeSealed;
+            private int digits;
+            private Status status;
+            private Instant createdAt;
+            private Optional<Instant> windowStart = Optional.empty();
+            private Instant expiresAt;
+            private Optional<Instant> decidedAt = Optional.empty();
+            private Optional<String> authenticatorId = Optional.empty();
+            private int queuePosition;
+            private Optional<String> replacementPasswordSealed = Optional.empty();
+
+            private Builder() {}
+
+            public Builder requestId(String v) { requestId = v; return this; }
+            public Builder tenantId(String v) { tenantId = v; return this; }
+            public Builder userId(String v) { userId = v; return this; }
+            public Builder offsetBytes(ByteArray v) { offsetBytes = v; return this; }
+            public Builder offsetHash(ByteArray v) { offsetHash = v; return this; }
+            public Builder codeSealed(String v) { codeSealed = v; return this; }
+            public Builder digits(int v) { digits = v; return this; }
+            public Builder status(Status v) { status = v; return this; }
+            public Builder createdAt(Instant v) { createdAt = v; return this; }
+            public Builder windowStart(Optional<Instant> v) { windowStart = v; return this; }
+            public Builder expiresAt(Instant v) { expiresAt = v; return this; }
+            public Builder decidedAt(Optional<Instant> v) { decidedAt = v; return this; }
+            public Builder authenticatorId(Optional<String> v) { authenticatorId = v; return this; }
+            public Builder queuePosition(int v) { queuePosition = v; return this; }
+            public Builder replacementPasswordSealed(Optional<String> v) { replacementPasswordSealed = v; return this; }
+
+            /** Refuses a request without the values every row has (ids, offset, status, times). */
+            public OobRequest build() {
+                Objects.requireNonNull(requestId, "requestId");
+                Objects.requireNonNull(tenantId, "tenantId");
+                Objects.requireNonNull(userId, "userId");
+                Objects.requireNonNull(offsetBytes, "offsetBytes");
+                Objects.requireNonNull(offsetHash, "offsetHash");
+                Objects.requireNonNull(status, "status");
+                Objects.requireNonNull(createdAt, "createdAt");
+                Objects.requireNonNull(expiresAt, "expiresAt");
+                return new OobRequest(requestId, tenantId, userId, offsetBytes, offsetHash, codeSealed, digits, status,
+                        createdAt, Objects.requireNonNull(windowStart, "windowStart"), expiresAt,
+                        Objects.requireNonNull(decidedAt, "decidedAt"),
+                        Objects.requireNonNull(authenticatorId, "authenticatorId"), queuePosition,
+                        Objects.requireNonNull(replacementPasswordSealed, "replacementPasswordSealed"));
+            }
+        }
     }
 
     private static final String COLUMNS = "request_id, tenant_id, user_id, offset_bytes, offset_hash, code_sealed, digits,"
@@ -129,13 +205,15 @@ public final class RequestRepository {
     }
 
     private static OobRequest map(ResultSet rs) throws SQLException {
-        return new OobRequest(rs.getString("request_id"), rs.getString("tenant_id"), rs.getString("user_id"),
-                ByteArray.copyOf(rs.getBytes("offset_bytes")), ByteArray.copyOf(rs.getBytes("offset_hash")),
-                rs.getString("code_sealed"), rs.getInt("digits"), Status.ofWire(rs.getString("status")),
-                rs.getTimestamp("created_at").toInstant(), instant(rs, "window_start"),
-                rs.getTimestamp("expires_at").toInstant(), instant(rs, "decided_at"),
-                Optional.ofNullable(rs.getString("authenticator_id")), rs.getInt("queue_position"),
-                Optional.ofNullable(rs.getString("replacement_password")));
+        return OobRequest.builder().requestId(rs.getString("request_id")).tenantId(rs.getString("tenant_id"))
+                .userId(rs.getString("user_id")).offsetBytes(ByteArray.copyOf(rs.getBytes("offset_bytes")))
+                .offsetHash(ByteArray.copyOf(rs.getBytes("offset_hash"))).codeSealed(rs.getString("code_sealed"))
+                .digits(rs.getInt("digits")).status(Status.ofWire(rs.getString("status")))
+                .createdAt(rs.getTimestamp("created_at").toInstant()).windowStart(instant(rs, "window_start"))
+                .expiresAt(rs.getTimestamp("expires_at").toInstant()).decidedAt(instant(rs, "decided_at"))
+                .authenticatorId(Optional.ofNullable(rs.getString("authenticator_id")))
+                .queuePosition(rs.getInt("queue_position"))
+                .replacementPasswordSealed(Optional.ofNullable(rs.getString("replacement_password"))).build();
     }
 
     private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

@@ -29,8 +29,8 @@ class OobResponseShapesTest {
 
     @Test
     void aQueuedRequestHasAPositionAndNoCode() throws Exception {
-        var queued = new OobMessages.RequestCreatedView("req_1", "queued", null, 6, "2026-01-01T00:01:00Z", 60, "plain",
-                null, 1, null);
+        var queued = new OobMessages.RequestCreatedView("req_1", "queued", null, 6, "2026-01-01T00:01:00Z", 60,
+                RelayMode.PLAIN, null, 1, null);
         JsonNode n = json.readTree(json.writeValueAsString(queued));
         assertThat(n.fieldNames()).toIterable().containsExactly("requestId", "status", "digits", "expiresAt",
                 "validitySeconds", "mode", "queuePosition");
@@ -39,7 +39,7 @@ class OobResponseShapesTest {
     @Test
     void aShownRequestHasItsCodeAndQrPayloadAndNoPosition() throws Exception {
         var shown = new OobMessages.RequestCreatedView("req_1", "pending", "123456", 6, "2026-01-01T00:01:00Z", 60,
-                "plain", null, null, "countersign-oob:req_1:123456");
+                RelayMode.PLAIN, null, null, "countersign-oob:req_1:123456");
         JsonNode n = json.readTree(json.writeValueAsString(shown));
         assertThat(n.get("code").asText()).isEqualTo("123456");
         assertThat(n.get("qrPayload").asText()).isEqualTo("countersign-oob:req_1:123456");

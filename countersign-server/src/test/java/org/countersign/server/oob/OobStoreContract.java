@@ -51,9 +51,10 @@ abstract class OobStoreContract {
     static OobRequest request(String requestId, String tenantId, String userId, Status status, Instant createdAt,
             Instant expiresAt) {
         ByteArray offset = ByteArray.copyOf(("offset-" + requestId).getBytes(StandardCharsets.UTF_8));
-        return new OobRequest(requestId, tenantId, userId, offset, Sha256.of(offset), "sealed-" + requestId, 6, status,
-                createdAt, status == Status.PENDING ? Optional.of(createdAt) : Optional.empty(), expiresAt,
-                Optional.empty(), Optional.empty(), 0, Optional.empty());
+        return OobRequest.builder().requestId(requestId).tenantId(tenantId).userId(userId).offsetBytes(offset)
+                .offsetHash(Sha256.of(offset)).codeSealed("sealed-" + requestId).digits(6).status(status)
+                .createdAt(createdAt).windowStart(status == Status.PENDING ? Optional.of(createdAt) : Optional.empty())
+                .expiresAt(expiresAt).build();
     }
 
     static Authenticator authenticator(String id, String tenantId, String userId, Instant createdAt) {

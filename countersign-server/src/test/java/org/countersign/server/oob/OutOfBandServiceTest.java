@@ -24,6 +24,8 @@ import org.countersign.server.auth.Caller;
 import org.countersign.server.oob.AuthenticatorRepository.Authenticator;
 import org.countersign.server.oob.AuditTrail.Event;
 import org.countersign.server.oob.OobFailure.Reason;
+import org.countersign.server.oob.OobMessages.RequestEvent;
+import org.countersign.server.oob.OobMessages.RequestResult;
 import org.countersign.server.oob.OutOfBandService.EnrolmentCompleted;
 import org.countersign.server.oob.OutOfBandService.EnrolmentIssued;
 import org.countersign.server.oob.OutOfBandService.RequestCreated;
@@ -127,10 +129,10 @@ class OutOfBandServiceTest {
     }
 
     /** §8.3 steps 5–7: the phone fetches what is pending for it with a signed query (polling fallback). */
-    private Map<String, Object> pendingOne(TestAuthenticator phone) {
+    private RequestEvent pendingOne(TestAuthenticator phone) {
         Authenticator a = authenticate(phone, "GET", "/v1/oob/authenticator/pending", phone.signedQuery("GET",
                 "/v1/oob/authenticator/pending"));
-        List<Map<String, Object>> pending = service.pendingFor(a);
+        List<RequestEvent> pending = service.pendingFor(a);
         assertThat(pending).hasSize(1);
         return pending.get(0);
     }
@@ -145,8 +147,8 @@ class OutOfBandServiceTest {
     }
 
     /** §8.4/§8.5: the phone's signed decision over the offset it was sent. */
-    private OobMessages.Decide decision(TestAuthenticator phone, Map<String, Object> pushed, String decision) {
-        return parse(phone.decisionBody((String) pushed.get("requestId"), (String) pushed.get("offset"), decision),
+    private OobMessages.Decide decision(TestAuthenticator phone, RequestEvent pushed, String decision) {
+        return parse(phone.decisionBody(pushed.requestId(), pushed.offset(), decision),
                 OobMessages.Decide.class);
     }
 
@@ -189,11 +191,12 @@ class OutOfBandServiceTest {
         // §8.2/§8.3: the RP asks and gets the code for the terminal; the phone computes the same from the offset.
         RequestCreated created = create(BANK, "alice");
         assertThat(created.status()).isEqualTo(Status.PENDING);
-        Map<String, Object> pushed = pendingOne(phone);
-        assertThat(pushed).containsEntry("requestId", created.requestId()).containsEntry("tenantName", "Bank");
-        Offset offset = Offset.decode(ByteArray.fromBase64Url((String) pushed.get("offset")));
+        RequestEvent pushed = pendingOne(phone);
+        assertThat(pushed.requestId()).isEqualTo(created.requestId());
+        assertThat(pushed.tenantName()).isEqualTo("Bank");
+        Offset offset = Offset.decode(ByteArray.fromBase64Url(pushed.offset()));
         assertThat(offset.userId()).isEqualTo("alice");
-        assertThat(phone.codeFor((String) pushed.get("offset"))).isEqualTo(created.code().orElseThrow());
+        assertThat(phone.codeFor(pushed.offset())).isEqualTo(created.code().orElseThrow());
         assertThat(audit.last(AuditAction.OOB_REQUEST_CREATE).details())
                 .containsEntry("oobRequestId", created.requestId()).containsEntry("status", "pending");
 
@@ -203,12 +206,15 @@ class OutOfBandServiceTest {
         assertEvent(decided, BANK, "authenticator:" + phone.authenticatorId, "alice", AuditOutcome.SUCCESS);
         assertThat(decided.details()).containsEntry("decision", "approved")
                 .containsEntry("authenticatorId", phone.authenticatorId).containsKey("networkVerdict");
-        Map<String, Object> result = service.result(BANK, created.requestId(), rp(BANK));
-        assertThat(result).containsEntry("status", "approved").containsEntry("authenticatorId", phone.authenticatorId)
-                .containsEntry("deviceName", "phone").containsEntry("mode", RelayGuard.PLAIN).containsKey("network");
-        assertThat((String) result.get("replacementPassword")).hasSizeGreaterThanOrEqualTo(24);
+        RequestResult result = service.result(BANK, created.requestId(), rp(BANK));
+        assertThat(result.status()).isEqualTo(Status.APPROVED);
+        assertThat(result.authenticatorId()).isEqualTo(phone.authenticatorId);
+        assertThat(result.deviceName()).isEqualTo("phone");
+        assertThat(result.mode()).isEqualTo(RelayMode.PLAIN);
+        assertThat(result.network()).isNotNull();
+        assertThat(result.replacementPassword()).hasSizeGreaterThanOrEqualTo(24);
         assertThat(audit.of(AuditAction.OOB_PASSWORD_RENEW)).hasSize(1);
-        assertThat(service.result(BANK, created.requestId(), rp(BANK))).doesNotContainKey("replacementPassword");
+        assertThat(service.result(BANK, created.requestId(), rp(BANK)).replacementPassword()).isNull();
         assertThat(audit.of(AuditAction.OOB_PASSWORD_RENEW)).hasSize(1);
         assertThat(store.announced()).extracting(OobEvents.Event::kind)
                 .containsExactly(OobEvents.Kind.REQUEST, OobEvents.Kind.RESOLVED);
@@ -252,8 +258,9 @@ class OutOfBandServiceTest {
         RequestCreated created = create(BANK, "dave");
         assertThat(service.decide(decision(phone, pendingOne(phone), "reject"), phoneCaller()))
                 .isEqualTo(Status.REJECTED);
-        assertThat(service.result(BANK, created.requestId(), rp(BANK))).containsEntry("status", "rejected")
-                .doesNotContainKey("replacementPassword");
+        RequestResult rejected = service.result(BANK, created.requestId(), rp(BANK));
+        assertThat(rejected.status()).isEqualTo(Status.REJECTED);
+        assertThat(rejected.replacementPassword()).isNull();
         assertThat(audit.last(AuditAction.OOB_REQUEST_DECIDE).details()).containsEntry("decision", "rejected");
         // the user may start again at once (§9.2.4 block policy frees the user)
         assertThat(create(BANK, "dave").status()).isEqualTo(Status.PENDING);
@@ -266,7 +273,7 @@ class OutOfBandServiceTest {
         phone.approvalKey = rightPinKey;
         complete(phone, service.issueEnrolment(BANK, "erin", rp(BANK)).enrolmentCode());
         RequestCreated created = create(BANK, "erin");
-        Map<String, Object> pushed = pendingOne(phone);
+        RequestEvent pushed = pendingOne(phone);
         // A wrong PIN unwraps some other key: the device signature is right, the approval signature is not.
         phone.approvalKey = EcP256Signer.generate(random);
         for (int i = 1; i < OutOfBandService.MAX_PIN_FAILURES; i++) {
@@ -284,7 +291,7 @@ class OutOfBandServiceTest {
         phone.approvalKey = rightPinKey;
         assertThat(refused(() -> service.decide(decision(phone, pushed, "approve"), phoneCaller())).reason())
                 .isEqualTo(Reason.AUTHENTICATOR_REVOKED);
-        assertThat(service.result(BANK, created.requestId(), rp(BANK))).containsEntry("status", "pending");
+        assertThat(service.result(BANK, created.requestId(), rp(BANK)).status()).isEqualTo(Status.PENDING);
         assertThat(service.listAuthenticators(BANK, "erin")).singleElement()
                 .satisfies(a -> assertThat(a.active()).isFalse());
         assertThat(store.announced()).extracting(OobEvents.Event::kind).contains(OobEvents.Kind.REVOKED);
@@ -294,29 +301,29 @@ class OutOfBandServiceTest {
     void X1280_9_2_4_cancelledRequestCannotBeApprovedAndCancelIsIdempotent() {
         TestAuthenticator phone = enrol(BANK, "frank");
         RequestCreated created = create(BANK, "frank");
-        Map<String, Object> pushed = pendingOne(phone);
-        assertThat(service.cancel(BANK, created.requestId(), rp(BANK))).containsEntry("status", "cancelled");
+        RequestEvent pushed = pendingOne(phone);
+        assertThat(service.cancel(BANK, created.requestId(), rp(BANK)).status()).isEqualTo(Status.CANCELLED);
         assertEvent(audit.last(AuditAction.OOB_REQUEST_CANCEL), BANK, "apikey:" + BANK, "frank", AuditOutcome.SUCCESS);
-        assertThat(service.cancel(BANK, created.requestId(), rp(BANK))).containsEntry("status", "cancelled");
+        assertThat(service.cancel(BANK, created.requestId(), rp(BANK)).status()).isEqualTo(Status.CANCELLED);
         assertThat(audit.of(AuditAction.OOB_REQUEST_CANCEL)).hasSize(1);
         OobFailure late = refused(() -> service.decide(decision(phone, pushed, "approve"), phoneCaller()));
         assertThat(late.reason()).isEqualTo(Reason.ALREADY_DECIDED);
         assertThat(late.decidedStatus()).contains("cancelled");
-        assertThat(service.result(BANK, created.requestId(), rp(BANK))).containsEntry("status", "cancelled");
+        assertThat(service.result(BANK, created.requestId(), rp(BANK)).status()).isEqualTo(Status.CANCELLED);
     }
 
     @Test
     void X1280_8_4_replayedAndStaleSignedResponsesAreRefused() {
         TestAuthenticator phone = enrol(BANK, "grace");
         RequestCreated created = create(BANK, "grace");
-        Map<String, Object> pushed = pendingOne(phone);
+        RequestEvent pushed = pendingOne(phone);
         // A statement signed too long ago (or ahead) is refused before the request is even read.
         OobMessages.Decide stale = parse(phone.decisionBody(created.requestId(),
-                Offset.decode(ByteArray.fromBase64Url((String) pushed.get("offset"))).hash(),
-                phone.codeFor((String) pushed.get("offset")), "approve",
+                Offset.decode(ByteArray.fromBase64Url(pushed.offset())).hash(),
+                phone.codeFor(pushed.offset()), "approve",
                 clock.instant().minus(AuthenticatorSignatures.SKEW).minusSeconds(1)), OobMessages.Decide.class);
         assertThat(refused(() -> service.decide(stale, phoneCaller())).reason()).isEqualTo(Reason.SIGNATURE_INVALID);
-        assertThat(service.result(BANK, created.requestId(), rp(BANK))).containsEntry("status", "pending");
+        assertThat(service.result(BANK, created.requestId(), rp(BANK)).status()).isEqualTo(Status.PENDING);
 
         OobMessages.Decide approval = decision(phone, pushed, "approve");
         assertThat(service.decide(approval, phoneCaller())).isEqualTo(Status.APPROVED);

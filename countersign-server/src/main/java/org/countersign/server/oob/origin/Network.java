@@ -1,8 +1,8 @@
 package org.countersign.server.oob.origin;
 
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,6 +35,7 @@ public record Network(String address, Kind kind, Optional<String> countryCode, O
             this.wire = wire;
         }
 
+        @JsonValue
         public String wire() {
             return wire;
         }
@@ -72,18 +73,17 @@ public record Network(String address, Kind kind, Optional<String> countryCode, O
     }
 
     /** JSON form for the API and the phone. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("label", label());
-        m.put("kind", kind.wire());
-        if (kind == Kind.PUBLIC) {
-            // Loopback and private addresses say nothing a user could check, so they are not repeated.
-            m.put("address", address);
-        }
-        countryCode.ifPresent(c -> m.put("countryCode", c));
-        countryName().ifPresent(c -> m.put("country", c));
-        operator.ifPresent(o -> m.put("operator", o));
-        asn.ifPresent(a -> m.put("asn", a));
-        return m;
+    public View view() {
+        // Loopback and private addresses say nothing a user could check, so they are not repeated.
+        return new View(label(), kind, kind == Kind.PUBLIC ? address : null, countryCode.orElse(null),
+                countryName().orElse(null), operator.orElse(null), asn.orElse(null));
     }
+
+    /**
+     * What the phone shows and the relying party's result carries about one place (X.1280 §9.1.1); a member the
+     * address cannot give is absent, not null.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record View(String label, Kind kind, String address, String countryCode, String country, String operator,
+            Long asn) {}
 }

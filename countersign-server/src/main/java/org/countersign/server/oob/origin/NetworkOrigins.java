@@ -1,12 +1,13 @@
 package org.countersign.server.oob.origin;
 
+import com.maxmind.db.MaxMindDbConstructor;
+import com.maxmind.db.MaxMindDbParameter;
 import com.maxmind.db.Reader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -77,13 +78,21 @@ public final class NetworkOrigins {
 
     private Optional<String> country(InetAddress a) {
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> r = countries.get(a, Map.class);
-            Object cc = r == null ? null : r.get("country_code");
-            return cc instanceof String s && s.length() == 2 ? Optional.of(s) : Optional.empty();
+            CountryRecord r = countries.get(a, CountryRecord.class);
+            String cc = r == null ? null : r.countryCode();
+            return cc != null && cc.length() == 2 ? Optional.of(cc) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The one member of a country database record this lookup reads; the reader skips the others. Public only
+     * because the reader finds its constructor by reflection among public ones.
+     */
+    public record CountryRecord(@MaxMindDbParameter(name = "country_code") String countryCode) {
+        @MaxMindDbConstructor
+        public CountryRecord {}
     }
 
     /** Addresses only reachable inside a local network, including carrier-grade NAT space (RFC 6598). */

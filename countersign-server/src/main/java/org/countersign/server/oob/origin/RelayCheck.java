@@ -1,7 +1,7 @@
 package org.countersign.server.oob.origin;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,6 +35,7 @@ public record RelayCheck(Network terminal, Network authenticator, Verdict verdic
             this.wire = wire;
         }
 
+        @JsonValue
         public String wire() {
             return wire;
         }
@@ -94,13 +95,15 @@ public record RelayCheck(Network terminal, Network authenticator, Verdict verdic
     }
 
     /** JSON form: what the phone shows and what the relying party's result carries. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("terminal", terminal.toMap());
-        m.put("authenticator", authenticator.toMap());
-        m.put("verdict", verdict.wire());
-        m.put("mismatch", mismatch());
-        warning().ifPresent(w -> m.put("warning", w));
-        return m;
+    public View view() {
+        return new View(terminal.view(), authenticator.view(), verdict, mismatch(), warning().orElse(null));
     }
+
+    /**
+     * The comparison as the phone and the relying party see it; {@code warning} is absent when there is none. The
+     * verifier stores it with the decision, so it also reads back from JSON.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record View(Network.View terminal, Network.View authenticator, Verdict verdict, boolean mismatch,
+            String warning) {}
 }

@@ -180,9 +180,8 @@ public final class MemoryOobStore implements OobStore {
     }
 
     private static OobRequest micros(OobRequest r) {
-        return new OobRequest(r.requestId(), r.tenantId(), r.userId(), r.offsetBytes(), r.offsetHash(), r.codeSealed(),
-                r.digits(), r.status(), micros(r.createdAt()), micros(r.windowStart()), micros(r.expiresAt()),
-                micros(r.decidedAt()), r.authenticatorId(), r.queuePosition(), r.replacementPasswordSealed());
+        return r.toBuilder().createdAt(micros(r.createdAt())).windowStart(micros(r.windowStart()))
+                .expiresAt(micros(r.expiresAt())).decidedAt(micros(r.decidedAt())).build();
     }
 
     private final class Tx implements OobTransaction {
@@ -361,10 +360,8 @@ public final class MemoryOobStore implements OobStore {
                     throw new IllegalStateException("duplicate request id " + r.requestId());
                 }
                 // As the insert statement does: not decided yet, no authenticator, no replacement password.
-                put(requests, r.requestId(), micros(new OobRequest(r.requestId(), r.tenantId(), r.userId(),
-                        r.offsetBytes(), r.offsetHash(), r.codeSealed(), r.digits(), r.status(), r.createdAt(),
-                        r.windowStart(), r.expiresAt(), Optional.empty(), Optional.empty(), r.queuePosition(),
-                        Optional.empty())));
+                put(requests, r.requestId(), micros(r.toBuilder().decidedAt(Optional.empty())
+                        .authenticatorId(Optional.empty()).replacementPasswordSealed(Optional.empty()).build()));
             });
         }
 
@@ -398,9 +395,8 @@ public final class MemoryOobStore implements OobStore {
                 if (r == null || !r.tenantId().equals(tenantId) || r.status() != from) {
                     return false;
                 }
-                put(requests, requestId, new OobRequest(r.requestId(), r.tenantId(), r.userId(), r.offsetBytes(),
-                        r.offsetHash(), r.codeSealed(), r.digits(), to, r.createdAt(), r.windowStart(), r.expiresAt(),
-                        Optional.of(micros(decidedAt)), authenticatorId, r.queuePosition(), replacementSealed));
+                put(requests, requestId, r.toBuilder().status(to).decidedAt(Optional.of(micros(decidedAt)))
+                        .authenticatorId(authenticatorId).replacementPasswordSealed(replacementSealed).build());
                 return true;
             });
         }
@@ -413,10 +409,8 @@ public final class MemoryOobStore implements OobStore {
                         || r.status() != Status.QUEUED) {
                     return false;
                 }
-                put(requests, requestId, new OobRequest(r.requestId(), r.tenantId(), r.userId(), r.offsetBytes(),
-                        r.offsetHash(), r.codeSealed(), r.digits(), Status.PENDING,
-                        r.createdAt(), Optional.of(micros(now)), micros(expiresAt), r.decidedAt(), r.authenticatorId(),
-                        r.queuePosition(), r.replacementPasswordSealed()));
+                put(requests, requestId, r.toBuilder().status(Status.PENDING).windowStart(Optional.of(micros(now)))
+                        .expiresAt(micros(expiresAt)).build());
                 return true;
             });
         }
@@ -428,9 +422,7 @@ public final class MemoryOobStore implements OobStore {
                 if (r == null || !r.tenantId().equals(tenantId) || r.replacementPasswordSealed().isEmpty()) {
                     return Optional.<String>empty();
                 }
-                put(requests, requestId, new OobRequest(r.requestId(), r.tenantId(), r.userId(), r.offsetBytes(),
-                        r.offsetHash(), r.codeSealed(), r.digits(), r.status(), r.createdAt(), r.windowStart(),
-                        r.expiresAt(), r.decidedAt(), r.authenticatorId(), r.queuePosition(), Optional.empty()));
+                put(requests, requestId, r.toBuilder().replacementPasswordSealed(Optional.empty()).build());
                 return r.replacementPasswordSealed();
             });
         }

@@ -1,10 +1,10 @@
 package org.countersign.server.oob.memory;
 
-import java.util.Map;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.auth.Caller;
 import org.countersign.server.local.LocalCredentialService.WebAuthnAssertion;
+import org.countersign.server.local.LocalMessages.WebAuthnRequestOptions;
 import org.countersign.server.oob.TerminalAssertions;
 
 /**
@@ -14,7 +14,7 @@ import org.countersign.server.oob.TerminalAssertions;
 public final class MemoryTerminalAssertions implements TerminalAssertions {
 
     @Override
-    public Optional<Map<String, Object>> options(String tenantId, String userId, ByteArray challenge) {
+    public Optional<WebAuthnRequestOptions> options(String tenantId, String userId, ByteArray challenge) {
         return Optional.empty();
     }
 

@@ -58,8 +58,8 @@ class NetworkOriginsTest {
             Network n = origins.lookup(a);
             assertThat(n.kind()).as(a).isEqualTo(Network.Kind.LOOPBACK);
             assertThat(n.label()).isEqualTo("this computer");
-            assertThat(n.toMap()).doesNotContainKey("address");
-            assertThat(n.toMap().toString()).doesNotContain("0:0:0:0").doesNotContain("127.0.0.1");
+            assertThat(n.view().address()).isNull();
+            assertThat(n.view().toString()).doesNotContain("0:0:0:0").doesNotContain("127.0.0.1");
         }
         for (String a : new String[] {"192.168.1.20", "10.1.2.3", "172.16.0.9", "100.64.1.1", "fd00::5", "fe80::1"}) {
             Network n = origins.lookup(a);
@@ -83,7 +83,8 @@ class NetworkOriginsTest {
         assertThat(c.verdict()).isEqualTo(Verdict.DIFFERENT_COUNTRY);
         assertThat(c.mismatch()).isTrue();
         assertThat(c.warning()).hasValueSatisfying(w -> assertThat(w).contains("France").contains("Germany"));
-        assertThat(c.toMap()).containsEntry("verdict", "different-country").containsEntry("mismatch", true);
+        assertThat(c.view().verdict().wire()).isEqualTo("different-country");
+        assertThat(c.view().mismatch()).isTrue();
     }
 
     @Test
