@@ -138,6 +138,11 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
                 try {
                     open();
                 } catch (RuntimeException | LinkageError e) {
+                    if (stopping()) {
+                        // Stopped while loading (the runtime cannot register its exit hook once the JVM exits).
+                        LoggerFactory.getLogger(RemoteModule.class).info("face engine load ended by the stop");
+                        return;
+                    }
                     LoggerFactory.getLogger(RemoteModule.class).warn(
                             "face engine not loaded in the background ({}); the first capture tries again", e.toString());
                 }
@@ -145,6 +150,23 @@ public final class RemoteModule implements ApiServer.Routes, AutoCloseable {
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY);
             t.start();
+        }
+
+        /** The node is closing, or the JVM is already shutting down. */
+        private boolean stopping() {
+            synchronized (this) {
+                if (closed) {
+                    return true;
+                }
+            }
+            try {
+                Thread probe = new Thread(() -> { });
+                Runtime.getRuntime().addShutdownHook(probe);
+                Runtime.getRuntime().removeShutdownHook(probe);
+                return false;
+            } catch (IllegalStateException e) {
+                return true;
+            }
         }
 
         private synchronized RemoteBiometricService.Engines open() {
