@@ -68,6 +68,11 @@ public final class RgbImage {
         return height;
     }
 
+    /** The pixels, row after row, packed 0xRRGGBB; for samplers in this package, which must not change them. */
+    int[] packed() {
+        return pixels;
+    }
+
     /** Packed 0xRRGGBB at (x, y); callers stay inside the image. */
     public int rgb(int x, int y) {
         return pixels[y * width + x];

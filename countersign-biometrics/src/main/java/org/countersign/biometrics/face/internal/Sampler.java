@@ -51,6 +51,10 @@ public final class Sampler {
         float[] out = new float[planes * outW * outH];
         int plane = outW * outH;
         float n = taps * taps;
+        if (taps == 2) {
+            halving(src.packed(), src.width(), x0, y0, outW, outH, order, out);
+            return out;
+        }
         for (int j = 0; j < outH; j++) {
             int top = y0 + j * taps;
             for (int i = 0; i < outW; i++) {
@@ -68,6 +72,33 @@ public final class Sampler {
             }
         }
         return out;
+    }
+
+    /** {@link #boxAverage} for 2 × 2 boxes on the pixel array itself, the same sums in the same order. */
+    private static void halving(int[] px, int width, int x0, int y0, int outW, int outH, Order order, float[] out) {
+        int plane = outW * outH;
+        for (int j = 0; j < outH; j++) {
+            int row = (y0 + 2 * j) * width + x0;
+            for (int i = 0; i < outW; i++) {
+                int a = px[row + 2 * i];
+                int b = px[row + 2 * i + 1];
+                int c = px[row + width + 2 * i];
+                int d = px[row + width + 2 * i + 1];
+                float r = 1f * ((a >> 16) & 0xFF);
+                r += 1f * ((b >> 16) & 0xFF);
+                r += 1f * ((c >> 16) & 0xFF);
+                r += 1f * ((d >> 16) & 0xFF);
+                float g = 1f * ((a >> 8) & 0xFF);
+                g += 1f * ((b >> 8) & 0xFF);
+                g += 1f * ((c >> 8) & 0xFF);
+                g += 1f * ((d >> 8) & 0xFF);
+                float bl = 1f * (a & 0xFF);
+                bl += 1f * (b & 0xFF);
+                bl += 1f * (c & 0xFF);
+                bl += 1f * (d & 0xFF);
+                store(out, j * outW + i, plane, order, r / 4f, g / 4f, bl / 4f);
+            }
+        }
     }
 
     /** The general path: a grid of {@code taps × taps} bilinear samples per output pixel. */
