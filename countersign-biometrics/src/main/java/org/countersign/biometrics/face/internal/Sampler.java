@@ -136,6 +136,9 @@ public final class Sampler {
         int w = src.width();
         int h = src.height();
         int[] px = src.packed();
+        int fillR = (fill >> 16) & 0xFF;
+        int fillG = (fill >> 8) & 0xFF;
+        int fillB = fill & 0xFF;
         float[] rgb = new float[3];
         for (int j = 0; j < outH; j++) {
             for (int i = 0; i < outW; i++) {
@@ -169,6 +172,37 @@ public final class Sampler {
                             cr += w11 * ((p11 >> 16) & 0xFF);
                             cg += w11 * ((p11 >> 8) & 0xFF);
                             cb += w11 * (p11 & 0xFF);
+                            r += cr;
+                            g += cg;
+                            b += cb;
+                        } else if (xi + 1 < 0 || yi + 1 < 0 || xi >= w || yi >= h) {
+                            // All four neighbours outside (a portrait frame's letterbox margin): each nonzero
+                            // weight takes the fill, in bilinear's order.
+                            float w00 = (1 - fx) * (1 - fy);
+                            float w10 = fx * (1 - fy);
+                            float w01 = (1 - fx) * fy;
+                            float w11 = fx * fy;
+                            float cr = 0, cg = 0, cb = 0;
+                            if (w00 != 0f) {
+                                cr += w00 * fillR;
+                                cg += w00 * fillG;
+                                cb += w00 * fillB;
+                            }
+                            if (w10 != 0f) {
+                                cr += w10 * fillR;
+                                cg += w10 * fillG;
+                                cb += w10 * fillB;
+                            }
+                            if (w01 != 0f) {
+                                cr += w01 * fillR;
+                                cg += w01 * fillG;
+                                cb += w01 * fillB;
+                            }
+                            if (w11 != 0f) {
+                                cr += w11 * fillR;
+                                cg += w11 * fillG;
+                                cb += w11 * fillB;
+                            }
                             r += cr;
                             g += cg;
                             b += cb;
