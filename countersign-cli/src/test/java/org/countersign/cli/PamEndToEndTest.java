@@ -279,6 +279,31 @@ class PamEndToEndTest {
         assertThat(ssh.failure).containsAnyOf("Auth fail", "Too many authentication failures");
     }
 
+    @Test
+    void C_U1_sshPasswordThenPhone_codeArrivesWithThePasswordPrompt_loggedIn() throws Exception {
+        Ssh ssh = ssh(Decision.APPROVE, Stack.PASSWORD_THEN_PHONE, PASSWORD);
+        assertThat(ssh.connected).as(ssh.failure).isTrue();
+        // One prompt only (the password's), with the request stage's code in front of it.
+        assertThat(ssh.instruction).contains("Code:  " + ssh.request.groupedCode());
+        assertThat(ssh.request.userId()).isEqualTo("alice");
+    }
+
+    @Test
+    void C_U1_sshPasswordThenPhone_wrongPasswordIsRefusedAndTheRequestStaysOpenOnThePhone() throws Exception {
+        Ssh ssh = ssh(Decision.NONE, Stack.PASSWORD_THEN_PHONE, "wrong password");
+        assertThat(ssh.request).as(ssh.failure).isNotNull();
+        assertThat(ssh.connected).isFalse();
+        assertThat(ssh.failure).containsAnyOf("Auth fail", "Too many authentication failures");
+        // The stack ended at the password, before the wait stage: as docs/pam.md says, the request is still open
+        // until the person rejects it on the phone (or it expires).
+        JsonNode open = call("GET", "/v1/oob/requests/" + ssh.request.requestId() + "?waitSeconds=0", apiKey, null, 200);
+        assertThat(open.get("status").asText()).isEqualTo("pending");
+        phone.reject(ssh.request);
+        JsonNode rejected = call("GET", "/v1/oob/requests/" + ssh.request.requestId() + "?waitSeconds=0", apiKey, null,
+                200);
+        assertThat(rejected.get("status").asText()).isEqualTo("rejected");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private Path configure(String verifier, String extra) throws IOException {
@@ -343,7 +368,18 @@ class PamEndToEndTest {
         }
     }
 
-    private enum Decision { APPROVE, REJECT }
+    /** What the person does on the phone when the prompt shows the code (NONE: nothing yet). */
+    private enum Decision { APPROVE, REJECT, NONE }
+
+    /**
+     * The two sshd stacks of docs/pam.md: the phone alone after the key (the wait stage's own prompt carries the
+     * code), or a password first (the code arrives with the password prompt; the wait stage asks nothing). The
+     * password module is a stand-in for {@code common-auth}: pam_exec with {@code expose_authtok} running a script
+     * that accepts one password, so the test needs no Linux account.
+     */
+    private enum Stack { PHONE, PASSWORD_THEN_PHONE }
+
+    private static final String PASSWORD = "correct horse battery";
 
     private static final class Ssh {
         volatile String instruction = "";
@@ -358,23 +394,27 @@ class PamEndToEndTest {
      * runs the two-stage setup of docs/pam.md; the Linux user is root (the tests run as root), mapped to alice.
      */
     private Ssh ssh(Decision decision) throws Exception {
+        return ssh(decision, Stack.PHONE, "");
+    }
+
+    private Ssh ssh(Decision decision, Stack stack, String typed) throws Exception {
         // A connection that never reached the prompt (no request was made) says nothing about the PAM module: one
         // more try on a fresh sshd, so a slow machine's start-up race does not fail the test. A login that reached
         // the phone is never retried.
-        Ssh first = sshOnce(decision, 1);
+        Ssh first = sshOnce(decision, stack, typed, 1);
         if (first.connected || first.request != null) {
             return first;
         }
-        Ssh second = sshOnce(decision, 2);
+        Ssh second = sshOnce(decision, stack, typed, 2);
         second.failure = second.failure + " (first try: " + first.failure + ")";
         return second;
     }
 
-    private Ssh sshOnce(Decision decision, int attempt) throws Exception {
+    private Ssh sshOnce(Decision decision, Stack stack, String typed, int attempt) throws Exception {
         Path sshd = Path.of("/usr/sbin/sshd");
         TestTools.require(Files.isExecutable(sshd), "sshd (Debian package openssh-server)");
         TestTools.require(Files.isExecutable(Path.of("/usr/bin/ssh-keygen")), "ssh-keygen (openssh-client)");
-        Path dir = Files.createDirectories(tmp.resolve("sshd-" + decision + "-" + attempt));
+        Path dir = Files.createDirectories(tmp.resolve("sshd-" + stack + "-" + decision + "-" + attempt));
         Path hostKey = dir.resolve("host_ed25519");
         Process keygen = new ProcessBuilder("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
                 hostKey.toString()).redirectErrorStream(true).start();
@@ -392,11 +432,22 @@ class PamEndToEndTest {
                 + "PasswordAuthentication no\nPubkeyAuthentication no\nAuthenticationMethods keyboard-interactive\n"
                 + "PermitRootLogin yes\nStrictModes no\nMaxAuthTries 1\n");
         Path conf = configure(node.baseUrl(), "user.root = alice\nstate-dir = " + dir.resolve("state") + "\n");
-        Files.writeString(serviceFile, "auth requisite pam_exec.so quiet stdout " + script + " --config " + conf
-                + " --stage request\n"
-                + "auth required pam_exec.so quiet stdout expose_authtok " + script + " --config " + conf
-                + " --stage wait\n"
-                + "account required pam_permit.so\nsession required pam_permit.so\n");
+        String request = "auth requisite pam_exec.so quiet stdout " + script + " --config " + conf + " --stage request\n";
+        if (stack == Stack.PHONE) {
+            Files.writeString(serviceFile, request
+                    + "auth required pam_exec.so quiet stdout expose_authtok " + script + " --config " + conf
+                    + " --stage wait\n"
+                    + "account required pam_permit.so\nsession required pam_permit.so\n");
+        } else {
+            // pam_exec hands the typed password to the checker on stdin, ending in a NUL byte.
+            Path checker = dir.resolve("check-password");
+            Files.writeString(checker, "#!/bin/sh\n[ \"$(tr -d '\\000')\" = '" + PASSWORD + "' ]\n");
+            Files.setPosixFilePermissions(checker, PosixFilePermissions.fromString("rwx------"));
+            Files.writeString(serviceFile, request
+                    + "auth requisite pam_exec.so quiet expose_authtok " + checker + "\n"
+                    + "auth required pam_exec.so quiet stdout " + script + " --config " + conf + " --stage wait\n"
+                    + "account required pam_permit.so\nsession required pam_permit.so\n");
+        }
         Process server = new ProcessBuilder(link.toString(), "-D", "-e", "-f", sshdConfig.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
         Ssh result = new Ssh();
@@ -405,7 +456,7 @@ class PamEndToEndTest {
             com.jcraft.jsch.Session session = new com.jcraft.jsch.JSch().getSession("root", "127.0.0.1", port);
             session.setConfig("StrictHostKeyChecking", "no");
             session.setConfig("PreferredAuthentications", "keyboard-interactive");
-            session.setUserInfo(new KeyboardUser(result, decision));
+            session.setUserInfo(new KeyboardUser(result, decision, typed));
             try {
                 // connect() returns only after the server accepted the user authentication, which is what these
                 // tests judge; isConnected() afterwards could race a server that closes the session right away
@@ -468,10 +519,12 @@ class PamEndToEndTest {
     private final class KeyboardUser implements com.jcraft.jsch.UserInfo, com.jcraft.jsch.UIKeyboardInteractive {
         private final Ssh result;
         private final Decision decision;
+        private final String typed;
 
-        KeyboardUser(Ssh result, Decision decision) {
+        KeyboardUser(Ssh result, Decision decision, String typed) {
             this.result = result;
             this.decision = decision;
+            this.typed = typed;
         }
 
         @Override
@@ -492,13 +545,13 @@ class PamEndToEndTest {
                 result.request = r;
                 if (decision == Decision.APPROVE) {
                     phone.approve(r);
-                } else {
+                } else if (decision == Decision.REJECT) {
                     phone.reject(r);
                 }
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            return new String[] {""};
+            return new String[] {typed};
         }
 
         @Override
