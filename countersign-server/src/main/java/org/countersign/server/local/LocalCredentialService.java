@@ -1,7 +1,6 @@
 package org.countersign.server.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -298,18 +297,16 @@ public final class LocalCredentialService {
      * the assertion can only be made on a page of an origin this tenant allows. Empty when the user has no active
      * WebAuthn credential.
      */
-    public Optional<Map<String, Object>> boundAssertionOptions(String tenantId, String userId, ByteArray challenge) {
+    public Optional<WebAuthnRequestOptions> boundAssertionOptions(String tenantId, String userId, ByteArray challenge) {
         List<StoredCredential> active = store.credentialsOf(tenantId, userId).stream()
                 .filter(k -> !k.revoked() && k.format() == CredentialFormat.WEBAUTHN).toList();
         if (active.isEmpty()) {
             return Optional.empty();
         }
         LocalPolicy policy = policy(tenantId);
-        var options = new WebAuthnRequestOptions(challenge.toBase64Url(), rpId(tenantId, policy),
+        return Optional.of(new WebAuthnRequestOptions(challenge.toBase64Url(), rpId(tenantId, policy),
                 policy.challengeSeconds() * 1000, "required",
-                active.stream().map(k -> CredentialDescriptor.publicKey(k.credentialId())).toList(), null);
-        // The out-of-band module embeds these options in its own maps: same members, as a map.
-        return Optional.of(json.convertValue(options, new TypeReference<Map<String, Object>>() {}));
+                active.stream().map(k -> CredentialDescriptor.publicKey(k.credentialId())).toList(), null));
     }
 
     /**

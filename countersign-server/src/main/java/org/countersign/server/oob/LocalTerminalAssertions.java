@@ -1,6 +1,5 @@
 package org.countersign.server.oob;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Optional;
 import org.countersign.core.bytes.ByteArray;
 import org.countersign.server.auth.Caller;
@@ -10,8 +9,6 @@ import org.countersign.server.local.LocalMessages.WebAuthnRequestOptions;
 
 /** The {@link TerminalAssertions} port on the local-credential module's WebAuthn credentials and verifier. */
 final class LocalTerminalAssertions implements TerminalAssertions {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final LocalCredentialService local;
 
     LocalTerminalAssertions(LocalCredentialService local) {
@@ -20,10 +17,7 @@ final class LocalTerminalAssertions implements TerminalAssertions {
 
     @Override
     public Optional<WebAuthnRequestOptions> options(String tenantId, String userId, ByteArray challenge) {
-        // The local module hands its request options over as a map of their members; read them back into the
-        // record they were written from, so the out-of-band responses carry a typed value.
-        return local.boundAssertionOptions(tenantId, userId, challenge)
-                .map(m -> JSON.convertValue(m, WebAuthnRequestOptions.class));
+        return local.boundAssertionOptions(tenantId, userId, challenge);
     }
 
     @Override
