@@ -18,15 +18,9 @@ if [ ! -f "$bench" ] || [ -z "$provider" ]; then
   mvn -q -B -f "$root/pom.xml" -DskipTests -pl countersign-keycloak,countersign-bench -am package
   provider=$(ls "$root"/countersign-keycloak/target/countersign-keycloak-*.jar | grep -v -e sources -e javadoc | head -1)
 fi
-version=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' "$root/countersign-keycloak/pom.xml")
-kcjava="${KC_JAVA_HOME:-}"
-if [ -z "$kcjava" ]; then
-  for d in /usr/lib/jvm/*/; do
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$d/release" 2> /dev/null || true)
-    [ -n "$v" ] && [ "$v" -ge 21 ] && kcjava="${d%/}"
-  done
-fi
-[ -n "$kcjava" ] || { echo "no Java 21+ JDK for Keycloak: set KC_JAVA_HOME"; exit 1; }
+. "$root/countersign-bench/scripts/keycloak-common.sh"
+version=$(keycloak_version)
+kcjava=$(keycloak_java_home)
 
 work="$(mktemp -d)"; kc=""; port=18890; mgmt=18891; db=cs_kc_browser
 cleanup() {

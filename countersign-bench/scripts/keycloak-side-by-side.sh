@@ -11,15 +11,9 @@ pairs="${1:-3}"; secs="${2:-20}"; users="${3:-50}"; threads="${4:-4}"
 bench="$root/countersign-bench/target/benchmarks.jar"
 [ -f "$bench" ] || mvn -q -B -f "$root/pom.xml" -DskipTests -pl countersign-bench -am package
 command -v wrk > /dev/null || { echo "install wrk (apt-get install wrk)"; exit 1; }
-version=$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' "$root/countersign-keycloak/pom.xml")
-kcjava="${KC_JAVA_HOME:-}"
-if [ -z "$kcjava" ]; then
-  for d in /usr/lib/jvm/*/; do
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$d/release" 2> /dev/null || true)
-    [ -n "$v" ] && [ "$v" -ge 21 ] && kcjava="${d%/}"
-  done
-fi
-[ -n "$kcjava" ] || { echo "no Java 21+ JDK for Keycloak: set KC_JAVA_HOME"; exit 1; }
+. "$root/countersign-bench/scripts/keycloak-common.sh"
+version=$(keycloak_version)
+kcjava=$(keycloak_java_home)
 
 work="$(mktemp -d)"; kc=""; port=18880; mgmt=18881
 cleanup() {
