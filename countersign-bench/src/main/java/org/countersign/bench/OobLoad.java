@@ -107,7 +107,7 @@ public final class OobLoad {
         HttpClient http = RelyingPartyHttp.trusting(ca).connectTimeout(Duration.ofSeconds(10)).build();
         OobLoad load = new OobLoad(base, http, trust);
         try {
-            load.run(adminToken, users, threads, Duration.ofSeconds(seconds));
+            load.run(adminToken, users, threads, Duration.ofSeconds(seconds), node != null);
         } finally {
             if (node != null) {
                 node.close();
@@ -117,7 +117,9 @@ public final class OobLoad {
         System.exit(0);
     }
 
-    private void run(String adminToken, int users, int threads, Duration duration) throws Exception {
+    /** {@code nodeInProcess}: the node runs in this JVM, so its threads' CPU can be told from the generator's. */
+    private void run(String adminToken, int users, int threads, Duration duration, boolean nodeInProcess)
+            throws Exception {
         String tenant = "load" + Long.toHexString(System.nanoTime() & 0xffffff);
         apiKey = rp.call(http, "POST", "/v1/admin/tenants", adminToken, "{\"id\":\"" + tenant + "\",\"displayName\":\"Load "
                 + tenant + "\",\"allowedOrigins\":[\"https://" + tenant + ".example\"]}", 201).get("apiKey").asText();
@@ -157,6 +159,9 @@ public final class OobLoad {
 
         long end = System.nanoTime() + duration.toNanos();
         CountDownLatch done = new CountDownLatch(threads);
+        // The drivers stay alive until the CPU clocks are read (a finished thread's CPU time can no longer be read).
+        CountDownLatch measured = new CountDownLatch(1);
+        CpuSplit cpu = CpuSplit.start();
         for (int t = 0; t < threads; t++) {
             Thread th = new Thread(() -> {
                 try {
@@ -175,12 +180,19 @@ public final class OobLoad {
                 } finally {
                     done.countDown();
                 }
-            }, "oob-load-" + t);
+                try {
+                    measured.await();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "pool-oob-load-" + t);
             th.start();
         }
         long start = System.nanoTime();
         done.await();
         double secs = (System.nanoTime() - start) / 1e9;
+        CpuSplit.Used used = cpu.stop();
+        measured.countDown();
         System.out.printf("%nlogins: %d in %.1f s = %.1f logins/s; failures: %d%n", logins.get(), secs,
                 logins.get() / secs, failures.get());
         System.out.printf("%-42s %8s %8s %8s %8s%n", "step", "count", "p50 ms", "p99 ms", "max ms");
@@ -191,6 +203,10 @@ public final class OobLoad {
                         v[v.length - 1] / 1e6);
             }
         });
+        if (nodeInProcess) {
+            // The emulated phones' threads count as "other threads of this JVM" with garbage collection and JIT.
+            System.out.println(used.perOperation(logins.get() + failures.get()));
+        }
         phones.forEach(EmulatedPhone::close);
     }
 
