@@ -1,8 +1,6 @@
 package org.countersign.bench;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,11 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.countersign.agent.remote.DeviceCredential;
 import org.countersign.agent.remote.RemoteChallenge;
 import org.countersign.agent.remote.RemoteClient;
@@ -50,6 +44,7 @@ import org.countersign.server.Countersign;
 import org.countersign.server.config.ServerConfig;
 import org.countersign.server.store.Store;
 import org.countersign.testkit.TestData;
+import org.countersign.testkit.emulators.CaptureFrames;
 
 /**
  * Loopback measurements of the remote module (docs/remote.md, "Benchmarks"); not JMH, because two of the three
@@ -238,42 +233,13 @@ public final class RemoteLoad {
         }
     }
 
-    static List<BufferedImage> clip(String name, int from, int to) throws IOException {
-        Path dir = TestData.require("liveness/clips/" + name);
-        List<BufferedImage> out = new ArrayList<>();
-        for (int i = from; i <= to; i++) {
-            out.add(ImageIO.read(dir.resolve(String.format("%04d.png", i)).toFile()));
-        }
-        return out;
+    static List<BufferedImage> clip(String name, int from, int to) {
+        return CaptureFrames.clip(TestData.require("liveness/clips/" + name), from, to);
     }
 
-    /** JPEG frames with a per-capture mark in the corner pixel, so that no frame hash repeats across captures. */
-    static List<CapturedFrame> frames(List<BufferedImage> images, long mark) throws IOException {
-        List<CapturedFrame> out = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            BufferedImage src = images.get(i);
-            BufferedImage img = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
-            img.getGraphics().drawImage(src, 0, 0, null);
-            // A 4x4 corner block whose colour encodes the mark: large enough to survive JPEG quantisation.
-            long h = mark * 0x9E3779B97F4A7C15L;
-            for (int y = 0; y < 4; y++) {
-                for (int x = 0; x < 8; x++) {
-                    img.setRGB(x, y, (int) ((h >>> (x < 4 ? 0 : 24)) & 0xffffff));
-                }
-            }
-            ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
-            ImageWriteParam p = w.getDefaultWriteParam();
-            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(0.85f);
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(buf)) {
-                w.setOutput(ios);
-                w.write(null, new IIOImage(img, null, null), p);
-            }
-            w.dispose();
-            out.add(CapturedFrame.of(ByteArray.copyOf(buf.toByteArray()), i * 100L, i));
-        }
-        return out;
+    /** A capture of {@code images} whose bytes no other mark repeats (the server refuses frames it has seen). */
+    static List<CapturedFrame> frames(List<BufferedImage> images, long mark) {
+        return CaptureFrames.capture(CaptureFrames.marked(images, mark));
     }
 
     private static String json(HttpClient http, Countersign node, String method, String path, String token,
