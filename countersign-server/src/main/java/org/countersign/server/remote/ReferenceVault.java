@@ -2,9 +2,11 @@ package org.countersign.server.remote;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.countersign.biometrics.api.BiometricException;
 import org.countersign.biometrics.api.Template;
+import org.countersign.biometrics.protect.KeyedTransform;
 import org.countersign.biometrics.protect.ProtectedTemplate;
 import org.countersign.biometrics.protect.TemplateProtector;
 import org.countersign.biometrics.protect.TransformKey;
@@ -46,13 +48,26 @@ public final class ReferenceVault {
 
     /** Score of a fresh probe against a stored reference, computed in the protected domain. */
     public double compare(RemoteStore.Reference ref, Template probe) throws BiometricException {
+        return best(ref, List.of(probe));
+    }
+
+    /**
+     * The best score of several probes against one reference. The reference is opened and the user's keyed
+     * transform derived once for all of them (deriving it is the costly part of a comparison), not once a probe.
+     */
+    public double best(RemoteStore.Reference ref, List<Template> probes) throws BiometricException {
         SecretBytes code = keys.open(SealedBlob.decode(ref.sealedReference()), referenceAd(ref.tenantId(),
                 ref.userId()));
         SecretBytes key = keys.open(SealedBlob.decode(ref.sealedTransformKey()), keyAd(ref.tenantId(), ref.userId()));
         try {
             ProtectedTemplate reference = ProtectedTemplate.decode(
                     ByteArray.copyOf(code.revealForCrypto()));
-            return protector.compare(probe, reference, TransformKey.of(key));
+            KeyedTransform transform = protector.transformFor(TransformKey.of(key));
+            double best = -1;
+            for (Template probe : probes) {
+                best = Math.max(best, protector.compare(probe, reference, transform));
+            }
+            return best;
         } finally {
             code.destroy();
         }

@@ -698,11 +698,7 @@ public final class RemoteBiometricService {
     }
 
     private double bestScore(RemoteStore.Reference ref, List<Probe> probes) throws BiometricException {
-        double best = -1;
-        for (Probe p : probes) {
-            best = Math.max(best, vault.compare(ref, p.template()));
-        }
-        return best;
+        return vault.best(ref, probes.stream().map(Probe::template).toList());
     }
 
     /** §8.2.2 step 9 (and §8.2.3 steps 9–10): 1:1 comparison in the protected domain, then removal if asked. */
