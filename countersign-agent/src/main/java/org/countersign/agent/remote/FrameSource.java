@@ -115,11 +115,16 @@ public final class FrameSource {
     }
 
     public static ByteArray jpeg(BufferedImage image) {
+        return jpeg(image, JPEG_QUALITY);
+    }
+
+    /** JPEG at {@code quality} (0–1); test kits vary it to send one recording with other bytes. */
+    public static ByteArray jpeg(BufferedImage image, float quality) {
         try {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
             ImageWriteParam p = writer.getDefaultWriteParam();
             p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(JPEG_QUALITY);
+            p.setCompressionQuality(quality);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
                 writer.setOutput(ios);

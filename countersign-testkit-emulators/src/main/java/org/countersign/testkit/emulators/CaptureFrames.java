@@ -1,19 +1,13 @@
 package org.countersign.testkit.emulators;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.countersign.agent.remote.FrameSource;
 import org.countersign.biometrics.liveness.CapturedFrame;
 import org.countersign.core.bytes.ByteArray;
 
@@ -58,17 +52,9 @@ public final class CaptureFrames {
         }
     }
 
-    /** Longer side scaled down to 640 px if needed, then JPEG at {@code quality} (0–1). */
+    /** Longer side scaled down to 640 px if needed (as the agent's capture client does), then JPEG at {@code quality}. */
     public static ByteArray jpeg(BufferedImage src, float quality) {
-        double s = Math.min(1.0, 640.0 / Math.max(src.getWidth(), src.getHeight()));
-        int w = (int) Math.round(src.getWidth() * s);
-        int h = (int) Math.round(src.getHeight() * s);
-        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = rgb.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(src, 0, 0, w, h, null);
-        g.dispose();
-        return encode(rgb, quality);
+        return FrameSource.jpeg(FrameSource.scaled(src), quality);
     }
 
     public static List<ByteArray> jpegs(List<BufferedImage> images, float quality) {
@@ -91,7 +77,7 @@ public final class CaptureFrames {
                     img.setRGB(x, y, (int) ((h >>> (x < 4 ? 0 : 24)) & 0xffffff));
                 }
             }
-            out.add(encode(img, 0.85f));
+            out.add(FrameSource.jpeg(img, 0.85f));
         }
         return out;
     }
@@ -103,23 +89,5 @@ public final class CaptureFrames {
             out.add(CapturedFrame.of(encoded.get(i), i * STEP_MILLIS, i));
         }
         return out;
-    }
-
-    private static ByteArray encode(BufferedImage rgb, float quality) {
-        try {
-            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-            ImageWriteParam p = writer.getDefaultWriteParam();
-            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(quality);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-                writer.setOutput(ios);
-                writer.write(null, new IIOImage(rgb, null, null), p);
-            }
-            writer.dispose();
-            return ByteArray.copyOf(out.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
