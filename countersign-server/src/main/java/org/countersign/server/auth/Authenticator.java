@@ -61,6 +61,14 @@ public final class Authenticator {
         this.addressFailures = new FailureThrottle(Math.max(1, ipRatePerSecond / 5), Math.max(1, ipRatePerSecond * 60L / 100));
     }
 
+    /**
+     * Whole seconds before a bearer attempt from {@code address} is looked at again; 0 when it may try now. Costs
+     * no allowance, so the HTTP layer can refuse (and hold) a throttled source before routing the request.
+     */
+    public long addressBlockedSeconds(String address) {
+        return addressFailures.secondsBlocked("ip:" + address);
+    }
+
     /** As {@link #authenticateBearer(String, String)} from an unknown address. */
     public Result authenticateBearer(String authorizationHeader) {
         return authenticateBearer(authorizationHeader, "unknown");

@@ -84,6 +84,9 @@ public final class ApiServer {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownGrace().toMillis());
                 server.setErrorHandler(new ProblemErrorHandler());
+                // Javalin nests its servlet context inside this wrapper: over-limit sources are refused (and held)
+                // before any routing, JSON or authentication work.
+                server.setHandler(overLimitGate(settings, mapper, authenticator, perIp, meters));
             });
             config.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, settings));
 
@@ -103,12 +106,7 @@ public final class ApiServer {
                 MDC.put("requestId", id);
                 // Control characters never go further than this (a NUL reached PostgreSQL and came back as 503).
                 Requests.screenTarget(ctx);
-                long wait = perIp.secondsToWait(ctx.ip());
-                if (wait > 0) {
-                    ctx.header("Retry-After", Long.toString(wait));
-                    throw new ApiException(ProblemType.RATE_LIMITED, "too many requests from this address",
-                            Map.of("retryAfterSeconds", wait));
-                }
+                // The per-address request rate and failed-authentication throttles are applied by OverLimitGate.
                 // A known path with a method it does not serve (TRACE, PATCH, OPTIONS...): 405 with Allow
                 // (RFC 9110 §15.5.6), decided here because the router alone would answer 404.
                 if (ctx.method() != HandlerType.HEAD && self.get() != null
@@ -261,6 +259,25 @@ public final class ApiServer {
         connector.setPort(settings.port());
         connector.setIdleTimeout(60_000);
         return connector;
+    }
+
+    /** The per-address limits, checked before routing: the request rate, then failed bearer authentications. */
+    private static OverLimitGate overLimitGate(Settings settings, ObjectMapper mapper, Authenticator authenticator,
+            RateLimiter perIp, MeterRegistry meters) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Cache-Control", "no-store");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+        if (settings.tls().isPresent()) {
+            headers.put("Strict-Transport-Security", "max-age=31536000");
+        }
+        return new OverLimitGate(List.of(
+                new OverLimitGate.Check(r -> perIp.secondsToWait(org.eclipse.jetty.server.Request.getRemoteAddr(r)),
+                        "too many requests from this address"),
+                // Only requests that present a bearer key: a throttled address may still reach public routes.
+                new OverLimitGate.Check(r -> r.getHeaders().contains(org.eclipse.jetty.http.HttpHeader.AUTHORIZATION)
+                        ? authenticator.addressBlockedSeconds(org.eclipse.jetty.server.Request.getRemoteAddr(r)) : 0,
+                        "too many failed authentication attempts; retry later")), mapper, headers, meters);
     }
 
     private static void authorise(Context ctx, Authenticator authenticator, RateLimiter perTenant, TenantWorkLimiter work) {
