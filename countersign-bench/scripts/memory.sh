@@ -2,7 +2,8 @@
 # Resident memory of a node started by ./countersign (its JVM options and class-data archive), embedded store:
 # idle once /health answers, once the face engine has loaded in the background, and after a loopback load
 # (authenticated no-ops and audited writes with wrk, as load.sh). Prints the heap after a full GC and the JVM's own
-# native memory summary (NMT) at the end, which says where the resident memory goes.
+# native memory summary (NMT) at the end, which says where the resident memory goes. Also 30 s after the load,
+# once collections and native-memory trimming have given back what the load left free.
 # Usage: countersign-bench/scripts/memory.sh [seconds per workload] [connections]   (needs curl, wrk)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -39,6 +40,8 @@ wrk -t2 -c"$conns" -d"${secs}s" -H "Authorization: Bearer $key" "https://localho
 echo "after GET /v1/ping: $(rss)"
 CS_KEY="$key" wrk -t2 -c"$conns" -d"${secs}s" -s post.lua "https://localhost:$port" | grep -E 'Requests/sec|Non-2xx' || true
 echo "after POST /v1/users: $(rss)"
+sleep 30
+echo "30 s after the load: $(rss)"
 jcmd "$pid" GC.run > /dev/null && jcmd "$pid" GC.heap_info | sed -n 2,3p
 jcmd "$pid" VM.native_memory summary | grep -E '^(Total|-)' | sed 's/(reserved=[0-9]*KB, //'
 echo "end: $(rss)"

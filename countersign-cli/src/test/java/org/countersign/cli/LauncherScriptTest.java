@@ -53,7 +53,8 @@ class LauncherScriptTest {
         assertThat(r.exit()).as(r.err()).isZero();
         // The launcher's JVM options (heap sized for one node, serial GC) and, for serve, the class-data archive
         // made at exit on a first run; the command itself last.
-        assertThat(r.out()).startsWith("ran -Xms64m -Xmx160m -XX:+UseSerialGC")
+        assertThat(r.out()).startsWith("ran -Xms64m -Xmx112m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseSerialGC")
+                .contains("-Djdk.nio.maxCachedBufferSize=65536")
                 .contains("-XX:ArchiveClassesAtExit=")
                 .endsWith("-jar " + root.resolve("countersign-cli/target/countersign.jar") + " serve --port 9443\n");
         assertThat(r.err()).contains("countersign: building").contains("countersign: built in")
